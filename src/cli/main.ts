@@ -1,0 +1,2 @@
+// The `tix` command: dispatches to one module per subcommand.
+console.log("tix: not yet implemented");
