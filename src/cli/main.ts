@@ -1,2 +1,61 @@
-// The `tix` command: dispatches to one module per subcommand.
-console.log("tix: not yet implemented");
+// The `tix` command: dispatches to one module per subcommand and turns errors into messages.
+import { renderError } from "./render-error.js";
+import { runInstantiate } from "./instantiate.js";
+import { runEval } from "./eval.js";
+import { runStore, runPathInfo } from "./store.js";
+import { runHash } from "./hash.js";
+import { UsageError } from "./usage.js";
+import { writeErr, writeOut } from "./output.js";
+
+const HELP = `Usage: tix COMMAND [ARGS...]
+
+Commands:
+  instantiate   evaluate Nix expressions (drop-in for nix-instantiate)
+  eval          evaluate a Nix expression (like nix eval)
+  store         manipulate the store: add-path, add-file, path-info, verify, gc, delete,
+                ls, cat, dump-path, restore (like nix store; --store DIR for a chroot store)
+  path-info     show information about store paths (like nix path-info)
+  hash          compute and convert hashes (like nix hash)
+
+Options:
+  --help        show this help
+  --version     show the version
+`;
+
+function main(argv: string[]): number {
+  const [cmd, ...rest] = argv;
+  const showTrace = rest.includes("--show-trace");
+  try {
+    switch (cmd) {
+      case undefined:
+      case "--help":
+      case "help":
+        writeOut(HELP);
+        return 0;
+      case "--version":
+        writeOut("tix 0.1.0\n");
+        return 0;
+      case "instantiate":
+        return runInstantiate(rest);
+      case "eval":
+        return runEval(rest);
+      case "store":
+        return runStore(rest);
+      case "path-info":
+        return runPathInfo(rest);
+      case "hash":
+        return runHash(rest);
+      default:
+        throw new UsageError(`'${cmd}' is not a recognised command`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      writeErr(`error: ${e.message}\nTry 'tix --help' for more information.\n`);
+      return 1;
+    }
+    writeErr(renderError(e, showTrace));
+    return 1;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,106 @@
+// `tix instantiate`: a drop-in for nix-instantiate's evaluation modes (and, with a store,
+// instantiation of derivations).
+import { parse } from "../lang/parser.js";
+import { showExpr } from "../lang/show.js";
+import { printValue } from "../eval/print.js";
+import { Thunk, type Value } from "../eval/value.js";
+import { absolutePath, autoCall, findAlongAttrPath, makeEvaluator, type AutoArgs } from "./eval-setup.js";
+import { argBytes, writeOut } from "./output.js";
+import { openStoreForEval } from "./store-setup.js";
+import { UsageError } from "./usage.js";
+import { valueToJSON } from "../eval/to-json.js";
+import { valueToXML } from "../eval/to-xml.js";
+import * as fs from "node:fs";
+
+export interface InstantiateOptions {
+  eval: boolean;
+  strict: boolean;
+  json: boolean;
+  xml: boolean;
+  location: boolean;
+  parseOnly: boolean;
+  fromExpr: boolean;
+  attrPaths: string[];
+  args: [string, string, "expr" | "str"][];
+  includes: string[];
+  showTrace: boolean;
+  storeRoot: string | null;
+  files: string[];
+}
+
+export function parseInstantiateArgs(argv: string[]): InstantiateOptions {
+  const o: InstantiateOptions = {
+    eval: false, strict: false, json: false, xml: false, location: true, parseOnly: false, fromExpr: false,
+    attrPaths: [], args: [], includes: [], showTrace: false, storeRoot: null, files: [],
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = (): string => {
+      if (i + 1 >= argv.length) throw new UsageError(`flag '${a}' requires an argument`);
+      return argv[++i];
+    };
+    switch (a) {
+      case "--eval": case "--eval-only": o.eval = true; break;
+      case "--strict": o.strict = true; break;
+      case "--json": o.json = true; break;
+      case "--xml": o.xml = true; break;
+      case "--no-location": o.location = false; break;
+      case "--parse": o.parseOnly = true; o.eval = true; break;
+      case "-E": case "--expr": o.fromExpr = true; break;
+      case "-A": case "--attr": o.attrPaths.push(next()); break;
+      case "--arg": { const n = next(); o.args.push([n, next(), "expr"]); break; }
+      case "--argstr": { const n = next(); o.args.push([n, next(), "str"]); break; }
+      case "-I": case "--include": o.includes.push(next()); break;
+      case "--show-trace": o.showTrace = true; break;
+      case "--store": o.storeRoot = next(); break;
+      case "--read-write-mode": case "--readonly-mode": case "--add-root": case "--indirect": break;
+      case "--timeout": case "--max-jobs": case "-j": case "--cores": next(); break;
+      case "--option": next(); next(); break;
+      default:
+        if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognised flag '${a}'`);
+        o.files.push(a);
+    }
+  }
+  return o;
+}
+
+export function runInstantiate(argv: string[]): number {
+  const o = parseInstantiateArgs(argv);
+  const store = openStoreForEval(o.storeRoot);
+  const ev = makeEvaluator({ includes: o.includes, pure: false, store });
+  const cwd = process.cwd();
+  const autoArgs: AutoArgs = new Map();
+  for (const [name, text, kind] of o.args) {
+    autoArgs.set(name, kind === "str" ? argBytes(text) : new Thunk(() => ev.evalString(argBytes(text), cwd), []));
+  }
+  const inputs: { kind: "expr" | "file" | "stdin"; text: string }[] = [];
+  if (o.fromExpr) for (const f of o.files) inputs.push({ kind: "expr", text: argBytes(f) });
+  else if (o.files.length === 0) inputs.push({ kind: "file", text: absolutePath("default.nix") });
+  else for (const f of o.files) inputs.push(f === "-" ? { kind: "stdin", text: fs.readFileSync(0).toString("latin1") } : { kind: "file", text: absolutePath(f) });
+
+  for (const input of inputs) {
+    if (o.parseOnly) {
+      const source = input.kind === "file"
+        ? { origin: "file" as const, path: input.text, text: fs.readFileSync(Buffer.from(input.text, "latin1")).toString("latin1"), baseDir: input.text.slice(0, input.text.lastIndexOf("/")) || "/" }
+        : { origin: input.kind === "expr" ? ("string" as const) : ("stdin" as const), path: null, text: input.text, baseDir: cwd };
+      writeOut(showExpr(parse(source)) + "\n");
+      continue;
+    }
+    const root: Value =
+      input.kind === "file" ? ev.evalFile(input.text) : ev.evalString(input.text, cwd, input.kind === "stdin" ? "stdin" : "string");
+    for (const attrPath of o.attrPaths.length ? o.attrPaths : [""]) {
+      let v = findAlongAttrPath(ev, root, attrPath, autoArgs);
+      if (o.eval) {
+        if (autoArgs.size > 0) v = autoCall(ev, v, autoArgs);
+        if (v instanceof Thunk) v = v.force();
+        if (o.strict) v = ev.state.forceDeep(v);
+        if (o.json) writeOut(valueToJSON(ev.state, v, { copyToStore: true, strict: o.strict }) + "\n");
+        else if (o.xml) writeOut(valueToXML(ev.state, v, { location: o.location, strict: o.strict }));
+        else writeOut(printValue(v, { style: "instantiate" }) + "\n");
+      } else {
+        throw new UsageError("instantiating derivations needs the store (not yet available); use --eval");
+      }
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,240 @@
+// Attribute set builtins: attrNames, attrValues, getAttr, hasAttr, removeAttrs, listToAttrs,
+// intersectAttrs, catAttrs, mapAttrs, zipAttrsWith, unsafeGetAttrPos, groupBy.
+import type { Source } from "../../lang/ast.js";
+import { EvalError } from "../errors.js";
+import { expectAttrs, expectFunction, expectList, expectPlainString } from "../expect.js";
+import type { EvalState } from "../state.js";
+import { Attrs, type AttrPositions, type Value } from "../value.js";
+import { deferred } from "./lazy.js";
+import type { BuiltinRegistry } from "./registry.js";
+
+export function register(r: BuiltinRegistry): void {
+  const state = r.state;
+
+  r.def("attrNames", 1, (args, pos) => {
+    return expectAttrs(args[0], "while evaluating the argument passed to builtins.attrNames", pos).sortedNames();
+  });
+
+  r.def("attrValues", 1, (args, pos) => {
+    const s = expectAttrs(args[0], "while evaluating the argument passed to builtins.attrValues", pos);
+    const names = s.sortedNames();
+    const map = s.map;
+    const out: Value[] = new Array(names.length);
+    for (let i = 0; i < names.length; i++) out[i] = map.get(names[i])!;
+    return out;
+  });
+
+  r.def("getAttr", 2, (args, pos) => {
+    const name = expectPlainString(args[0], "while evaluating the first argument passed to builtins.getAttr", pos);
+    const s = expectAttrs(args[1], "while evaluating the second argument passed to builtins.getAttr", pos);
+    const v = s.map.get(name);
+    if (v === undefined) {
+      throw new EvalError(`attribute '${name}' missing`, "eval", pos).addTrace("in the attribute set under consideration");
+    }
+    return v;
+  });
+
+  r.def("hasAttr", 2, (args, pos) => {
+    const name = expectPlainString(args[0], "while evaluating the first argument passed to builtins.hasAttr", pos);
+    return expectAttrs(args[1], "while evaluating the second argument passed to builtins.hasAttr", pos).map.has(name);
+  });
+
+  r.def("removeAttrs", 2, (args, pos) => {
+    const s = expectAttrs(args[0], "while evaluating the first argument passed to builtins.removeAttrs", pos);
+    const names = expectList(args[1], "while evaluating the second argument passed to builtins.removeAttrs", pos);
+    const remove = new Array<string>(names.length);
+    for (let i = 0; i < names.length; i++) {
+      remove[i] = expectPlainString(
+        names[i],
+        "while evaluating the values of the second argument passed to builtins.removeAttrs",
+        pos,
+      );
+    }
+    let map: Map<string, Value> | null = null;
+    for (let i = 0; i < remove.length; i++) {
+      if ((map ?? s.map).has(remove[i])) {
+        map ??= new Map(s.map);
+        map.delete(remove[i]);
+      }
+    }
+    // Nothing removed: a copy with the same contents (Nix allocates a new set too).
+    return new Attrs(map ?? new Map(s.map), s.positions);
+  });
+
+  r.def("listToAttrs", 1, (args, pos) => {
+    const list = expectList(args[0], "while evaluating the argument passed to builtins.listToAttrs", pos);
+    const n = list.length;
+    // Pass 1, in list order: every element and its name are forced.
+    const elems: Attrs[] = new Array(n);
+    const names: string[] = new Array(n);
+    let source: Source | null = null;
+    for (let i = 0; i < n; i++) {
+      const elem = expectAttrs(list[i], "while evaluating an element of the list passed to builtins.listToAttrs", pos);
+      const nameV = elem.map.get("name");
+      if (nameV === undefined) {
+        throw new EvalError("attribute 'name' missing", "eval", pos).addTrace("in a {name=...; value=...;} pair");
+      }
+      names[i] = expectPlainString(
+        nameV,
+        "while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs",
+        pos,
+      );
+      elems[i] = elem;
+      if (source === null && elem.positions !== null) source = elem.positions.source;
+    }
+    // Pass 2, backwards, so that the first element with a name is the one left in the map. A
+    // missing `value` only matters for those winners (later duplicates don't need one).
+    const map = new Map<string, Value>();
+    let missing = false;
+    for (let i = n - 1; i >= 0; i--) {
+      const value = elems[i].map.get("value");
+      if (value === undefined) missing = true;
+      map.set(names[i], value === undefined ? MISSING : value);
+    }
+    if (missing) {
+      for (const v of map.values()) {
+        if (v === MISSING) {
+          throw new EvalError("attribute 'value' missing", "eval", pos).addTrace("in a {name=...; value=...;} pair");
+        }
+      }
+    }
+    return new Attrs(map, source === null ? null : new ListToAttrsPositions(source, names, elems));
+  });
+
+  r.def("intersectAttrs", 2, (args, pos) => {
+    const a = expectAttrs(args[0], "while evaluating the first argument passed to builtins.intersectAttrs", pos);
+    const b = expectAttrs(args[1], "while evaluating the second argument passed to builtins.intersectAttrs", pos);
+    const map = new Map<string, Value>();
+    if (a.size < b.size) {
+      for (const name of a.map.keys()) {
+        const v = b.map.get(name);
+        if (v !== undefined) map.set(name, v);
+      }
+    } else {
+      for (const [name, v] of b.map) if (a.map.has(name)) map.set(name, v);
+    }
+    return new Attrs(map, b.positions);
+  });
+
+  r.def("catAttrs", 2, (args, pos) => {
+    const name = expectPlainString(args[0], "while evaluating the first argument passed to builtins.catAttrs", pos);
+    const list = expectList(args[1], "while evaluating the second argument passed to builtins.catAttrs", pos);
+    const out: Value[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const v = expectAttrs(
+        list[i],
+        "while evaluating an element in the list passed as second argument to builtins.catAttrs",
+        pos,
+      ).map.get(name);
+      if (v !== undefined) out.push(v);
+    }
+    return out;
+  });
+
+  r.def("mapAttrs", 2, (args, pos) => {
+    const s = expectAttrs(args[1], "while evaluating the second argument passed to builtins.mapAttrs", pos);
+    const f = args[0];
+    const apply = (nameValue: [string, Value]): Value => state.call(f, nameValue, pos);
+    const map = new Map<string, Value>();
+    // Each entry [name, value] is both the thunk's payload and the call's argument list.
+    for (const entry of s.map) map.set(entry[0], deferred(apply, entry));
+    return new Attrs(map);
+  });
+
+  r.def("zipAttrsWith", 2, (args, pos) => {
+    const f = expectFunction(args[0], "while evaluating the first argument passed to builtins.zipAttrsWith", pos);
+    const list = expectList(args[1], "while evaluating the second argument passed to builtins.zipAttrsWith", pos);
+    const groups = new Map<string, Value[]>();
+    for (let i = 0; i < list.length; i++) {
+      const s = expectAttrs(
+        list[i],
+        "while evaluating a value of the list passed as second argument to builtins.zipAttrsWith",
+        null,
+      );
+      for (const [name, v] of s.map) {
+        const g = groups.get(name);
+        if (g === undefined) groups.set(name, [v]);
+        else g.push(v);
+      }
+    }
+    const apply = (nameValues: [string, Value[]]): Value => state.call(f, nameValues, pos);
+    const map = new Map<string, Value>();
+    for (const entry of groups) map.set(entry[0], deferred(apply, entry));
+    return new Attrs(map);
+  });
+
+  r.def("unsafeGetAttrPos", 2, (args, pos) => {
+    const name = expectPlainString(
+      args[0],
+      "while evaluating the first argument passed to builtins.unsafeGetAttrPos",
+      pos,
+    );
+    const s = expectAttrs(args[1], "while evaluating the second argument passed to builtins.unsafeGetAttrPos", pos);
+    if (!s.map.has(name) || s.positions === null) return null;
+    const off = s.positions.offsets.get(name);
+    if (off === undefined) return null;
+    return positionValue(state, s.positions, off);
+  });
+
+  r.def("groupBy", 2, (args, pos) => {
+    const f = expectFunction(args[0], "while evaluating the first argument passed to builtins.groupBy", pos);
+    const list = expectList(args[1], "while evaluating the second argument passed to builtins.groupBy", pos);
+    const groups = new Map<string, Value>();
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i];
+      const key = expectPlainString(
+        state.call(f, [x], pos),
+        "while evaluating the return value of the grouping function passed to builtins.groupBy",
+        pos,
+      );
+      const g = groups.get(key) as Value[] | undefined;
+      if (g === undefined) groups.set(key, [x]);
+      else g.push(x);
+    }
+    return new Attrs(groups);
+  });
+}
+
+/** Marks a winning listToAttrs element without `value` (reported once all names are known). */
+const MISSING: Value = Object.freeze([]) as unknown as Value;
+
+/**
+ * Positions of a listToAttrs result: each attribute is at its element's `value`. Built on first
+ * use (rare: unsafeGetAttrPos, error traces), from the names and elements of the call.
+ */
+class ListToAttrsPositions implements AttrPositions {
+  private built: Map<string, number> | null = null;
+  private names: string[] | null;
+  private elems: Attrs[] | null;
+  constructor(
+    readonly source: Source,
+    names: string[],
+    elems: Attrs[],
+  ) {
+    this.names = names;
+    this.elems = elems;
+  }
+  get offsets(): ReadonlyMap<string, number> {
+    if (this.built === null) {
+      const offsets = new Map<string, number>();
+      const names = this.names!;
+      const elems = this.elems!;
+      for (let i = names.length - 1; i >= 0; i--) {
+        const p = elems[i].positions;
+        const off = p !== null && p.source === this.source ? p.offsets.get("value") : undefined;
+        if (off !== undefined) offsets.set(names[i], off);
+        else offsets.delete(names[i]);
+      }
+      this.built = offsets;
+      this.names = this.elems = null;
+    }
+    return this.built;
+  }
+}
+
+/** `{ column; file; line; }` for a position in a file; null for code not read from a file. */
+function positionValue(state: EvalState, p: AttrPositions, offset: number): Value {
+  const source = p.source;
+  if (source.origin !== "file" || source.path === null) return null;
+  return state.posToAttrs({ source, offset });
+}

@@ -1,0 +1,262 @@
+// String builtins: coercion, length and slicing, joining and replacing, regular expressions,
+// hashing, and derivation names / versions.
+import { EvalError } from "../errors.js";
+import { expectAttrs, expectInt, expectList, expectPlainString, expectString } from "../expect.js";
+import { RegexCache, RegexError, type CompiledRegex } from "../regex.js";
+import type { EvalState } from "../state.js";
+import { compareVersions, parseDrvName, splitVersion } from "../versions.js";
+import { Attrs, NixString, Thunk, stringBytes, type Pos, type Value } from "../value.js";
+import { hashByteString, hashToBase16, isHashAlgo, parseHash, printHash, type HashAlgo, type HashFormat } from "../../store/formats/hash.js";
+import { FormatError } from "../../store/formats/errors.js";
+import type { BuiltinRegistry } from "./registry.js";
+import { ContextAccumulator, coerceArg } from "./string-args.js";
+
+const HASH_ALGO_LIST = "'blake3', 'md5', 'sha1', 'sha256', or 'sha512'";
+
+/** Parses a hash algorithm name as the builtins do; `blake3` needs an experimental feature. */
+export function parseHashAlgoArg(name: string, pos: Pos | null): HashAlgo {
+  if (isHashAlgo(name)) return name;
+  if (name === "blake3") {
+    throw new EvalError(
+      "experimental Nix feature 'blake3-hashes' is disabled; add '--extra-experimental-features blake3-hashes' to enable it",
+      "eval",
+      pos,
+    );
+  }
+  throw new EvalError(`unknown hash algorithm '${name}', expect ${HASH_ALGO_LIST}`, "eval", pos);
+}
+
+function parseHashFormatArg(state: EvalState, name: string, pos: Pos | null): HashFormat {
+  switch (name) {
+    case "base16":
+    case "nix32":
+    case "base64":
+    case "sri":
+      return name;
+    case "base32":
+      state.io.warn(`warning: "base32" is a deprecated alias for hash format "nix32".`);
+      return "nix32";
+  }
+  throw new EvalError(
+    `unknown hash format '${name}', expect 'base16', 'base32', 'nix32', 'base64', or 'sri'`,
+    "eval",
+    pos,
+  );
+}
+
+/**
+ * `replaceStrings`: scans `s` once; at each position the patterns are tried in list order (only
+ * those whose first byte matches, plus the first empty pattern, which always matches).
+ */
+function replaceAll(
+  s: string,
+  from: readonly string[],
+  replacement: (i: number) => string,
+): string {
+  const n = from.length;
+  if (n === 0) return s;
+  let firstEmpty = -1;
+  for (let i = 0; i < n; i++) {
+    if (from[i].length === 0) {
+      firstEmpty = i;
+      break;
+    }
+  }
+  const limit = firstEmpty >= 0 ? firstEmpty : n;
+  // Candidate pattern indices per first byte, in list order, ending with the first empty pattern.
+  const byFirst: (number[] | undefined)[] = new Array(256);
+  for (let i = 0; i < limit; i++) {
+    const b = from[i].charCodeAt(0) & 0xff;
+    (byFirst[b] ??= []).push(i);
+  }
+  if (firstEmpty >= 0) {
+    for (let b = 0; b < 256; b++) (byFirst[b] ??= []).push(firstEmpty);
+  }
+  const parts: string[] = [];
+  const len = s.length;
+  let runStart = 0;
+  let p = 0;
+  while (p <= len) {
+    let matched = -1;
+    if (p < len) {
+      const candidates = byFirst[s.charCodeAt(p) & 0xff];
+      if (candidates !== undefined) {
+        for (let k = 0; k < candidates.length; k++) {
+          const i = candidates[k];
+          if (s.startsWith(from[i], p)) {
+            matched = i;
+            break;
+          }
+        }
+      }
+    } else {
+      matched = firstEmpty;
+    }
+    if (matched < 0) {
+      p++;
+      continue;
+    }
+    if (p > runStart) parts.push(s.slice(runStart, p));
+    parts.push(replacement(matched));
+    const patLen = from[matched].length;
+    if (patLen === 0) {
+      // The current byte is copied as the start of the next unmatched run.
+      runStart = p;
+      p++;
+    } else {
+      p += patLen;
+      runStart = p;
+    }
+  }
+  if (runStart < len) parts.push(s.slice(runStart));
+  return parts.join("");
+}
+
+/** The compiled regex for `pattern` (cached per evaluation); invalid patterns are uncatchable errors. */
+function compiled(state: EvalState, pattern: string, pos: Pos | null): CompiledRegex {
+  try {
+    return state.cache("regex", () => new RegexCache()).get(pattern);
+  } catch (e) {
+    if (e instanceof RegexError) throw new EvalError(e.message, "regex", pos);
+    throw e;
+  }
+}
+
+export function register(r: BuiltinRegistry): void {
+  const state = r.state;
+
+  r.def("toString", 1, ([v], pos) =>
+    coerceArg(state, v, { coerceMore: true, copyToStore: false }, "while evaluating the first argument passed to builtins.toString", pos),
+  );
+
+  r.def("stringLength", 1, ([v], pos) => {
+    const s = coerceArg(state, v, {}, "while evaluating the argument passed to builtins.stringLength", pos);
+    return stringBytes(s).length;
+  });
+
+  r.def("substring", 3, ([startV, lenV, sV], pos) => {
+    const start = expectInt(startV, "while evaluating the first argument (the start offset) passed to builtins.substring", pos);
+    if (start < 0) throw new EvalError("negative start position in 'substring'", "eval", pos);
+    const len = expectInt(lenV, "while evaluating the second argument (the substring length) passed to builtins.substring", pos);
+    if (len == 0) {
+      // An empty slice keeps the context (a cheap way to capture a string's context).
+      const sv = sV instanceof Thunk ? sV.force() : sV;
+      if (typeof sv === "string") return "";
+      if (sv instanceof NixString) return new NixString("", sv.ctx);
+    }
+    const acc = new ContextAccumulator();
+    const s = acc.add(coerceArg(state, sV, {}, "while evaluating the third argument (the string) passed to builtins.substring", pos));
+    const from = Number(start);
+    if (from >= s.length) return acc.string("");
+    const end = len < 0 ? s.length : Math.min(s.length, from + Number(len));
+    return acc.string(s.slice(from, end));
+  });
+
+  r.def("concatStringsSep", 2, ([sepV, listV], pos) => {
+    const acc = new ContextAccumulator();
+    const sep = acc.add(
+      expectString(sepV, "while evaluating the first argument (the separator string) passed to builtins.concatStringsSep", pos),
+    );
+    const list = expectList(listV, "while evaluating the second argument (the list of strings to concat) passed to builtins.concatStringsSep", pos);
+    const parts = new Array<string>(list.length);
+    for (let i = 0; i < list.length; i++) {
+      parts[i] = acc.add(
+        coerceArg(state, list[i], {}, "while evaluating one element of the list of strings to concat passed to builtins.concatStringsSep", pos),
+      );
+    }
+    return acc.string(parts.join(sep));
+  });
+
+  r.def("replaceStrings", 3, ([fromV, toV, sV], pos) => {
+    const fromList = expectList(fromV, "while evaluating the first argument passed to builtins.replaceStrings", pos);
+    const toList = expectList(toV, "while evaluating the second argument passed to builtins.replaceStrings", pos);
+    if (fromList.length !== toList.length) {
+      throw new EvalError("'from' and 'to' arguments passed to builtins.replaceStrings have different lengths", "eval", pos);
+    }
+    const from = fromList.map((e) =>
+      stringBytes(expectString(e, "while evaluating one of the strings to replace passed to builtins.replaceStrings", pos)),
+    );
+    const acc = new ContextAccumulator();
+    const s = acc.add(expectString(sV, "while evaluating the third argument passed to builtins.replaceStrings", pos));
+    // Replacements are forced only when first used.
+    const to: (string | undefined)[] = new Array(from.length);
+    const replacement = (i: number): string =>
+      (to[i] ??= acc.add(expectString(toList[i], "while evaluating one of the replacement strings passed to builtins.replaceStrings", pos)));
+    return acc.string(replaceAll(s, from, replacement));
+  });
+
+  r.def("match", 2, ([reV, sV], pos) => {
+    const re = expectPlainString(reV, "while evaluating the first argument passed to builtins.match", pos);
+    const regex = compiled(state, re, pos);
+    const s = stringBytes(expectString(sV, "while evaluating the second argument passed to builtins.match", pos));
+    const groups = regex.matchWhole(s);
+    if (groups === null) return null;
+    return groups.map((g): Value => g ?? null);
+  });
+
+  r.def("split", 2, ([reV, sV], pos) => {
+    const re = expectPlainString(reV, "while evaluating the first argument passed to builtins.split", pos);
+    const regex = compiled(state, re, pos);
+    const s = stringBytes(expectString(sV, "while evaluating the second argument passed to builtins.split", pos));
+    return regex.split(s).map((part): Value => (typeof part === "string" ? part : part.map((g): Value => g ?? null)));
+  });
+
+  r.def("hashString", 2, ([algoV, sV], pos) => {
+    const algo = parseHashAlgoArg(expectPlainString(algoV, "while evaluating the first argument passed to builtins.hashString", pos), pos);
+    const s = stringBytes(expectString(sV, "while evaluating the second argument passed to builtins.hashString", pos));
+    return hashToBase16(hashByteString(algo, s));
+  });
+
+  r.def("convertHash", 1, ([argsV], pos) => {
+    const args = expectAttrs(argsV, "while evaluating the first argument passed to builtins.convertHash", pos);
+    const required = (name: string): Value => {
+      const v = args.get(name);
+      if (v === undefined) {
+        throw new EvalError(`attribute '${name}' missing`, "eval", pos).addTrace(`while locating the attribute '${name}'`, pos);
+      }
+      return v;
+    };
+    const hash = expectPlainString(required("hash"), "while evaluating the attribute 'hash'", pos);
+    const algoV = args.get("hashAlgo");
+    const algo =
+      algoV === undefined
+        ? undefined
+        : parseHashAlgoArg(expectPlainString(algoV, "while evaluating the attribute 'hashAlgo'", pos), pos);
+    const format = parseHashFormatArg(
+      state,
+      expectPlainString(required("toHashFormat"), "while evaluating the attribute 'toHashFormat'", pos),
+      pos,
+    );
+    let parsed;
+    try {
+      parsed = parseHash(hash, algo);
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      const m = /^unknown hash algorithm '(.*)'$/s.exec(e.message);
+      throw new EvalError(m ? `unknown hash algorithm '${m[1]}', expect ${HASH_ALGO_LIST}` : e.message, "eval", pos);
+    }
+    return printHash(parsed, format, format === "sri");
+  });
+
+  r.def("parseDrvName", 1, ([v], pos) => {
+    const s = expectPlainString(v, "while evaluating the first argument passed to builtins.parseDrvName", pos);
+    const { name, version } = parseDrvName(s);
+    return new Attrs(
+      new Map<string, Value>([
+        ["name", name],
+        ["version", version],
+      ]),
+    );
+  });
+
+  r.def("compareVersions", 2, ([a, b], pos) => {
+    const v1 = expectPlainString(a, "while evaluating the first argument passed to builtins.compareVersions", pos);
+    const v2 = expectPlainString(b, "while evaluating the second argument passed to builtins.compareVersions", pos);
+    return compareVersions(v1, v2);
+  });
+
+  r.def("splitVersion", 1, ([v], pos) => {
+    const s = expectPlainString(v, "while evaluating the first argument passed to builtins.splitVersion", pos);
+    return splitVersion(s);
+  });
+}

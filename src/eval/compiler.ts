@@ -1,0 +1,713 @@
+// Compiles the AST once into JS closures over slot-addressed environments. Variables are resolved
+// to (depth, slot) at compile time; only `with` lookups stay dynamic. Evaluation never re-resolves.
+import type { AttrDef, AttrName, Expr, Source } from "../lang/ast.js";
+import { showExpr } from "../lang/show.js";
+import { addNumbers, divNumbers, mulNumbers, subNumbers } from "./arith.js";
+import { lessThan, valuesEqual } from "./compare.js";
+import { EvalError } from "./errors.js";
+import { expectAttrs, expectBool, expectList, typeError } from "./expect.js";
+import { canonPath } from "./paths.js";
+import { showValueForError } from "./print.js";
+import { didYouMean, type EvalState } from "./state.js";
+import {
+  Attrs,
+  Lambda,
+  NixFloat,
+  NixPath,
+  NixString,
+  Thunk,
+  mkString,
+  type AttrPositions,
+  type Code,
+  type Env,
+  type FormalInfo,
+  type LambdaInfo,
+  type Pos,
+  type Value,
+} from "./value.js";
+
+/** A compile-time scope; each corresponds to one runtime Env frame. */
+export class Scope {
+  constructor(
+    readonly parent: Scope | null,
+    /** Static names and their slots (slots start at 1), or null for a `with` scope. */
+    readonly names: Map<string, number> | null,
+  ) {}
+}
+
+/** How to get a lazily evaluated value without evaluating anything now. */
+type Lazy = { readonly constant: true; readonly value: Value } | { readonly constant: false; readonly make: Code };
+
+const EMPTY_LIST: Value[] = [];
+
+const builtinOps = new Set(["__sub", "__mul", "__div", "__lessThan"]);
+
+export class Compiler {
+  private source!: Source;
+
+  constructor(
+    private readonly state: EvalState,
+    private readonly baseScope: Scope,
+  ) {}
+
+  /** Compiles a whole file or expression in the base scope. */
+  compileTop(expr: Expr, source: Source, scope: Scope = this.baseScope): Code {
+    const saved = this.source;
+    this.source = source;
+    try {
+      return this.compile(expr, scope);
+    } finally {
+      this.source = saved;
+    }
+  }
+
+  private pos(offset: number): Pos {
+    return { source: this.source, offset };
+  }
+
+  /** Code that evaluates `e` (the result may still be an unforced thunk for variables). */
+  compile(e: Expr, scope: Scope, name: string | null = null): Code {
+    const state = this.state;
+    switch (e.kind) {
+      case "Int":
+      case "Float":
+      case "String":
+      case "Path": {
+        const v = constantOf(e)!;
+        return () => v;
+      }
+      case "Var":
+        return this.compileVar(e.name, e.pos, scope);
+      case "InterpString":
+        return this.compileInterpString(e.parts, scope, e.pos);
+      case "InterpPath":
+        return this.compileInterpPath(e.parts, scope, e.pos);
+      case "Select":
+        return this.compileSelect(e.expr, e.path, e.default, scope, e.pos);
+      case "HasAttr":
+        return this.compileHasAttr(e.expr, e.path, scope);
+      case "Attrs":
+        return this.compileAttrs(e, scope);
+      case "List": {
+        const elems = e.elems.map((x) => this.lazy(x, scope));
+        if (elems.length === 0) return () => [];
+        return (env) => {
+          const out = new Array(elems.length);
+          for (let i = 0; i < elems.length; i++) {
+            const l = elems[i];
+            out[i] = l.constant ? l.value : l.make(env);
+          }
+          return out;
+        };
+      }
+      case "Lambda":
+        return this.compileLambda(e, scope, name);
+      case "Call":
+        return this.compileCall(e.fn, e.args, scope, e.pos);
+      case "Let":
+        return this.compileLet(e, scope);
+      case "With": {
+        const withScope = new Scope(scope, null);
+        const envLazy = this.lazy(e.env, scope);
+        const body = this.compile(e.body, withScope);
+        return (env) => body([env, envLazy.constant ? envLazy.value : envLazy.make(env)]);
+      }
+      case "If": {
+        const cond = this.compile(e.cond, scope);
+        const th = this.compile(e.then, scope);
+        const el = this.compile(e.else, scope);
+        const pos = this.pos(e.cond.pos);
+        return (env) => {
+          let c = cond(env);
+          if (c instanceof Thunk) c = c.force();
+          if (c === true) return th(env);
+          if (c === false) return el(env);
+          throw typeError("a Boolean", c, "while evaluating a branch condition", pos);
+        };
+      }
+      case "Assert": {
+        const cond = this.compile(e.cond, scope);
+        const body = this.compile(e.body, scope);
+        const pos = this.pos(e.pos);
+        const shown = showExpr(e.cond);
+        const eq = e.cond.kind === "BinOp" && e.cond.op === "==" ? e.cond : null;
+        const eqL = eq ? this.compile(eq.lhs, scope) : null;
+        const eqR = eq ? this.compile(eq.rhs, scope) : null;
+        return (env) => {
+          const c = expectBool(cond(env), "in the condition of the assert statement", pos);
+          if (c) return body(env);
+          let reason: string | null = null;
+          if (eqL && eqR) reason = explainInequality(eqL(env), eqR(env));
+          const err = new EvalError(reason ?? `assertion '${shown}' failed`, "assert", pos);
+          if (reason) err.addTrace(`while evaluating the condition of the assertion '${shown}'`, pos);
+          throw err;
+        };
+      }
+      case "Not": {
+        const x = this.compile(e.expr, scope);
+        const pos = this.pos(e.pos);
+        return (env) => !expectBool(x(env), "in the argument of the not operator", pos);
+      }
+      case "BinOp":
+        return this.compileBinOp(e.op, e.lhs, e.rhs, scope, e.pos);
+      case "CurPos": {
+        const pos = this.pos(e.pos);
+        return () => state.posToAttrs(pos);
+      }
+      case "InheritSource":
+        throw new Error("InheritSource outside inherit (e)");
+    }
+  }
+
+  /** Code that yields the value lazily: constants and closures directly, variables by sharing. */
+  lazy(e: Expr, scope: Scope, name: string | null = null): Lazy {
+    const c = constantOf(e);
+    if (c !== undefined) return { constant: true, value: c };
+    if (e.kind === "Var") {
+      const r = this.resolve(e.name, scope);
+      if (r !== null) return { constant: false, make: this.compileVar(e.name, e.pos, scope) };
+    }
+    // Closures, lists and sets could be built eagerly, but Nix shows them as unevaluated
+    // (`<CODE>`) in non-strict output, so they get thunks too; only `[ ]` is a value.
+    if (e.kind === "List" && e.elems.length === 0) return { constant: true, value: EMPTY_LIST };
+    const code = this.compile(e, scope, name);
+    return { constant: false, make: (env) => new Thunk(code, env) };
+  }
+
+  private resolve(name: string, scope: Scope): { depth: number; slot: number } | null {
+    let depth = 0;
+    for (let s: Scope | null = scope; s !== null; s = s.parent, depth++) {
+      if (s.names !== null) {
+        const slot = s.names.get(name);
+        if (slot !== undefined) return { depth, slot };
+      }
+    }
+    return null;
+  }
+
+  private compileVar(name: string, offset: number, scope: Scope): Code {
+    const r = this.resolve(name, scope);
+    if (r !== null) {
+      const { depth, slot } = r;
+      switch (depth) {
+        case 0:
+          return (env) => env[slot];
+        case 1:
+          return (env) => env[0][slot];
+        case 2:
+          return (env) => env[0][0][slot];
+        case 3:
+          return (env) => env[0][0][0][slot];
+        default:
+          return (env) => {
+            for (let i = 0; i < depth; i++) env = env[0];
+            return env[slot];
+          };
+      }
+    }
+    // Not lexically bound: look it up in the enclosing `with` scopes, innermost first.
+    const withDepths: number[] = [];
+    let depth = 0;
+    for (let s: Scope | null = scope; s !== null; s = s.parent, depth++) if (s.names === null) withDepths.push(depth);
+    const pos = this.pos(offset);
+    if (withDepths.length === 0) throw new EvalError(`undefined variable '${name}'`, "eval", pos);
+    return (env) => {
+      let frame = env;
+      let at = 0;
+      for (const d of withDepths) {
+        while (at < d) {
+          frame = frame[0];
+          at++;
+        }
+        let set = frame[1];
+        if (set instanceof Thunk) set = set.force();
+        if (!(set instanceof Attrs)) {
+          throw typeError("a set", set, "while evaluating the first subexpression of a with expression", pos);
+        }
+        frame[1] = set;
+        const v = set.map.get(name);
+        if (v !== undefined) return v;
+      }
+      throw new EvalError(`undefined variable '${name}'`, "eval", pos);
+    };
+  }
+
+  private compileInterpString(parts: readonly (string | Expr)[], scope: Scope, offset: number): Code {
+    const state = this.state;
+    const codes = parts.map((p) => (typeof p === "string" ? p : this.compile(p, scope)));
+    const pos = this.pos(offset);
+    return (env) => {
+      let s = "";
+      let ctx: Set<string> | null = null;
+      for (let i = 0; i < codes.length; i++) {
+        const c = codes[i];
+        if (typeof c === "string") {
+          s += c;
+          continue;
+        }
+        const r = state.coerceToString(c(env), { copyToStore: true }, pos);
+        if (typeof r === "string") s += r;
+        else {
+          s += r.s;
+          ctx ??= new Set();
+          for (const x of r.ctx) ctx.add(x);
+        }
+      }
+      return mkString(s, ctx);
+    };
+  }
+
+  private compileInterpPath(parts: readonly (string | Expr)[], scope: Scope, offset: number): Code {
+    const state = this.state;
+    const codes = parts.map((p) => (typeof p === "string" ? p : this.compile(p, scope)));
+    const pos = this.pos(offset);
+    return (env) => {
+      let s = "";
+      for (const c of codes) {
+        if (typeof c === "string") s += c;
+        else {
+          const r = state.coerceToString(c(env), { copyToStore: false }, pos);
+          if (typeof r !== "string") {
+            throw new EvalError("a string that refers to a store path cannot be appended to a path", "eval", pos);
+          }
+          s += r;
+        }
+      }
+      return new NixPath(canonPath(s));
+    };
+  }
+
+  /** Static names are resolved at compile time; dynamic ones are evaluated to plain strings. */
+  private attrNameCode(n: AttrName, scope: Scope): string | Code {
+    if (n.kind === "static") return n.name;
+    const code = this.compile(n.expr, scope);
+    const pos = this.pos(n.pos);
+    return (env) => {
+      let v = code(env);
+      if (v instanceof Thunk) v = v.force();
+      if (typeof v === "string") return v;
+      if (v instanceof NixString) return this.state.plainString(v, null, pos);
+      throw typeError("a string", v, "while evaluating an attribute name", pos);
+    };
+  }
+
+  private compileSelect(target: Expr, path: readonly AttrName[], def: Expr | null, scope: Scope, offset: number): Code {
+    const t = this.compile(target, scope);
+    const names = path.map((n) => this.attrNameCode(n, scope));
+    const d = def ? this.compile(def, scope) : null;
+    const pos = this.pos(offset);
+    const describe = (upto: number, env: Env): string =>
+      names
+        .slice(0, upto + 1)
+        .map((n) => (typeof n === "string" ? n : String(n(env))))
+        .join(".");
+    if (names.length === 1 && typeof names[0] === "string" && d === null) {
+      const name = names[0];
+      return (env) => {
+        let v = t(env);
+        if (v instanceof Thunk) v = v.force();
+        if (v instanceof Attrs) {
+          const r = v.map.get(name);
+          if (r !== undefined) return r;
+          throw missingAttr(name, v, pos);
+        }
+        throw typeError("a set", v, `while evaluating the attribute '${name}'`, pos);
+      };
+    }
+    return (env) => {
+      let v = t(env);
+      for (let i = 0; i < names.length; i++) {
+        if (v instanceof Thunk) v = v.force();
+        const n = names[i];
+        const name = typeof n === "string" ? n : (n(env) as string);
+        if (!(v instanceof Attrs)) {
+          if (d !== null) return d(env);
+          throw typeError("a set", v, `while evaluating the attribute '${describe(i, env)}'`, pos);
+        }
+        const r = v.map.get(name);
+        if (r === undefined) {
+          if (d !== null) return d(env);
+          throw missingAttr(name, v, pos);
+        }
+        v = r;
+      }
+      return v;
+    };
+  }
+
+  private compileHasAttr(target: Expr, path: readonly AttrName[], scope: Scope): Code {
+    const t = this.compile(target, scope);
+    const names = path.map((n) => this.attrNameCode(n, scope));
+    return (env) => {
+      let v = t(env);
+      for (const n of names) {
+        if (v instanceof Thunk) v = v.force();
+        if (!(v instanceof Attrs)) return false;
+        const r = v.map.get(typeof n === "string" ? n : (n(env) as string));
+        if (r === undefined) return false;
+        v = r;
+      }
+      return true;
+    };
+  }
+
+  private positionsOf(attrs: readonly AttrDef[]): AttrPositions {
+    return { source: this.source, offsets: new Map(attrs.map((a) => [a.name, a.pos])) };
+  }
+
+  private compileAttrs(e: Extract<Expr, { kind: "Attrs" }>, scope: Scope): Code {
+    const positions = this.positionsOf(e.attrs);
+    const dynamic = this.compileDynamic(e.dynamic, e.rec ? null : scope);
+    if (!e.rec) {
+      // Plain set: values live in the enclosing scope (plus a frame for `inherit (e)` sources).
+      const inner = e.inheritFrom.length > 0 ? new Scope(scope, new Map()) : scope;
+      const sources = e.inheritFrom.map((x) => this.compile(x, scope));
+      const values = e.attrs.map((a) => ({ name: a.name, lazy: this.lazyAttr(a, inner, inner, sources) }));
+      const dyn = e.inheritFrom.length > 0 ? this.compileDynamic(e.dynamic, inner) : dynamic;
+      return (env) => {
+        let frame = env;
+        if (sources.length > 0) {
+          frame = new Array(sources.length + 1);
+          frame[0] = env;
+          for (let i = 0; i < sources.length; i++) frame[i + 1] = new Thunk(sources[i], env);
+        }
+        const map = new Map<string, Value>();
+        for (let i = 0; i < values.length; i++) {
+          const l = values[i].lazy;
+          map.set(values[i].name, l.constant ? l.value : l.make(frame));
+        }
+        const set = new Attrs(map, positions);
+        if (dyn !== null) dyn(frame, map);
+        return set;
+      };
+    }
+    // rec: every static attribute is a slot of a new frame, visible to all values.
+    const { frameSize, init } = this.compileRecursiveBindings(e.attrs, e.inheritFrom, scope);
+    const recScope = init.scope;
+    const dyn = this.compileDynamic(e.dynamic, recScope);
+    const names = e.attrs.map((a) => a.name);
+    return (env) => {
+      const frame = new Array(frameSize + 1);
+      frame[0] = env;
+      init.fill(frame);
+      const map = new Map<string, Value>();
+      for (let i = 0; i < names.length; i++) map.set(names[i], frame[i + 1]);
+      if (dyn !== null) dyn(frame, map);
+      return new Attrs(map, positions);
+    };
+  }
+
+  /** Slots 1..n hold the bindings, then the `inherit (e)` sources. */
+  private compileRecursiveBindings(
+    attrs: readonly AttrDef[],
+    inheritFrom: readonly Expr[],
+    scope: Scope,
+  ): { frameSize: number; init: { scope: Scope; fill: (frame: Env) => void } } {
+    const names = new Map<string, number>();
+    attrs.forEach((a, i) => names.set(a.name, i + 1));
+    const recScope = new Scope(scope, names);
+    const srcBase = attrs.length + 1;
+    const sources = inheritFrom.map((x) => this.compile(x, recScope));
+    // A binding may refer to slots of this frame that are filled after it, so anything but a
+    // constant, a closure or an outer reference must be a thunk here.
+    const values = attrs.map((a): Lazy => {
+      const l = this.lazyAttr(a, recScope, scope, sources, srcBase);
+      if (a.inherit !== "none" || l.constant || a.value.kind !== "Var") return l;
+      const code = this.compile(a.value, recScope, a.name);
+      return { constant: false, make: (frame) => new Thunk(code, frame) };
+    });
+    const frameSize = attrs.length + sources.length;
+    const fill = (frame: Env): void => {
+      for (let i = 0; i < sources.length; i++) frame[srcBase + i] = new Thunk(sources[i], frame);
+      for (let i = 0; i < values.length; i++) {
+        const l = values[i];
+        frame[i + 1] = l.constant ? l.value : l.make(frame);
+      }
+    };
+    return { frameSize, init: { scope: recScope, fill } };
+  }
+
+  /**
+   * A binding's value. `inner` is the scope its value is compiled in, `outer` the scope of plain
+   * `inherit x;`. For rec scopes `inner` is the rec frame and `outer` its parent.
+   */
+  private lazyAttr(a: AttrDef, inner: Scope, outer: Scope, sources: Code[], srcBase = 1): Lazy {
+    if (a.inherit === "plain") {
+      if (inner === outer) return this.lazy(a.value, inner);
+      const l = this.lazy(a.value, outer);
+      if (l.constant) return l;
+      const make = l.make;
+      return { constant: false, make: (frame) => make(frame[0]) };
+    }
+    if (a.inherit === "from") {
+      // value is Select(InheritSource(i), [name]); the source sits in the frame at srcBase + i.
+      const sel = a.value as Extract<Expr, { kind: "Select" }>;
+      const src = sel.expr as Extract<Expr, { kind: "InheritSource" }>;
+      const slot = srcBase + src.index;
+      const name = a.name;
+      const pos = this.pos(a.pos);
+      void sources;
+      const code: Code = (frame) => {
+        let s = frame[slot];
+        if (s instanceof Thunk) s = s.force();
+        const set = expectAttrs(s, `while evaluating the attribute '${name}'`, pos);
+        const v = set.map.get(name);
+        if (v === undefined) throw missingAttr(name, set, pos);
+        return v;
+      };
+      return { constant: false, make: (frame) => new Thunk(code, frame) };
+    }
+    return this.lazy(a.value, inner, a.name);
+  }
+
+  /** Dynamic attributes `${n} = v;`: evaluated after the static ones, null names skipped. */
+  private compileDynamic(dyn: readonly { name: Expr; value: Expr; pos: number }[], scope: Scope | null): ((env: Env, map: Map<string, Value>) => void) | null {
+    if (dyn.length === 0 || scope === null) return dyn.length === 0 ? null : this.compileDynamic(dyn, this.baseScope);
+    const items = dyn.map((d) => ({ name: this.compile(d.name, scope), value: this.lazy(d.value, scope), pos: this.pos(d.pos) }));
+    const state = this.state;
+    return (env, map) => {
+      for (const it of items) {
+        let n = it.name(env);
+        if (n instanceof Thunk) n = n.force();
+        if (n === null) continue;
+        const name =
+          typeof n === "string" ? n : n instanceof NixString ? state.plainString(n, null, it.pos) : (() => {
+            throw typeError("a string", n, "while evaluating the name of a dynamic attribute", it.pos);
+          })();
+        if (map.has(name)) throw new EvalError(`dynamic attribute '${name}' already defined at ${state.formatPos(it.pos)}`, "eval", it.pos);
+        map.set(name, it.value.constant ? it.value.value : it.value.make(env));
+      }
+    };
+  }
+
+  private compileLet(e: Extract<Expr, { kind: "Let" }>, scope: Scope): Code {
+    const { frameSize, init } = this.compileRecursiveBindings(e.attrs, e.inheritFrom, scope);
+    const body = this.compile(e.body, init.scope);
+    return (env) => {
+      const frame = new Array(frameSize + 1);
+      frame[0] = env;
+      init.fill(frame);
+      return body(frame);
+    };
+  }
+
+  private compileLambda(e: Extract<Expr, { kind: "Lambda" }>, scope: Scope, name: string | null): Code {
+    const names = new Map<string, number>();
+    let slot = 1;
+    const argSlot = e.arg !== null ? slot++ : -1;
+    if (e.arg !== null) names.set(e.arg, argSlot);
+    const formalSlots: number[] = [];
+    if (e.formals) for (const f of e.formals.formals) {
+      formalSlots.push(slot);
+      names.set(f.name, slot++);
+    }
+    const inner = new Scope(scope, names);
+    const formals: FormalInfo[] | null = e.formals
+      ? e.formals.formals.map((f, i) => ({ name: f.name, slot: formalSlots[i], default: f.default ? this.compile(f.default, inner) : null }))
+      : null;
+    const info: LambdaInfo = {
+      name,
+      pos: this.pos(e.pos),
+      slots: slot - 1,
+      argSlot,
+      argName: e.arg,
+      formals,
+      formalNames: formals ? new Set(formals.map((f) => f.name)) : null,
+      ellipsis: e.formals?.ellipsis ?? false,
+      body: null as unknown as Code,
+    };
+    (info as { body: Code }).body = this.compile(e.body, inner);
+    return (env) => new Lambda(info, env);
+  }
+
+  private compileCall(fnExpr: Expr, argExprs: readonly Expr[], scope: Scope, offset: number): Code {
+    const state = this.state;
+    const pos = this.pos(offset);
+    // Desugared operators bound to the builtins get a direct, allocation-free path.
+    if (fnExpr.kind === "Var" && builtinOps.has(fnExpr.name) && argExprs.length === 2 && this.isBuiltin(fnExpr.name, scope)) {
+      const a = this.compile(argExprs[0], scope);
+      const b = this.compile(argExprs[1], scope);
+      switch (fnExpr.name) {
+        case "__sub":
+          return (env) => {
+            let x = a(env);
+            let y = b(env);
+            if (x instanceof Thunk) x = x.force();
+            if (y instanceof Thunk) y = y.force();
+            if (typeof x === "number" && typeof y === "number") {
+              const r = x - y;
+              if (Number.isSafeInteger(r)) return r;
+            }
+            return withPos(() => subNumbers(x, y), pos);
+          };
+        case "__mul":
+          return (env) => withPos(() => mulNumbers(a(env), b(env)), pos);
+        case "__div":
+          return (env) => withPos(() => divNumbers(a(env), b(env)), pos);
+        case "__lessThan":
+          return (env) => {
+            let x = a(env);
+            let y = b(env);
+            if (x instanceof Thunk) x = x.force();
+            if (y instanceof Thunk) y = y.force();
+            if (typeof x === "number" && typeof y === "number") return x < y;
+            return withPos(() => lessThan(x, y), pos);
+          };
+      }
+    }
+    const fn = this.compile(fnExpr, scope);
+    const args = argExprs.map((x) => this.lazy(x, scope));
+    if (args.length === 1) {
+      const a0 = args[0];
+      return (env) => {
+        let f = fn(env);
+        if (f instanceof Thunk) f = f.force();
+        const arg = a0.constant ? a0.value : a0.make(env);
+        if (f instanceof Lambda) return state.callLambda(f, arg, pos);
+        return state.call(f, [arg], pos);
+      };
+    }
+    return (env) => {
+      const vals = new Array(args.length);
+      for (let i = 0; i < args.length; i++) {
+        const l = args[i];
+        vals[i] = l.constant ? l.value : l.make(env);
+      }
+      return state.call(fn(env), vals, pos);
+    };
+  }
+
+  private isBuiltin(name: string, scope: Scope): boolean {
+    let depth = 0;
+    for (let s: Scope | null = scope; s !== null; s = s.parent, depth++) {
+      if (s.names !== null && s.names.has(name)) return s === this.baseScope;
+    }
+    return false;
+  }
+
+  private compileBinOp(op: string, lhs: Expr, rhs: Expr, scope: Scope, offset: number): Code {
+    const state = this.state;
+    const a = this.compile(lhs, scope);
+    const b = this.compile(rhs, scope);
+    const pos = this.pos(offset);
+    switch (op) {
+      case "==":
+        return (env) => valuesEqual(a(env), b(env), true);
+      case "!=":
+        return (env) => !valuesEqual(a(env), b(env), true);
+      case "&&":
+        return (env) =>
+          expectBool(a(env), "in the left operand of the AND (&&) operator", pos) &&
+          expectBool(b(env), "in the right operand of the AND (&&) operator", pos);
+      case "||":
+        return (env) =>
+          expectBool(a(env), "in the left operand of the OR (||) operator", pos) ||
+          expectBool(b(env), "in the right operand of the OR (||) operator", pos);
+      case "->":
+        return (env) =>
+          !expectBool(a(env), "in the left operand of the IMPL (->) operator", pos) ||
+          expectBool(b(env), "in the right operand of the IMPL (->) operator", pos);
+      case "//":
+        return (env) => {
+          const r = expectAttrs(b(env), "in the right operand of the update (//) operator", pos);
+          const l = expectAttrs(a(env), "in the left operand of the update (//) operator", pos);
+          return updateAttrs(l, r);
+        };
+      case "++":
+        return (env) => {
+          const l = expectList(a(env), "in the left operand of the list concatenation (++) operator", pos);
+          const r = expectList(b(env), "in the right operand of the list concatenation (++) operator", pos);
+          return l.length === 0 ? r : r.length === 0 ? l : l.concat(r);
+        };
+      case "+":
+        return (env) => {
+          let x = a(env);
+          if (x instanceof Thunk) x = x.force();
+          if (typeof x === "number") {
+            let y = b(env);
+            if (y instanceof Thunk) y = y.force();
+            if (typeof y === "number") {
+              const r = x + y;
+              if (Number.isSafeInteger(r)) return r;
+            }
+            return withPos(() => addNumbers(x as number, y), pos);
+          }
+          if (typeof x === "bigint" || x instanceof NixFloat) {
+            const xx = x;
+            return withPos(() => addNumbers(xx, b(env)), pos);
+          }
+          return state.concatStrings(x, b(env), pos);
+        };
+    }
+    throw new Error(`unknown operator ${op}`);
+  }
+}
+
+function withPos<T>(f: () => T, pos: Pos): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof EvalError) e.at(pos);
+    throw e;
+  }
+}
+
+export function updateAttrs(l: Attrs, r: Attrs): Attrs {
+  if (l.size === 0) return r;
+  if (r.size === 0) return l;
+  const map = new Map(l.map);
+  for (const [k, v] of r.map) map.set(k, v);
+  return new Attrs(map, r.positions ?? l.positions);
+}
+
+function missingAttr(name: string, set: Attrs, pos: Pos): EvalError {
+  const e = new EvalError(`attribute '${name}' missing`, "eval", pos);
+  e.hint = didYouMean(name, [...set.map.keys()]);
+  return e;
+}
+
+function constantOf(e: Expr): Value | undefined {
+  switch (e.kind) {
+    case "Int":
+      return e.value;
+    case "Float":
+      return new NixFloat(e.value);
+    case "String":
+      return e.value;
+    case "Path":
+      return new NixPath(e.value);
+  }
+  return undefined;
+}
+
+/** Modern Nix explains a failed `assert a == b;` instead of printing the condition. */
+function explainInequality(a: Value, b: Value): string | null {
+  if (a instanceof Thunk) a = a.force();
+  if (b instanceof Thunk) b = b.force();
+  const kindOf = (v: Value): string => {
+    if (typeof v === "string" || v instanceof NixString) return "string";
+    if (typeof v === "number" || typeof v === "bigint") return "an integer";
+    if (v instanceof NixFloat) return "a float";
+    if (typeof v === "boolean") return "a Boolean";
+    if (v === null) return "null";
+    return "";
+  };
+  const ka = kindOf(a), kb = kindOf(b);
+  if (ka === "string" && kb === "string") return `string ${quoteForReason(a)} is not equal to string ${quoteForReason(b)}`;
+  if (ka && kb && ka !== "string" && kb !== "string") {
+    return `${ka} with value '${showValueForError(a)}' is not equal to ${kb} with value '${showValueForError(b)}'`.replace(
+      /^a Boolean with value/,
+      "a Boolean of value",
+    ).replace(/to a Boolean with value/, "to a Boolean of value").replace(/null with value/g, "null of value");
+  }
+  if (Array.isArray(a) && Array.isArray(b) && a.length !== b.length) {
+    return `list of size '${a.length}' is not equal to list of size '${b.length}', left hand side is '${showValueForError(a)}', right hand side is '${showValueForError(b)}'`;
+  }
+  return null;
+}
+
+function quoteForReason(v: Value): string {
+  return `'${showValueForError(v)}'`;
+}
+
+export type { Expr };

@@ -1,0 +1,106 @@
+// Creates an evaluation: the state, the builtins, the base scope, and file/expression evaluation.
+import type { Source } from "../lang/ast.js";
+import { parse } from "../lang/parser.js";
+import { BuiltinRegistry, GLOBAL_BUILTINS, type RegisterBuiltins } from "./builtins/registry.js";
+import { ALL_BUILTIN_FAMILIES } from "./builtins/all.js";
+import { Compiler, Scope } from "./compiler.js";
+import { EvalError } from "./errors.js";
+import { EvalState, type EvalIO, type EvalSettings, type EvalStore } from "./state.js";
+import { Attrs, Thunk, type Env, type Value } from "./value.js";
+
+export interface EvaluatorOptions {
+  settings: EvalSettings;
+  io: EvalIO;
+  store: EvalStore;
+  /** Extra builtin families (e.g. fetchers and flakes, provided by higher layers). */
+  extraBuiltins?: readonly RegisterBuiltins[];
+}
+
+export class Evaluator {
+  readonly state: EvalState;
+  private readonly compiler: Compiler;
+  private readonly baseScope: Scope;
+
+  constructor(opts: EvaluatorOptions) {
+    const state = new EvalState(opts.settings, opts.io, opts.store);
+    this.state = state;
+    const registry = new BuiltinRegistry(state);
+    for (const register of ALL_BUILTIN_FAMILIES) register(registry);
+    for (const register of opts.extraBuiltins ?? []) register(registry);
+
+    const builtinsMap = new Map<string, Value>(registry.entries);
+    const builtins = new Attrs(builtinsMap);
+    builtinsMap.set("builtins", builtins);
+    state.builtins = builtins;
+
+    // The base scope: globals under their plain names, everything under `__name`.
+    const names = new Map<string, number>();
+    const values: Value[] = [null];
+    const bind = (name: string, v: Value): void => {
+      names.set(name, values.length);
+      values.push(v);
+    };
+    for (const [name, v] of builtinsMap) {
+      if (GLOBAL_BUILTINS.has(name)) bind(name, v);
+      if (name !== "builtins" && name !== "true" && name !== "false" && name !== "null") bind(`__${name}`, v);
+    }
+    for (const g of ["true", "false", "null", "builtins"]) if (!names.has(g)) bind(g, builtinsMap.get(g) ?? null);
+    this.baseScope = new Scope(null, names);
+    state.baseEnv = values as Env;
+    this.compiler = new Compiler(state, this.baseScope);
+    state.evalSource = (source) => this.evalSource(source);
+    state.evalFile = (path) => this.evalFile(path);
+    state.evalSourceWithScope = (source, attrs) => this.evalSourceWithScope(source, attrs);
+  }
+
+  /** `scopedImport`: the attributes of `attrs` shadow the global scope for this source. */
+  evalSourceWithScope(source: Source, attrs: Attrs): Value {
+    const names = new Map<string, number>();
+    const frame: Env = [this.state.baseEnv];
+    for (const [name, v] of attrs.map) {
+      names.set(name, frame.length);
+      frame.push(v);
+    }
+    const code = this.compiler.compileTop(parse(source), source, new Scope(this.baseScope, names));
+    return code(frame);
+  }
+
+  /** Parses and compiles source text in the base scope, returning the unforced result. */
+  evalSource(source: Source): Value {
+    const expr = parse(source);
+    const code = this.compiler.compileTop(expr, source);
+    return code(this.state.baseEnv);
+  }
+
+  /** Evaluates an expression given as text (`-E`, `--expr`); relative paths from `baseDir`. */
+  evalString(text: string, baseDir: string, origin: "string" | "stdin" = "string"): Value {
+    return this.evalSource({ origin, path: null, text, baseDir });
+  }
+
+  /** Evaluates a file (a directory means its default.nix), once per evaluation. */
+  evalFile(path: string): Value {
+    const state = this.state;
+    let resolved = path;
+    if (state.io.fileType(resolved) === "directory") resolved = resolved.replace(/\/$/, "") + "/default.nix";
+    const cached = state.fileCache.get(resolved);
+    if (cached !== undefined) return cached;
+    if (state.io.fileType(resolved) === null) throw new EvalError(`path '${resolved}' does not exist`);
+    const text = state.io.readFile(resolved);
+    const source: Source = { origin: "file", path: resolved, text, baseDir: resolved.slice(0, resolved.lastIndexOf("/")) || "/" };
+    const thunk = new Thunk(() => {
+      try {
+        return this.evalSource(source);
+      } catch (e) {
+        if (e instanceof EvalError) e.addTrace(`while evaluating the file '${resolved}':`, null, true);
+        throw e;
+      }
+    }, []);
+    state.fileCache.set(resolved, thunk);
+    return thunk.force();
+  }
+
+  /** Forces a value to weak head normal form. */
+  force(v: Value): Value {
+    return v instanceof Thunk ? v.force() : v;
+  }
+}

@@ -1,0 +1,139 @@
+// Building the bindings of `{ … }`, `rec { … }` and `let`: nested attribute paths become nested
+// sets, set literals for the same name are merged, and duplicates are parse errors (spec §2.3).
+import type { AttrDef, AttrName, DynamicAttrDef, Expr, Offset, Source } from "./ast.js";
+import { ParseError } from "./errors.js";
+import { formatPosition } from "./position.js";
+import { showAttrPath, showIdentifier } from "./show.js";
+
+/** The parser's view of an attribute set while it is being built (the AST node, writable). */
+export interface AttrsNode {
+  readonly kind: "Attrs";
+  readonly pos: Offset;
+  readonly rec: boolean;
+  readonly attrs: AttrDef[];
+  readonly dynamic: DynamicAttrDef[];
+  readonly inheritFrom: Expr[];
+}
+
+export function newAttrs(pos: Offset, rec: boolean): AttrsNode {
+  return { kind: "Attrs", pos, rec, attrs: [], dynamic: [], inheritFrom: [] };
+}
+
+/** Name → index into `attrs`, built on first lookup and kept up to date by `insert`. */
+const indexes = new WeakMap<AttrsNode, Map<string, number>>();
+
+function indexOf(set: AttrsNode): Map<string, number> {
+  let index = indexes.get(set);
+  if (!index) {
+    index = new Map();
+    for (let i = 0; i < set.attrs.length; i++) index.set(set.attrs[i]!.name, i);
+    indexes.set(set, index);
+  }
+  return index;
+}
+
+function lookup(set: AttrsNode, name: string): AttrDef | undefined {
+  const i = indexOf(set).get(name);
+  return i === undefined ? undefined : set.attrs[i];
+}
+
+function insert(set: AttrsNode, def: AttrDef): void {
+  indexOf(set).set(def.name, set.attrs.length);
+  set.attrs.push(def);
+}
+
+function isAttrsLiteral(e: Expr): e is AttrsNode & Expr {
+  return e.kind === "Attrs";
+}
+
+/** Adds static and dynamic definitions to sets, checking for duplicates, for one source file. */
+export class BindingsBuilder {
+  constructor(private readonly source: Source) {}
+
+  private duplicate(path: string, pos: Offset, prevPos: Offset): never {
+    throw new ParseError(
+      `attribute '${path}' already defined at ${formatPosition(this.source, prevPos)}`,
+      this.source,
+      pos,
+    );
+  }
+
+  /** `path = value;` where `pos` is where the attribute path starts. */
+  addAttr(set: AttrsNode, path: readonly AttrName[], value: Expr, pos: Offset): void {
+    let target = set;
+    const last = path.length - 1;
+    for (let i = 0; i < last; i++) {
+      const component = path[i]!;
+      let nested: AttrsNode;
+      if (component.kind === "static") {
+        const existing = lookup(target, component.name);
+        if (existing) {
+          if (!isAttrsLiteral(existing.value)) this.duplicate(showAttrPath(path.slice(0, i + 1)), pos, existing.pos);
+          nested = existing.value;
+        } else {
+          nested = newAttrs(pos, false);
+          insert(target, { name: component.name, pos, value: nested, inherit: "none" });
+        }
+      } else {
+        nested = newAttrs(pos, false);
+        target.dynamic.push({ name: component.expr, value: nested, pos });
+      }
+      target = nested;
+    }
+    const final = path[last]!;
+    if (final.kind === "static") {
+      this.addDef(target, showAttrPath(path), { name: final.name, pos, value, inherit: "none" });
+    } else {
+      target.dynamic.push({ name: final.expr, value, pos });
+    }
+  }
+
+  /**
+   * Adds one definition; if the name exists and both values are set literals, the new set's
+   * contents move into the old one (whose `rec`-ness wins). `shownPath` names it in errors.
+   */
+  private addDef(set: AttrsNode, shownPath: string, def: AttrDef): void {
+    const existing = lookup(set, def.name);
+    if (!existing) {
+      insert(set, def);
+      return;
+    }
+    const incoming = def.value;
+    const target = existing.value;
+    if (def.inherit !== "none" || existing.inherit !== "none" || !isAttrsLiteral(incoming) || !isAttrsLiteral(target)) {
+      this.duplicate(shownPath, def.pos, existing.pos);
+    }
+    const shift = target.inheritFrom.length;
+    for (const inner of incoming.attrs) {
+      const moved = inner.inherit === "from" && shift > 0 ? shiftInheritSource(inner, shift) : inner;
+      this.addDef(target, shownPath + "." + showIdentifier(inner.name), moved);
+    }
+    target.dynamic.push(...incoming.dynamic);
+    target.inheritFrom.push(...incoming.inheritFrom);
+  }
+
+  /** `inherit a b;` (source null) or `inherit (source) a b;` with the names and their positions. */
+  addInherit(set: AttrsNode, names: readonly { name: string; pos: Offset }[], from: { expr: Expr; pos: Offset } | null): void {
+    let source: Expr | null = null;
+    if (from) {
+      set.inheritFrom.push(from.expr);
+      source = { kind: "InheritSource", pos: from.pos, index: set.inheritFrom.length - 1 };
+    }
+    for (const { name, pos } of names) {
+      const existing = lookup(set, name);
+      if (existing) this.duplicate(showIdentifier(name), pos, existing.pos);
+      const value: Expr = source
+        ? { kind: "Select", pos, expr: source, path: [{ kind: "static", name, pos }], default: null }
+        : { kind: "Var", pos, name };
+      insert(set, { name, pos, value, inherit: source ? "from" : "plain" });
+    }
+  }
+}
+
+/** The same `inherit (e) x` definition, referring to source index + shift. */
+function shiftInheritSource(def: AttrDef, shift: number): AttrDef {
+  const select = def.value;
+  if (select.kind !== "Select" || select.expr.kind !== "InheritSource") return def;
+  const source: Expr = { kind: "InheritSource", pos: select.expr.pos, index: select.expr.index + shift };
+  return { ...def, value: { ...select, expr: source } };
+}

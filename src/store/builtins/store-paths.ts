@@ -1,0 +1,154 @@
+// Builtins that put things in the store or name store paths: toFile, path, filterSource,
+// storePath, placeholder, hashFile, convertHash.
+import { EvalError } from "../../eval/errors.js";
+import { expectAttrs, expectFunction, expectPlainString, expectString } from "../../eval/expect.js";
+import { checkReadable } from "../../eval/builtins/paths.js";
+import type { BuiltinRegistry } from "../../eval/builtins/registry.js";
+import type { EvalState, FileType } from "../../eval/state.js";
+import { Attrs, NixPath, NixString, Thunk, stringBytes, stringContext, type Pos, type Value } from "../../eval/value.js";
+import { hashPlaceholder } from "../formats/derivation.js";
+import { hashFileContents } from "../formats/nar-fs.js";
+import { parseHash, parseHashAlgo, parseHashFormat, printHash, type HashAlgo } from "../formats/hash.js";
+import { baseName } from "../../eval/state.js";
+
+function storePathOf(state: EvalState, path: string): string {
+  const dir = state.settings.storeDir + "/";
+  if (!path.startsWith(dir)) throw new EvalError(`path '${path}' is not in the Nix store`);
+  const rest = path.slice(dir.length);
+  const slash = rest.indexOf("/");
+  return dir + (slash === -1 ? rest : rest.slice(0, slash));
+}
+
+function addPathWithFilter(
+  state: EvalState,
+  path: string,
+  name: string,
+  filterFn: Value | null,
+  recursive: boolean,
+  expectedHash: string | null,
+  pos: Pos | null,
+): Value {
+  checkReadable(state, path);
+  if (state.io.fileType(path) === null) throw new EvalError(`path '${path}' does not exist`, "eval", pos);
+  const filter = filterFn
+    ? (p: string, type: FileType): boolean => {
+        const r = state.call(filterFn, [p, type], pos);
+        const b = r instanceof Thunk ? r.force() : r;
+        if (typeof b !== "boolean") throw new EvalError("filter function did not return a Boolean", "eval", pos);
+        return b;
+      }
+    : undefined;
+  const storePath = state.store.addPath(path, name, { recursive, filter, expectedHash: expectedHash ?? undefined });
+  return new NixString(storePath, new Set([storePath]));
+}
+
+export function register(r: BuiltinRegistry): void {
+  const state = r.state;
+
+  r.def("toFile", 2, ([nameV, contentsV], pos) => {
+    const name = expectPlainString(nameV, "while evaluating the first argument passed to builtins.toFile", pos);
+    const contents = expectString(contentsV, "while evaluating the second argument passed to builtins.toFile", pos);
+    const refs: string[] = [];
+    for (const c of stringContext(contents)) {
+      if (c.startsWith("=") || c.startsWith("!")) {
+        throw new EvalError(`files created by builtins.toFile may not reference derivations, but ${name} references ${c.slice(c.lastIndexOf("!") + 1).replace(/^=/, "")}`, "eval", pos);
+      }
+      refs.push(c);
+    }
+    const storePath = state.store.addText(name, stringBytes(contents), refs);
+    return new NixString(storePath, new Set([storePath]));
+  });
+
+  r.def("path", 1, ([argsV], pos) => {
+    const args = expectAttrs(argsV, "while evaluating the first argument passed to builtins.path", pos);
+    let path: string | null = null;
+    let name: string | null = null;
+    let filter: Value | null = null;
+    let recursive = true;
+    let hash: string | null = null;
+    for (const [k, v] of args.map) {
+      switch (k) {
+        case "path":
+          path = state.coercePath(v, "while evaluating the 'path' attribute passed to 'builtins.path'", pos).path;
+          break;
+        case "name":
+          name = expectPlainString(v, "while evaluating the `name` attribute passed to builtins.path", pos);
+          break;
+        case "filter":
+          filter = expectFunction(v, "while evaluating the `filter` parameter passed to builtins.path", pos);
+          break;
+        case "recursive": {
+          const b = v instanceof Thunk ? v.force() : v;
+          recursive = b === true;
+          break;
+        }
+        case "sha256":
+          hash = expectPlainString(v, "while evaluating the `sha256` attribute passed to builtins.path", pos);
+          break;
+        default:
+          throw new EvalError(`unsupported argument '${k}' to 'builtins.path'`, "eval", pos);
+      }
+    }
+    if (path === null) throw new EvalError("missing required 'path' attribute in the first argument to builtins.path", "eval", pos);
+    return addPathWithFilter(state, path, name ?? baseName(path), filter, recursive, hash, pos);
+  });
+
+  r.def("filterSource", 2, ([filterV, pathV], pos) => {
+    const filter = expectFunction(filterV, "while evaluating the first argument passed to builtins.filterSource", pos);
+    const { path } = state.coercePath(pathV, "while evaluating the second argument passed to builtins.filterSource", pos);
+    return addPathWithFilter(state, path, baseName(path), filter, true, null, pos);
+  });
+
+  r.def("storePath", 1, ([pathV], pos) => {
+    if (state.settings.pure) throw new EvalError("'builtins.storePath' is not allowed in pure evaluation mode", "eval", pos);
+    const { path } = state.coercePath(pathV, "while evaluating the first argument passed to builtins.storePath", pos);
+    const sp = storePathOf(state, path);
+    return new NixString(path, new Set([sp]));
+  });
+
+  r.def("placeholder", 1, ([nameV], pos) => {
+    const name = expectPlainString(nameV, "while evaluating the first argument passed to builtins.placeholder", pos);
+    return hashPlaceholder(name);
+  });
+
+  r.def("hashFile", 2, ([algoV, pathV], pos) => {
+    const algoName = expectPlainString(algoV, "while evaluating the first argument passed to builtins.hashFile", pos);
+    const algo = parseAlgo(algoName, pos);
+    const { path } = state.coercePath(pathV, "while evaluating the second argument passed to builtins.hashFile", pos);
+    checkReadable(state, path);
+    return printHash(hashFileContents(Buffer.from(path, "latin1"), algo), "base16");
+  });
+
+  r.def("convertHash", 1, ([argsV], pos) => {
+    const args = expectAttrs(argsV, "while evaluating the first argument passed to builtins.convertHash", pos);
+    const get = (n: string): Value | undefined => args.get(n);
+    const hashV = get("hash");
+    if (hashV === undefined) throw new EvalError("attribute 'hash' missing", "eval", pos);
+    const hashText = expectPlainString(hashV, "while evaluating the attribute 'hash'", pos);
+    const algoV = get("hashAlgo");
+    const algo = algoV === undefined ? undefined : parseAlgo(expectPlainString(algoV, "while evaluating the attribute 'hashAlgo'", pos), pos);
+    const fmtV = get("toHashFormat");
+    if (fmtV === undefined) throw new EvalError("attribute 'toHashFormat' missing", "eval", pos);
+    let fmtName = expectPlainString(fmtV, "while evaluating the attribute 'toHashFormat'", pos);
+    if (fmtName === "base32") {
+      state.io.warn("warning: \"base32\" is a deprecated alias for hash format \"nix32\".");
+      fmtName = "nix32";
+    }
+    try {
+      const format = parseHashFormat(fmtName);
+      return printHash(parseHash(hashText, algo), format, format === "sri");
+    } catch (e) {
+      throw new EvalError((e as Error).message, "eval", pos);
+    }
+  });
+  void Attrs;
+  void NixPath;
+}
+
+function parseAlgo(name: string, pos: Pos | null): HashAlgo {
+  try {
+    return parseHashAlgo(name);
+  } catch {
+    throw new EvalError(`unknown hash algorithm '${name}', expect 'blake3', 'md5', 'sha1', 'sha256', or 'sha512'`, "eval", pos);
+  }
+}

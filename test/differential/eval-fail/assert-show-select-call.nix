@@ -1,0 +1,1 @@
+let s = { ok = x: false; }; in assert s.ok 1; 1

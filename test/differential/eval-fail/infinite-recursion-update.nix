@@ -1,0 +1,1 @@
+let a = { } // a; in a.foo

@@ -1,0 +1,1 @@
+./a + builtins.toFile "x" "y"

@@ -1,0 +1,1 @@
+{ inherit (throw "source not needed") a; b = 1; }.b

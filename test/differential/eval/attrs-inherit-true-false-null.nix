@@ -1,0 +1,1 @@
+{ inherit true false null; }

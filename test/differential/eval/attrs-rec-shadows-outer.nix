@@ -1,0 +1,1 @@
+let x = 1; in rec { a = x; x = 2; }

@@ -1,0 +1,1 @@
+let x = { }; y = [ ]; in [ x x y y ]

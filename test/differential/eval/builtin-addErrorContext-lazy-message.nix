@@ -1,0 +1,1 @@
+builtins.addErrorContext (throw "message not forced") "value"

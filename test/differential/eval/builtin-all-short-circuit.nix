@@ -1,0 +1,1 @@
+builtins.all (x: if x == 1 then false else throw "not reached") [ 1 2 ]

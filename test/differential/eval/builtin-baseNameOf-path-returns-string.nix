@@ -1,0 +1,1 @@
+builtins.typeOf (baseNameOf ./x/y)

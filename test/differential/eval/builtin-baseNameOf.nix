@@ -1,0 +1,1 @@
+[ (baseNameOf "/a/b") (baseNameOf "/a/b/") (baseNameOf "/") (baseNameOf "abc") (baseNameOf "a//") (baseNameOf "") ]

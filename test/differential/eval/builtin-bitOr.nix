@@ -1,0 +1,1 @@
+[ (builtins.bitOr 12 10) (builtins.bitOr 0 0) (builtins.bitOr (-8) 3) ]

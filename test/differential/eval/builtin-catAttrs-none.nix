@@ -1,0 +1,1 @@
+builtins.catAttrs "z" [ { a = 1; } { } ]

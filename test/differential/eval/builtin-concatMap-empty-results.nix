@@ -1,0 +1,1 @@
+builtins.concatMap (x: if x > 1 then [ x ] else [ ]) [ 1 2 3 ]

@@ -1,0 +1,1 @@
+builtins.hasContext (builtins.head (builtins.match "(.*)" "${builtins.toFile "m" "x"}"))

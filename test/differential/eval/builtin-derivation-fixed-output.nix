@@ -1,0 +1,1 @@
+let d = derivation { name = "fixed"; builder = "/bin/sh"; system = "x86_64-linux"; outputHashMode = "flat"; outputHashAlgo = "sha256"; outputHash = "0000000000000000000000000000000000000000000000000000"; }; in [ d.drvPath d.outPath ]

@@ -1,0 +1,1 @@
+let d = derivation { name = "multi"; builder = "/bin/sh"; system = "x86_64-linux"; outputs = [ "out" "dev" "lib" ]; }; in [ d.outputName d.dev.outputName d.dev.outPath d.lib.outPath (map (o: o.outputName) d.all) ]

@@ -1,0 +1,1 @@
+builtins.elemAt [ (throw "other") "wanted" ] 1

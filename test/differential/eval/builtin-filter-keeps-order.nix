@@ -1,0 +1,1 @@
+builtins.filter (s: s != "b") [ "c" "b" "a" "b" "d" ]

@@ -1,0 +1,1 @@
+builtins.filterSource (p: t: t == "directory" || builtins.match ".*\\.txt" p != null) ./data/dir

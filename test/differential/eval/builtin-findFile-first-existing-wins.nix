@@ -1,0 +1,1 @@
+builtins.findFile [ { prefix = "d"; path = "/nonexistent"; } { prefix = "d"; path = toString ./data/dir; } ] "d/a.txt"

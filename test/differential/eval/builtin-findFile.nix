@@ -1,0 +1,1 @@
+builtins.findFile [ { prefix = "d"; path = toString ./data; } ] "d/hello.txt"

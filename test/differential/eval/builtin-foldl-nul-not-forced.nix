@@ -1,0 +1,1 @@
+builtins.foldl' (a: b: b) (throw "nul not needed") [ 1 2 ]

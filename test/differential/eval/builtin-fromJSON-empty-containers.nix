@@ -1,0 +1,1 @@
+[ (builtins.fromJSON "[]") (builtins.fromJSON "{}") (builtins.fromJSON "\"\"") ]

@@ -1,0 +1,1 @@
+builtins.typeOf (builtins.fromJSON "-9223372036854775809")

@@ -1,0 +1,1 @@
+map builtins.fromJSON [ "null" "true" "false" "42" "-7" "\"s\"" ]

@@ -1,0 +1,5 @@
+builtins.fromTOML ''
+  a.b.c = 1
+  "quoted key" = 2
+  site."google.com" = true
+''

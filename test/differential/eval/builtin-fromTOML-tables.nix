@@ -1,0 +1,6 @@
+builtins.fromTOML ''
+  [server]
+  host = "localhost"
+  [server.tls]
+  enabled = false
+''

@@ -1,0 +1,1 @@
+builtins.functionArgs (args@{ y ? 2 }: y)

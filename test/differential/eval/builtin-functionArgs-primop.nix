@@ -1,0 +1,1 @@
+[ (builtins.functionArgs map) (builtins.functionArgs (map (x: x))) ]

@@ -1,0 +1,1 @@
+builtins.genList (i: "item${toString i}") 3

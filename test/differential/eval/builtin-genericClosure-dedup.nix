@@ -1,0 +1,4 @@
+builtins.genericClosure {
+  startSet = [ { key = "a"; } { key = "a"; extra = 1; } ];
+  operator = item: [ { key = "b"; } { key = "a"; } ];
+}

@@ -1,0 +1,1 @@
+builtins.intersectAttrs { a = "fromA"; b = 0; } { a = "fromB"; c = 3; }

@@ -1,0 +1,1 @@
+[ (builtins.isBool true) (builtins.isBool false) (builtins.isBool 1) (builtins.isBool null) ]

@@ -1,0 +1,1 @@
+[ (builtins.isNull null) (builtins.isNull 0) (isNull null) (builtins.isNull { }) ]

@@ -1,0 +1,1 @@
+[ (builtins.isString "") (builtins.isString ./x) (builtins.isString (toString ./x)) (builtins.isString 1) ]

@@ -1,0 +1,1 @@
+builtins.parseDrvName "gtk-engines-murrine-0.98.2"

@@ -1,0 +1,1 @@
+[ (builtins.parseDrvName "hello") (builtins.parseDrvName "foo-") ]

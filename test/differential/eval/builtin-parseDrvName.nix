@@ -1,0 +1,1 @@
+builtins.parseDrvName "nix-0.12pre12876"

@@ -1,0 +1,1 @@
+builtins.path { path = ./data/hello.txt; name = "renamed"; }

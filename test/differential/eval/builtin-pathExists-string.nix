@@ -1,0 +1,1 @@
+[ (builtins.pathExists (toString ./data/hello.txt)) (builtins.pathExists "/definitely/not/here") ]

@@ -1,0 +1,1 @@
+[ (removeAttrs { } [ "a" ]) (removeAttrs { a = 1; } [ ]) ]

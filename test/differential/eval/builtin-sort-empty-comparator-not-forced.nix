@@ -1,0 +1,2 @@
+# modern: sort returns an empty list without forcing the comparator (2.8 checked it first).
+builtins.sort 1 [ ]

@@ -1,0 +1,1 @@
+let p = builtins.toFile "sp" "content"; in builtins.getContext (builtins.storePath p)

@@ -1,0 +1,1 @@
+let a = builtins.toFile "a" "x"; in builtins.toFile "b" "refers to ${a}"

@@ -1,0 +1,1 @@
+builtins.toJSON [ 1.5 0.25 (-2.5) ]

@@ -1,0 +1,1 @@
+builtins.toJSON { outPath = "/the/out"; ignored = 1; }

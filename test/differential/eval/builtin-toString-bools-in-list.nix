@@ -1,0 +1,1 @@
+toString [ true false 1 ]

@@ -1,0 +1,1 @@
+[ (toString [ [ ] 1 ]) (toString [ ]) (toString [ [ ] ]) (toString [ 1 [ ] ]) (toString [ null null ]) ]

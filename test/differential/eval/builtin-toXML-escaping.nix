@@ -1,0 +1,1 @@
+builtins.toXML "<a href=\"x\">&amp;\n'</a>"

@@ -1,0 +1,1 @@
+builtins.tryEval <surely-not-on-the-search-path>

@@ -1,0 +1,1 @@
+builtins.typeOf [ (throw "elements stay lazy") ]

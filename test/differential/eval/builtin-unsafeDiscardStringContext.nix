@@ -1,0 +1,1 @@
+builtins.hasContext (builtins.unsafeDiscardStringContext "${builtins.toFile "d" "x"}")

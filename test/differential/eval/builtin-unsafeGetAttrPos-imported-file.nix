@@ -1,0 +1,1 @@
+(builtins.unsafeGetAttrPos "b" (import ./data/attrs.nix)).file

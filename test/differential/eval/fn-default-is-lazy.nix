@@ -1,0 +1,1 @@
+({ a ? throw "default not needed" }: 1) { }

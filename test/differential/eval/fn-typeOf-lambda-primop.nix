@@ -1,0 +1,1 @@
+map builtins.typeOf [ (x: x) map (map (x: x)) builtins.add (builtins.add 1) ]

@@ -1,0 +1,3 @@
+let x = "unused"; in ''
+   ''${x}
+  a''

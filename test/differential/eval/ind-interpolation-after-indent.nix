@@ -1,0 +1,4 @@
+let v = "V"; in ''
+  pre ${v} post
+    deeper ${v}
+''

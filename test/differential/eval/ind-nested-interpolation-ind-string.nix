@@ -1,0 +1,6 @@
+let inner = ''
+  i
+''; in ''
+  outer
+  ${inner}
+''

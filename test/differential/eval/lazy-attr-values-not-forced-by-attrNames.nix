@@ -1,0 +1,1 @@
+builtins.attrNames { a = throw "value"; b = 1; }

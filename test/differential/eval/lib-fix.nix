@@ -1,0 +1,3 @@
+let
+  fix = f: let x = f x; in x;
+in (fix (self: { a = 1; b = self.a + 10; c = self.b * 2; })).c

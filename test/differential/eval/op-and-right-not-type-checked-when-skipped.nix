@@ -1,0 +1,1 @@
+[ (false && 1) (true || "x") (false -> null) ]

@@ -1,0 +1,1 @@
+let __div = a: b: "div"; in 1 / 0

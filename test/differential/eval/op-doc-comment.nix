@@ -1,0 +1,1 @@
+/** documented */ { a = /** field */ 1; }

@@ -1,0 +1,1 @@
+let __equal = a: b: true; in 1 == 2

@@ -1,0 +1,1 @@
+let s = { f = x: x; }; in s == s

@@ -1,0 +1,1 @@
+let p = builtins.toFile "ctx" "data"; in p == builtins.unsafeDiscardStringContext p

@@ -1,0 +1,1 @@
+false -> throw "right side of -> must not be evaluated"

@@ -1,0 +1,1 @@
+[ 0 (throw "not compared") ] < [ 1 (throw "not compared") ]

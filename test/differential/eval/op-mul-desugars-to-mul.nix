@@ -1,0 +1,1 @@
+let __mul = a: b: [ a b ]; in 2 * 3

@@ -1,0 +1,1 @@
+true || throw "right side of || must not be evaluated"

@@ -1,0 +1,1 @@
+let __sub = a: b: "neg ${toString a} ${toString b}"; in -3

@@ -1,0 +1,3 @@
+1 /* inline */ + # line comment
+  2 /* multi
+  line */ * 3

@@ -1,0 +1,1 @@
+let p = __curPos; in [ p.line p.column ]

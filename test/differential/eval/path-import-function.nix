@@ -1,0 +1,1 @@
+import ./data/lib-add.nix 1 2

@@ -1,0 +1,1 @@
+let x = "tmp"; in /${x}/y

@@ -1,0 +1,1 @@
+let e = "txt"; in ./a.${e}

@@ -1,0 +1,1 @@
+let n = "foo"; in ./${n}.nix

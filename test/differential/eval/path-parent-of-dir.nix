@@ -1,0 +1,1 @@
+baseNameOf ../eval/path-parent-of-dir.nix

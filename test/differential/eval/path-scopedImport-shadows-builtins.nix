@@ -1,0 +1,1 @@
+scopedImport { toString = x: "shadowed"; x = 1; } ./data/uses-x.nix

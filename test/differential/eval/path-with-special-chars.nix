@@ -1,0 +1,1 @@
+baseNameOf ./a+b/c-1.2_x

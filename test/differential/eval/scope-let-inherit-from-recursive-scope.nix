@@ -1,0 +1,1 @@
+let inherit (s) a; s = { a = 2; }; in a

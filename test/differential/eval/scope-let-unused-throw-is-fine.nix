@@ -1,0 +1,1 @@
+let x = throw "never forced"; y = 2; in y

@@ -1,0 +1,1 @@
+let null = "not null"; in null

@@ -1,0 +1,1 @@
+rec { true = false; x = true; }.x

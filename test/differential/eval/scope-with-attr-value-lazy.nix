@@ -1,0 +1,1 @@
+with { a = throw "unused"; b = 1; }; b

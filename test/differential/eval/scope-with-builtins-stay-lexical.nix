@@ -1,0 +1,1 @@
+with { map = "shadowed?"; }; map (x: x + 1) [ 1 ]

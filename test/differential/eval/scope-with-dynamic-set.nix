@@ -1,0 +1,1 @@
+let mk = n: { val = n; }; in with mk 7; val

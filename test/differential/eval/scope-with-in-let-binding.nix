@@ -1,0 +1,1 @@
+let s = { v = 5; }; x = with s; v; in x

@@ -1,0 +1,1 @@
+with (throw "with set not needed"); 42

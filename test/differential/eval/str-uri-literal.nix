@@ -1,0 +1,1 @@
+[ http://example.org/a?b=c&d urn:isbn:0451450523 ]
