@@ -657,7 +657,10 @@ export function updateAttrs(l: Attrs, r: Attrs): Attrs {
   if (r.size === 0) return l;
   const map = new Map(l.map);
   for (const [k, v] of r.map) map.set(k, v);
-  return new Attrs(map, r.positions ?? l.positions);
+  const rp = r.positions;
+  const positions =
+    rp === null ? l.positions : l.positions === null ? rp : { source: rp.source, get offsets() { return rp.offsets; }, fallback: l.positions };
+  return new Attrs(map, positions);
 }
 
 function missingAttr(name: string, set: Attrs, pos: Pos): EvalError {

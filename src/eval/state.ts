@@ -9,6 +9,7 @@ import { showValueForError } from "./print.js";
 import {
   Attrs,
   EMPTY_CONTEXT,
+  findAttrPos,
   Lambda,
   NixFloat,
   NixPath,
@@ -381,10 +382,7 @@ export class EvalState {
 }
 
 export function attrPos(s: Attrs, name: string): Pos | null {
-  const p = s.positions;
-  if (p === null) return null;
-  const off = p.offsets.get(name);
-  return off === undefined ? null : { source: p.source, offset: off };
+  return findAttrPos(s.positions, name);
 }
 
 export function baseName(path: string): string {

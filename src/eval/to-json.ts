@@ -232,10 +232,10 @@ export function valueToJSON(
       if (toStr !== undefined) {
         let r = state.call(toStr, [v], pos);
         if (r instanceof Thunk) r = r.force();
-        if (typeof r !== "string" && !(r instanceof NixString)) {
+        if (typeof r !== "string" && !(r instanceof NixString) && !(r instanceof NixPath)) {
           throw new EvalError(`\`__toString\` should return a string, but got ${showType(r)}: ${showValueForError(r)}`, "eval", pos);
         }
-        writeString(addContext(r));
+        write(r, pos, depth);
         return;
       }
       const outPath = v.get("outPath");

@@ -60,6 +60,17 @@ export class NixPath {
 export interface AttrPositions {
   readonly source: Source;
   readonly offsets: ReadonlyMap<string, number>;
+  /** Where to look for names not in `offsets` (the left operand of `//`). */
+  readonly fallback?: AttrPositions | null;
+}
+
+/** Where attribute `name` was defined, following `//` fallbacks. */
+export function findAttrPos(p: AttrPositions | null | undefined, name: string): Pos | null {
+  for (; p; p = p.fallback) {
+    const off = p.offsets.get(name);
+    if (off !== undefined) return { source: p.source, offset: off };
+  }
+  return null;
 }
 
 export class Attrs {

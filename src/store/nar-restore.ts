@@ -9,8 +9,13 @@ const MAX_DEPTH = 4096;
 const MAX_TOKEN = 4096;
 /** File contents are written in pieces of at most this many bytes. */
 const CONTENT_PIECE = 1024 * 1024;
+/** Smaller input chunks of file contents are gathered before being written. */
+const MIN_DIRECT_PIECE = 64 * 1024;
 
-/** A request from the parser: exactly `n` bytes, or (for file contents) up to `n` bytes. */
+/**
+ * A request from the parser: exactly `n` bytes, or (`partial`, for file contents) up to `n` bytes
+ * when at least MIN_DIRECT_PIECE are at hand.
+ */
 type Need = { readonly n: number; readonly partial: boolean };
 
 function pad(len: number): number {
@@ -65,7 +70,7 @@ export class NarRestorer {
       }
       const { n, partial } = this.need;
       const avail = chunk.length - pos;
-      if (this.acc === null && (avail >= n || (partial && avail > 0))) {
+      if (this.acc === null && (avail >= n || (partial && avail >= MIN_DIRECT_PIECE))) {
         const take = Math.min(n, avail);
         const piece = chunk.subarray(pos, pos + take);
         pos += take;

@@ -181,6 +181,15 @@ async function recordFail() {
   return names.length;
 }
 
+/** JSON with two-space indentation, but arrays of strings (argument lists) kept on one line. */
+function formatCases(cases) {
+  return (
+    JSON.stringify(cases, null, 2).replace(/\[\n\s+("(?:[^"\\]|\\.)*"(?:,\n\s+"(?:[^"\\]|\\.)*")*)\n\s+\]/g, (_, items) =>
+      `[${items.split(/,\n\s+/).join(", ")}]`,
+    ) + "\n"
+  );
+}
+
 async function recordFlags() {
   const cases = JSON.parse(fs.readFileSync(casesFile, "utf8"));
   const subst = (s) => s.split("@DIR@").join(flagsDir);
@@ -199,7 +208,7 @@ async function recordFlags() {
       else c[key] = recorded[key];
     }
   }
-  if (!check) fs.writeFileSync(casesFile, JSON.stringify(cases, null, 2) + "\n");
+  if (!check) fs.writeFileSync(casesFile, formatCases(cases));
   return cases.length;
 }
 

@@ -4,7 +4,7 @@ import type { Source } from "../../lang/ast.js";
 import { EvalError } from "../errors.js";
 import { expectAttrs, expectFunction, expectList, expectPlainString } from "../expect.js";
 import type { EvalState } from "../state.js";
-import { Attrs, type AttrPositions, type Value } from "../value.js";
+import { Attrs, findAttrPos, type AttrPositions, type Value } from "../value.js";
 import { deferred } from "./lazy.js";
 import type { BuiltinRegistry } from "./registry.js";
 
@@ -170,10 +170,10 @@ export function register(r: BuiltinRegistry): void {
       pos,
     );
     const s = expectAttrs(args[1], "while evaluating the second argument passed to builtins.unsafeGetAttrPos", pos);
-    if (!s.map.has(name) || s.positions === null) return null;
-    const off = s.positions.offsets.get(name);
-    if (off === undefined) return null;
-    return positionValue(state, s.positions, off);
+    if (!s.map.has(name)) return null;
+    const p = findAttrPos(s.positions, name);
+    if (p === null || p.source.origin !== "file" || p.source.path === null) return null;
+    return state.posToAttrs(p);
   });
 
   r.def("groupBy", 2, (args, pos) => {

@@ -80,6 +80,8 @@ test("toJSON errors", () => {
     "while calling the 'toJSON' builtin",
   ]);
   expectError(() => toJSON(set({ __toString: fn(() => 42) })), "`__toString` should return a string, but got an integer: 42");
+  expectError(() => toJSON(set({ __toString: fn(() => set({ outPath: "x" })) })), "`__toString` should return a string, but got a set: { outPath = \"x\"; }");
+  assert.equal(toJSON(set({ __toString: fn(() => new NixPath("/tmp/p")) })), '"/nix/store/ffffffffffffffffffffffffffffffff-p"');
   expectError(() => toJSON(set({ b: throwing("boom") })), "boom", ["while evaluating attribute 'b'", "while calling the 'toJSON' builtin"]);
   expectError(
     () => toJSON(["ok", "0123456789abcdef\xff"]),

@@ -5,7 +5,7 @@ import { expectAttrs, expectBool, expectList, expectPlainString } from "../../ev
 import { valueToJSON } from "../../eval/to-json.js";
 import type { BuiltinRegistry } from "../../eval/builtins/registry.js";
 import type { EvalState } from "../../eval/state.js";
-import { Attrs, NixString, Thunk, type Pos, type Value } from "../../eval/value.js";
+import { Attrs, NixString, Thunk, findAttrPos, type Pos, type Value } from "../../eval/value.js";
 import {
   DerivationHasher,
   derivationPath,
@@ -68,9 +68,9 @@ export function derivationStrict(state: EvalState, attrsValue: Value, pos: Pos |
     return buildDerivation(state, attrs, drvName, pos);
   } catch (e) {
     if (e instanceof EvalError) {
-      const namePos = attrs.positions?.offsets.get("name");
+      const namePos = findAttrPos(attrs.positions, "name");
       e.addTrace(
-        `while evaluating derivation '${drvName}'\n         whose name attribute is located at ${namePos !== undefined ? state.formatPos({ source: attrs.positions!.source, offset: namePos }) : "\xc2\xabunknown\xc2\xbb"}`,
+        `while evaluating derivation '${drvName}'\n         whose name attribute is located at ${namePos !== null ? state.formatPos(namePos) : "\xc2\xabunknown\xc2\xbb"}`,
         pos,
       );
     }
@@ -230,8 +230,7 @@ function buildDerivation(state: EvalState, attrs: Attrs, drvName: string, pos: P
 }
 
 function attrPosOf(attrs: Attrs, key: string): Pos | null {
-  const off = attrs.positions?.offsets.get(key);
-  return off === undefined ? null : { source: attrs.positions!.source, offset: off };
+  return findAttrPos(attrs.positions, key);
 }
 
 /**
