@@ -294,7 +294,7 @@ export class EvalState {
       if (v === true) return "1";
       if (v === false || v === null) return "";
       if (typeof v === "number" || typeof v === "bigint") return intToString(v);
-      if (v instanceof NixFloat) return v.value.toFixed(6);
+      if (v instanceof NixFloat) return floatToFixed6(v.value);
       if (Array.isArray(v)) {
         let s = "";
         let ctx: Set<string> | null = null;
@@ -417,4 +417,13 @@ function levenshtein(a: string, b: string): number {
     }
   }
   return prev[b.length];
+}
+
+/** C's `%f`: six decimals, exact for large values, `inf`/`nan` spelled as C does. */
+function floatToFixed6(x: number): string {
+  if (Number.isNaN(x)) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  if (Math.abs(x) >= 1e21) return BigInt(x).toString() + ".000000";
+  const s = x.toFixed(6);
+  return Object.is(x, -0) || (x < 0 && s === "0.000000") ? "-" + s.replace(/^-/, "") : s;
 }

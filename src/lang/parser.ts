@@ -96,16 +96,6 @@ function makeCall(pos: Offset, fn: Expr, args: Expr[]): Expr {
   return { kind: "Call", pos, fn, args };
 }
 
-function mergeStrings(parts: readonly (string | Expr)[]): (string | Expr)[] {
-  const out: (string | Expr)[] = [];
-  for (const p of parts) {
-    const last = out.length - 1;
-    if (typeof p === "string" && last >= 0 && typeof out[last] === "string") out[last] = (out[last] as string) + p;
-    else out.push(p);
-  }
-  return out;
-}
-
 class Parser {
   private readonly lexer: Lexer;
   private readonly bindings: BindingsBuilder;
@@ -684,7 +674,7 @@ class Parser {
     }
     if (parts.length === 0) return { kind: "String", pos: open.start, value: "" };
     if (parts.length === 1 && typeof parts[0] === "string") return { kind: "String", pos: open.start, value: parts[0] };
-    return { kind: "InterpString", pos: partsStart, parts: mergeStrings(parts) };
+    return { kind: "InterpString", pos: partsStart, parts };
   }
 
   /** `'' … ''` with indentation stripping. */
@@ -710,7 +700,7 @@ class Parser {
     const stripped = stripIndentation(parts);
     if (stripped.length === 0) return { kind: "String", pos: open.start, value: "" };
     if (stripped.length === 1 && typeof stripped[0] === "string") return { kind: "String", pos: open.start, value: stripped[0] };
-    return { kind: "InterpString", pos: open.start, parts: mergeStrings(stripped) };
+    return { kind: "InterpString", pos: open.start, parts: stripped };
   }
 
   /** A path literal, possibly with interpolations (`./a/${b}.nix`), through its end-of-path token. */

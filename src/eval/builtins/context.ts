@@ -4,7 +4,6 @@ import { EvalError } from "../errors.js";
 import { attrPos } from "../state.js";
 import { expectAttrs, expectBool, expectList, expectPlainString, expectString } from "../expect.js";
 import { Attrs, NixString, compareNames, mkString, stringBytes, stringContext, type Value } from "../value.js";
-import { isStorePath } from "../../store/formats/store-path.js";
 import type { BuiltinRegistry } from "./registry.js";
 import { coerceArg } from "./string-args.js";
 
@@ -125,7 +124,7 @@ export function register(r: BuiltinRegistry): void {
     const ctx = new Set(stringContext(s));
     for (const name of ctxAttrs.sortedNames()) {
       const apos = attrPos(ctxAttrs, name) ?? pos;
-      if (!isStorePath(name, storeDir)) throw new EvalError(`context key '${name}' is not a store path`, "eval", apos);
+      if (!looksLikeStorePath(name, storeDir)) throw new EvalError(`context key '${name}' is not a store path`, "eval", apos);
       const spec = expectAttrs(ctxAttrs.get(name)!, "while evaluating the value of a string context", pos);
       const pathV = spec.get("path");
       if (pathV !== undefined && expectBool(pathV, "while evaluating the `path` attribute of a string context", pos)) {
@@ -160,4 +159,11 @@ export function register(r: BuiltinRegistry): void {
     }
     return mkString(stringBytes(s), ctx);
   });
+}
+
+/** `/nix/store/<32 nix32 chars>-<name>` (no deeper path). */
+function looksLikeStorePath(path: string, storeDir: string): boolean {
+  if (!path.startsWith(storeDir + "/")) return false;
+  const base = path.slice(storeDir.length + 1);
+  return /^[0-9abcdfghijklmnpqrsvwxyz]{32}-[a-zA-Z0-9+\-._?=]+$/.test(base);
 }

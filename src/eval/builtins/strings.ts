@@ -6,42 +6,20 @@ import { RegexCache, RegexError, type CompiledRegex } from "../regex.js";
 import type { EvalState } from "../state.js";
 import { compareVersions, parseDrvName, splitVersion } from "../versions.js";
 import { Attrs, NixString, Thunk, stringBytes, type Pos, type Value } from "../value.js";
-import { hashByteString, hashToBase16, isHashAlgo, parseHash, printHash, type HashAlgo, type HashFormat } from "../../store/formats/hash.js";
-import { FormatError } from "../../store/formats/errors.js";
+import { createHash } from "node:crypto";
 import type { BuiltinRegistry } from "./registry.js";
 import { ContextAccumulator, coerceArg } from "./string-args.js";
 
 const HASH_ALGO_LIST = "'blake3', 'md5', 'sha1', 'sha256', or 'sha512'";
+const HASH_ALGOS = new Set(["md5", "sha1", "sha256", "sha512"]);
 
-/** Parses a hash algorithm name as the builtins do; `blake3` needs an experimental feature. */
-export function parseHashAlgoArg(name: string, pos: Pos | null): HashAlgo {
-  if (isHashAlgo(name)) return name;
+/** The algorithm names `hashString` accepts, with modern Nix's error for the rest. */
+function parseHashAlgoArg(name: string, pos: Pos | null): string {
+  if (HASH_ALGOS.has(name)) return name;
   if (name === "blake3") {
-    throw new EvalError(
-      "experimental Nix feature 'blake3-hashes' is disabled; add '--extra-experimental-features blake3-hashes' to enable it",
-      "eval",
-      pos,
-    );
+    throw new EvalError("experimental Nix feature 'blake3-hashes' is disabled; add '--extra-experimental-features blake3-hashes' to enable it", "eval", pos);
   }
   throw new EvalError(`unknown hash algorithm '${name}', expect ${HASH_ALGO_LIST}`, "eval", pos);
-}
-
-function parseHashFormatArg(state: EvalState, name: string, pos: Pos | null): HashFormat {
-  switch (name) {
-    case "base16":
-    case "nix32":
-    case "base64":
-    case "sri":
-      return name;
-    case "base32":
-      state.io.warn(`warning: "base32" is a deprecated alias for hash format "nix32".`);
-      return "nix32";
-  }
-  throw new EvalError(
-    `unknown hash format '${name}', expect 'base16', 'base32', 'nix32', 'base64', or 'sri'`,
-    "eval",
-    pos,
-  );
 }
 
 /**
@@ -204,38 +182,7 @@ export function register(r: BuiltinRegistry): void {
   r.def("hashString", 2, ([algoV, sV], pos) => {
     const algo = parseHashAlgoArg(expectPlainString(algoV, "while evaluating the first argument passed to builtins.hashString", pos), pos);
     const s = stringBytes(expectString(sV, "while evaluating the second argument passed to builtins.hashString", pos));
-    return hashToBase16(hashByteString(algo, s));
-  });
-
-  r.def("convertHash", 1, ([argsV], pos) => {
-    const args = expectAttrs(argsV, "while evaluating the first argument passed to builtins.convertHash", pos);
-    const required = (name: string): Value => {
-      const v = args.get(name);
-      if (v === undefined) {
-        throw new EvalError(`attribute '${name}' missing`, "eval", pos).addTrace(`while locating the attribute '${name}'`, pos);
-      }
-      return v;
-    };
-    const hash = expectPlainString(required("hash"), "while evaluating the attribute 'hash'", pos);
-    const algoV = args.get("hashAlgo");
-    const algo =
-      algoV === undefined
-        ? undefined
-        : parseHashAlgoArg(expectPlainString(algoV, "while evaluating the attribute 'hashAlgo'", pos), pos);
-    const format = parseHashFormatArg(
-      state,
-      expectPlainString(required("toHashFormat"), "while evaluating the attribute 'toHashFormat'", pos),
-      pos,
-    );
-    let parsed;
-    try {
-      parsed = parseHash(hash, algo);
-    } catch (e) {
-      if (!(e instanceof FormatError)) throw e;
-      const m = /^unknown hash algorithm '(.*)'$/s.exec(e.message);
-      throw new EvalError(m ? `unknown hash algorithm '${m[1]}', expect ${HASH_ALGO_LIST}` : e.message, "eval", pos);
-    }
-    return printHash(parsed, format, format === "sri");
+    return createHash(algo).update(Buffer.from(s, "latin1")).digest("hex");
   });
 
   r.def("parseDrvName", 1, ([v], pos) => {

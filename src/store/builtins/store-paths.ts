@@ -8,7 +8,8 @@ import type { EvalState, FileType } from "../../eval/state.js";
 import { Attrs, NixPath, NixString, Thunk, stringBytes, stringContext, type Pos, type Value } from "../../eval/value.js";
 import { hashPlaceholder } from "../formats/derivation.js";
 import { hashFileContents } from "../formats/nar-fs.js";
-import { parseHash, parseHashAlgo, parseHashFormat, printHash, type HashAlgo } from "../formats/hash.js";
+import { printHash, type HashAlgo } from "../formats/hash.js";
+import { parseHashAlgoArg } from "./hashes.js";
 import { baseName } from "../../eval/state.js";
 
 function storePathOf(state: EvalState, path: string): string {
@@ -119,36 +120,10 @@ export function register(r: BuiltinRegistry): void {
     return printHash(hashFileContents(Buffer.from(path, "latin1"), algo), "base16");
   });
 
-  r.def("convertHash", 1, ([argsV], pos) => {
-    const args = expectAttrs(argsV, "while evaluating the first argument passed to builtins.convertHash", pos);
-    const get = (n: string): Value | undefined => args.get(n);
-    const hashV = get("hash");
-    if (hashV === undefined) throw new EvalError("attribute 'hash' missing", "eval", pos);
-    const hashText = expectPlainString(hashV, "while evaluating the attribute 'hash'", pos);
-    const algoV = get("hashAlgo");
-    const algo = algoV === undefined ? undefined : parseAlgo(expectPlainString(algoV, "while evaluating the attribute 'hashAlgo'", pos), pos);
-    const fmtV = get("toHashFormat");
-    if (fmtV === undefined) throw new EvalError("attribute 'toHashFormat' missing", "eval", pos);
-    let fmtName = expectPlainString(fmtV, "while evaluating the attribute 'toHashFormat'", pos);
-    if (fmtName === "base32") {
-      state.io.warn("warning: \"base32\" is a deprecated alias for hash format \"nix32\".");
-      fmtName = "nix32";
-    }
-    try {
-      const format = parseHashFormat(fmtName);
-      return printHash(parseHash(hashText, algo), format, format === "sri");
-    } catch (e) {
-      throw new EvalError((e as Error).message, "eval", pos);
-    }
-  });
   void Attrs;
   void NixPath;
 }
 
 function parseAlgo(name: string, pos: Pos | null): HashAlgo {
-  try {
-    return parseHashAlgo(name);
-  } catch {
-    throw new EvalError(`unknown hash algorithm '${name}', expect 'blake3', 'md5', 'sha1', 'sha256', or 'sha512'`, "eval", pos);
-  }
+  return parseHashAlgoArg(name, pos);
 }

@@ -1,0 +1,199 @@
+// Tests of `tix store …`, `tix path-info` and `tix hash …` through bin/tix, compared with real Nix
+// where it is installed.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { hasNix, nix, tempDir, writeTree } from "../store/test-util.js";
+
+const TIX = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../bin/tix");
+
+function tix(args: readonly string[], input?: Buffer): { status: number; stdout: string; stderr: string; raw: Buffer } {
+  const r = spawnSync(TIX, args, { input, maxBuffer: 64 * 1024 * 1024 });
+  return { status: r.status ?? -1, stdout: r.stdout.toString("utf8"), stderr: r.stderr.toString("utf8"), raw: r.stdout };
+}
+
+function ok(args: readonly string[], input?: Buffer): string {
+  const r = tix(args, input);
+  assert.equal(r.status, 0, `tix ${args.join(" ")} failed:\n${r.stderr}`);
+  return r.stdout;
+}
+
+function fixture(): { src: string; file: string } {
+  const src = writeTree(path.join(tempDir(), "pkg"), {
+    "README": "read me\n",
+    bin: { hello: ["exec", "#!/bin/sh\necho hello\n"] },
+    lib: { "link": ["symlink", "../README"] },
+  });
+  return { src, file: path.join(src, "README") };
+}
+
+test("tix store add-path/add-file/path-info, read back by Nix", () => {
+  const store = tempDir();
+  const { src, file } = fixture();
+  const dir = ok(["store", "add-path", "--store", store, src]).trim();
+  const named = ok(["store", "add-path", "--store", store, "--name", "other", src]).trim();
+  const flat = ok(["store", "add-file", "--store", store, file]).trim();
+  assert.match(dir, /^\/nix\/store\/[0-9a-z]{32}-pkg$/);
+  assert.match(named, /-other$/);
+  assert.match(flat, /-README$/);
+
+  const json = JSON.parse(ok(["path-info", "--store", store, "--json", dir, flat])) as Record<string, Record<string, unknown>>;
+  assert.deepEqual(Object.keys(json).sort(), [dir, flat].sort());
+  const info = json[dir]!;
+  assert.deepEqual(Object.keys(info).sort(), ["ca", "deriver", "narHash", "narSize", "references", "registrationTime", "signatures", "ultimate"]);
+  assert.match(info.narHash as string, /^sha256-/);
+  assert.deepEqual(ok(["store", "path-info", "--store", store, dir]), `${dir}\n`);
+  assert.equal(ok(["path-info", "--store", store, "--all"]).trim().split("\n").length, 3);
+  const sized = ok(["path-info", "--store", store, "-sS", flat]);
+  assert.match(sized, new RegExp(`^${flat}\\t +\\d+\\t +\\d+\\n$`));
+
+  // Missing paths: an error, or null in JSON.
+  const missing = "/nix/store/00000000000000000000000000000000-missing";
+  const r = tix(["path-info", "--store", store, missing]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /is not valid/);
+  assert.deepEqual(JSON.parse(ok(["path-info", "--store", store, "--json", missing])), { [missing]: null });
+
+  if (!hasNix()) return;
+  const oracleStore = tempDir();
+  assert.equal(nix("nix", ["store", "add-path", "--store", oracleStore, src]).stdout.trim(), dir);
+  assert.equal(nix("nix", ["store", "add-file", "--store", oracleStore, file]).stdout.trim(), flat);
+  const theirs = JSON.parse(nix("nix", ["path-info", "--store", store, "--json", dir, flat]).stdout) as Record<string, unknown>[];
+  for (const t of theirs) {
+    const ours = json[t.path as string]!;
+    for (const k of ["narHash", "narSize", "references", "ca", "registrationTime"]) assert.deepEqual(t[k], ours[k], k);
+  }
+  nix("nix-store", ["--store", store, "--verify", "--check-contents"]);
+});
+
+test("tix store ls/cat/dump-path/restore", () => {
+  const store = tempDir();
+  const { src } = fixture();
+  const p = ok(["store", "add-path", "--store", store, src]).trim();
+  assert.equal(ok(["store", "ls", "--store", store, p]), "./README\n./bin\n./lib\n");
+  assert.equal(
+    ok(["store", "ls", "--store", store, "-lR", p]),
+    [
+      "-r--r--r--                    8 ./README",
+      "dr-xr-xr-x                    0 ./bin",
+      "-r-xr-xr-x                   22 ./bin/hello",
+      "dr-xr-xr-x                    0 ./lib",
+      "lrwxrwxrwx                    0 ./lib/link -> ../README",
+      "",
+    ].join("\n"),
+  );
+  assert.deepEqual(JSON.parse(ok(["store", "ls", "--store", store, "--json", `${p}/bin/hello`])), {
+    type: "regular",
+    size: 22,
+    executable: true,
+  });
+  assert.equal(ok(["store", "cat", "--store", store, `${p}/bin/hello`]), "#!/bin/sh\necho hello\n");
+  const notFile = tix(["store", "cat", "--store", store, `${p}/bin`]);
+  assert.equal(notFile.status, 1);
+  assert.match(notFile.stderr, /is not a regular file/);
+
+  const nar = tix(["store", "dump-path", "--store", store, p]).raw;
+  if (hasNix()) assert.ok(nar.equals(spawnSync("nix-store", ["--dump", src]).stdout), "same NAR as nix-store --dump");
+  const dest = path.join(tempDir(), "restored");
+  ok(["store", "restore", dest], nar);
+  assert.equal(fs.readFileSync(path.join(dest, "bin/hello"), "utf8"), "#!/bin/sh\necho hello\n");
+  assert.equal(fs.readlinkSync(path.join(dest, "lib/link")), "../README");
+
+  // Adding the NAR to the store under another name gives the path add-path gives.
+  const other = ok(["store", "add-path", "--store", store, "--name", "again", src]).trim();
+  assert.equal(ok(["store", "restore", "--store", store, "--name", "again"], nar).trim(), other);
+});
+
+test("a corrupt NAR given to restore is an error and leaves the store unchanged", () => {
+  const store = tempDir();
+  const { src } = fixture();
+  const p = ok(["store", "add-path", "--store", store, src]).trim();
+  const nar = tix(["store", "dump-path", "--store", store, p]).raw;
+  const before = fs.readdirSync(path.join(store, "nix/store")).sort();
+  const all = ok(["path-info", "--store", store, "--all"]);
+  for (const bad of [nar.subarray(0, nar.length - 16), Buffer.from("garbage in, garbage out")]) {
+    const r = tix(["store", "restore", "--store", store, "--name", "broken"], bad);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^error: (NAR is truncated|input doesn't look like a Nix archive)/);
+    assert.deepEqual(fs.readdirSync(path.join(store, "nix/store")).sort(), before);
+    assert.equal(ok(["path-info", "--store", store, "--all"]), all);
+  }
+  const dest = path.join(tempDir(), "partial");
+  assert.equal(tix(["store", "restore", dest], nar.subarray(0, 200)).status, 1);
+  assert.ok(!fs.existsSync(dest), "a failed restore leaves nothing behind");
+});
+
+test("tix store verify, gc and delete", () => {
+  const store = tempDir();
+  const { src, file } = fixture();
+  const keep = ok(["store", "add-path", "--store", store, src]).trim();
+  const drop = ok(["store", "add-file", "--store", store, file]).trim();
+  assert.equal(tix(["store", "verify", "--store", store, "--check-contents"]).status, 0);
+
+  fs.symlinkSync(keep, path.join(store, "nix/var/nix/gcroots/keep"));
+  const dry = tix(["store", "gc", "--store", store, "--dry-run"]);
+  assert.equal(dry.stdout, `${drop}\n1 store paths would be deleted\n`);
+  const gc = tix(["store", "gc", "--store", store]);
+  assert.equal(gc.status, 0);
+  assert.match(gc.stdout, /^1 store paths deleted, \d+\.\d\d MiB freed\n$/);
+  assert.match(gc.stderr, new RegExp(`deleting '${drop}'`));
+  assert.equal(ok(["path-info", "--store", store, "--all"]), `${keep}\n`);
+
+  const del = tix(["store", "delete", "--store", store, keep]);
+  assert.equal(del.status, 1);
+  assert.match(del.stderr, /still alive/);
+  fs.rmSync(path.join(store, "nix/var/nix/gcroots/keep"));
+  ok(["store", "delete", "--store", store, keep]);
+  assert.equal(ok(["path-info", "--store", store, "--all"]), "");
+
+  // Tampering is detected.
+  const p = ok(["store", "add-path", "--store", store, src]).trim();
+  const readme = path.join(store, p, "README");
+  fs.chmodSync(path.join(store, p), 0o755);
+  fs.chmodSync(readme, 0o644);
+  fs.writeFileSync(readme, "tampered");
+  const v = tix(["store", "verify", "--store", store, "--check-contents"]);
+  assert.equal(v.status, 1);
+  assert.match(v.stderr, /was modified!/);
+});
+
+test("tix hash file/path/to-*/convert", () => {
+  const dir = tempDir();
+  const file = path.join(dir, "flat.txt");
+  fs.writeFileSync(file, "flat\n");
+  const sri = "sha256-9ghaZFx/EaQcb/iSvPSo4YWuRiQyJzTrcjW1PHdJ6MM=";
+  const b32 = "1hz895vkrd9mfbmk89rj4i3ax1g1m3sbr4pqdwfa84bzbij5l27n";
+  const b16 = "f6085a645c7f11a41c6ff892bcf4a8e185ae4624322734eb7235b53c7749e8c3";
+  assert.equal(ok(["hash", "to-base32", sri]), `${b32}\n`);
+  assert.equal(ok(["hash", "to-sri", "--type", "sha256", b32]), `${sri}\n`);
+  assert.equal(ok(["hash", "to-base16", `sha256:${b32}`]), `${b16}\n`);
+  assert.equal(ok(["hash", "convert", "--hash-algo", "sha256", b16]), `${sri}\n`);
+  assert.equal(ok(["hash", "convert", "--to", "nix32", sri]), `${b32}\n`);
+  assert.equal(ok(["hash", "convert", "--to", "base16", "--from", "sri", sri]), `${b16}\n`);
+  assert.equal(tix(["hash", "convert", "--from", "base16", sri]).status, 1);
+  const noType = tix(["hash", "to-sri", b32]);
+  assert.equal(noType.status, 1);
+  assert.match(noType.stderr, /does not include a type/);
+
+  const { src } = fixture();
+  for (const args of [
+    ["file", file],
+    ["file", "--base32", file],
+    ["file", "--type", "sha1", "--base16", file],
+    ["file", "--type", "sha512", "--base64", file],
+    ["path", src],
+    ["path", "--base32", src],
+    ["path", "--type", "md5", "--base16", src],
+  ]) {
+    const ours = ok(["hash", ...args]);
+    if (hasNix()) assert.equal(ours, nix("nix", ["hash", ...args]).stdout, args.join(" "));
+    else assert.match(ours, /^\S+\n$/);
+  }
+  const missing = tix(["hash", "file", path.join(dir, "nope")]);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /No such file or directory/);
+});
