@@ -86,6 +86,9 @@ const evalDir = path.join(repoRoot, "bench", "eval");
 const defaultTixBin = path.join(repoRoot, "bin", "tix");
 let tixBin = defaultTixBin;
 const timeBin = "/usr/bin/time";
+// coreutils timeout kills the measured command itself (spawnSync's timeout would only kill the
+// /usr/bin/time wrapper and leave the command running).
+const timeoutBin = "/usr/bin/timeout";
 
 // Keep real Nix away from the user's configuration, channels and substituters.
 const nixEnv: NodeJS.ProcessEnv = {
@@ -141,9 +144,11 @@ interface RunResult {
 }
 
 let haveTime = false;
+let haveTimeout = false;
 
 function runOnce(cmd: Cmd, timeoutSec: number): RunResult {
   let argv = cmd.argv;
+  if (haveTimeout) argv = [timeoutBin, "--kill-after=10", String(timeoutSec), ...argv];
   let rssFile: string | null = null;
   if (haveTime) {
     rssFile = path.join(workRoot, "rss.txt");
@@ -154,7 +159,7 @@ function runOnce(cmd: Cmd, timeoutSec: number): RunResult {
   const r = spawnSync(argv[0], argv.slice(1), {
     env: cmd.env ?? process.env,
     maxBuffer: 1 << 30,
-    timeout: timeoutSec * 1000,
+    timeout: (timeoutSec + 30) * 1000,
     stdio: ["ignore", "pipe", "pipe"],
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -175,6 +180,7 @@ function runOnce(cmd: Cmd, timeoutSec: number): RunResult {
   let failure = "";
   if (r.error) failure = (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT" ? `timed out after ${timeoutSec} s` : r.error.message;
   else if (r.signal) failure = `killed by ${r.signal}`;
+  else if (haveTimeout && (r.status === 124 || r.status === 137)) failure = `timed out after ${timeoutSec} s`;
   else if (r.status !== 0) failure = `exit status ${r.status}`;
   if (failure !== "") {
     const firstLines = stderr.split("\n").filter((l) => l.trim() !== "").slice(0, 3).join(" | ");
@@ -220,6 +226,7 @@ function evalWorkload(name: string, file: string): Workload {
 }
 
 const evalWorkloads: Workload[] = [
+  evalWorkload("startup", "startup.nix"),
   evalWorkload("fib", "fib.nix"),
   evalWorkload("foldl", "foldl.nix"),
   evalWorkload("attrs", "attrs.nix"),
@@ -520,6 +527,7 @@ function main(): number {
     return 2;
   }
   haveTime = fs.existsSync(timeBin);
+  haveTimeout = fs.existsSync(timeoutBin);
   tixBin = o.tix;
   workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "tix-bench-"));
   const cleanup = (): void => {

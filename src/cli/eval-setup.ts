@@ -42,6 +42,7 @@ export function makeEvaluator(opts: EvalCliOptions): Evaluator {
     pure: opts.pure,
     nixPath: opts.pure ? [] : nixPath,
     system: env.TIX_SYSTEM ?? defaultSystem(),
+    cwd: Buffer.from(process.cwd(), "utf8").toString("latin1"),
   };
   return new Evaluator({ settings, io: nodeEvalIO(env), store: opts.store, extraBuiltins: STORE_BUILTINS });
 }

@@ -5,7 +5,13 @@ import { showExpr } from "../lang/show.js";
 import { printValue } from "../eval/print.js";
 import { Thunk, type Value } from "../eval/value.js";
 import { absolutePath, autoCall, findAlongAttrPath, makeEvaluator, type AutoArgs } from "./eval-setup.js";
-import { argBytes, writeOut } from "./output.js";
+import { argBytes, writeErr, writeOut } from "./output.js";
+import { collectDerivations, type DerivationRef } from "./installables.js";
+import { LocalStore } from "../store/local-store.js";
+import { addPermRoot } from "../store/gc.js";
+import type { EvalStore } from "../eval/state.js";
+
+let warnedNoRoot = false;
 import { openStoreForEval } from "./store-setup.js";
 import { UsageError } from "./usage.js";
 import { valueToJSON } from "../eval/to-json.js";
@@ -26,12 +32,16 @@ export interface InstantiateOptions {
   showTrace: boolean;
   storeRoot: string | null;
   files: string[];
+  /** `--add-root PATH`: register each .drv under PATH, PATH-2, … (always indirect, as in Nix 2.8). */
+  addRoot: string | null;
+  readWrite: boolean;
 }
 
 export function parseInstantiateArgs(argv: string[]): InstantiateOptions {
   const o: InstantiateOptions = {
     eval: false, strict: false, json: false, xml: false, location: true, parseOnly: false, fromExpr: false,
     attrPaths: [], args: [], includes: [], showTrace: false, storeRoot: null, files: [],
+    addRoot: null, readWrite: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -53,7 +63,9 @@ export function parseInstantiateArgs(argv: string[]): InstantiateOptions {
       case "-I": case "--include": o.includes.push(next()); break;
       case "--show-trace": o.showTrace = true; break;
       case "--store": o.storeRoot = next(); break;
-      case "--read-write-mode": case "--readonly-mode": case "--add-root": case "--indirect": break;
+      case "--read-write-mode": o.readWrite = true; break;
+      case "--add-root": o.addRoot = next(); break;
+      case "--readonly-mode": case "--indirect": break;
       case "--timeout": case "--max-jobs": case "-j": case "--cores": next(); break;
       case "--option": next(); next(); break;
       default:
@@ -66,8 +78,17 @@ export function parseInstantiateArgs(argv: string[]): InstantiateOptions {
 
 export function runInstantiate(argv: string[]): number {
   const o = parseInstantiateArgs(argv);
-  const store = openStoreForEval(o.storeRoot);
+  const store = openStoreForEval(o.storeRoot, o.eval && !o.readWrite);
+  try {
+    return instantiate(o, store);
+  } finally {
+    if (store instanceof LocalStore) store.close();
+  }
+}
+
+function instantiate(o: InstantiateOptions, store: EvalStore): number {
   const ev = makeEvaluator({ includes: o.includes, pure: false, store });
+  let rootNr = 0;
   const cwd = process.cwd();
   const autoArgs: AutoArgs = new Map();
   for (const [name, text, kind] of o.args) {
@@ -98,7 +119,21 @@ export function runInstantiate(argv: string[]): number {
         else if (o.xml) writeOut(valueToXML(ev.state, v, { location: o.location, strict: o.strict }));
         else writeOut(printValue(v, { style: "instantiate" }) + "\n");
       } else {
-        throw new UsageError("instantiating derivations needs the store (not yet available); use --eval");
+        const drvs: DerivationRef[] = [];
+        collectDerivations(ev, v, autoArgs, attrPath, drvs);
+        for (const d of drvs) {
+          let shown = d.drvPath;
+          if (o.addRoot === null) {
+            if (!warnedNoRoot) writeErr("warning: you did not specify '--add-root'; the result might be removed by the garbage collector\n");
+            warnedNoRoot = true;
+          } else if (store instanceof LocalStore) {
+            let rootName = absolutePath(o.addRoot);
+            if (++rootNr > 1) rootName += `-${rootNr}`;
+            shown = addPermRoot(store, d.drvPath, rootName);
+          }
+          const output = d.outputs?.[0] ?? "out";
+          writeOut(`${shown}${output !== "out" ? `!${output}` : ""}\n`);
+        }
       }
     }
   }

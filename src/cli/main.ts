@@ -4,6 +4,9 @@ import { runInstantiate } from "./instantiate.js";
 import { runEval } from "./eval.js";
 import { runStore, runPathInfo } from "./store.js";
 import { runHash } from "./hash.js";
+import { runBuild } from "./build.js";
+import { runLog } from "./log.js";
+import { runDerivation } from "./derivation.js";
 import { UsageError } from "./usage.js";
 import { writeErr, writeOut } from "./output.js";
 
@@ -16,14 +19,23 @@ Commands:
                 ls, cat, dump-path, restore (like nix store; --store DIR for a chroot store)
   path-info     show information about store paths (like nix path-info)
   hash          compute and convert hashes (like nix hash)
+  build         build derivations (like nix build / nix-build; -f FILE, --expr, -A)
+  log           show the build log of a derivation (like nix log)
+  derivation    show store derivations as JSON (derivation show)
 
 Options:
   --help        show this help
   --version     show the version
 `;
 
-function main(argv: string[]): number {
-  const [cmd, ...rest] = argv;
+/** `tix --store DIR CMD …` is `tix CMD … --store DIR`: the store is a global option. */
+function hoistStoreOption(argv: string[]): string[] {
+  if (argv[0] === "--store" && argv.length >= 3) return [argv[2]!, ...argv.slice(3), "--store", argv[1]!];
+  return argv;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = hoistStoreOption(argv);
   const showTrace = rest.includes("--show-trace");
   try {
     switch (cmd) {
@@ -45,6 +57,12 @@ function main(argv: string[]): number {
         return runPathInfo(rest);
       case "hash":
         return runHash(rest);
+      case "build":
+        return await runBuild(rest);
+      case "log":
+        return runLog(rest);
+      case "derivation":
+        return runDerivation(rest);
       default:
         throw new UsageError(`'${cmd}' is not a recognised command`);
     }
@@ -58,4 +76,6 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

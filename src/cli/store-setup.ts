@@ -1,10 +1,21 @@
 // Opens the store an evaluation writes to: in read-only evaluation a store that only computes
-// paths; otherwise the local store (`--store DIR` for a chroot store).
+// paths; otherwise the local store (`--store DIR` for a chroot store, else the real /nix).
 import type { EvalStore } from "../eval/state.js";
 import { MemoryStore } from "../store/memory-store.js";
+import { openLocalStore, type LocalStore } from "../store/local-store.js";
+import { storeRootFromArgs } from "./store.js";
+
+/** The physical root selected by a `--store` value (a directory or `local?root=DIR`); "/" if none. */
+export function storeRootFromOption(store: string | null): string {
+  return storeRootFromArgs(new Map(store === null ? [] : [["--store", store]]));
+}
+
+/** The local store for `--store` (or the real one); close it when done. */
+export function openLocalStoreFromOption(store: string | null): LocalStore {
+  return openLocalStore(storeRootFromOption(store));
+}
 
 export function openStoreForEval(root: string | null, readOnly = true): EvalStore {
-  void root;
-  void readOnly;
-  return new MemoryStore();
+  if (readOnly) return new MemoryStore();
+  return openLocalStoreFromOption(root);
 }

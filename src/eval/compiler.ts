@@ -357,13 +357,12 @@ export class Compiler {
 
   private compileAttrs(e: Extract<Expr, { kind: "Attrs" }>, scope: Scope): Code {
     const positions = this.positionsOf(e.attrs);
-    const dynamic = this.compileDynamic(e.dynamic, e.rec ? null : scope);
     if (!e.rec) {
       // Plain set: values live in the enclosing scope (plus a frame for `inherit (e)` sources).
       const inner = e.inheritFrom.length > 0 ? new Scope(scope, new Map()) : scope;
       const sources = e.inheritFrom.map((x) => this.compile(x, scope));
       const values = e.attrs.map((a) => ({ name: a.name, lazy: this.lazyAttr(a, inner, inner, sources) }));
-      const dyn = e.inheritFrom.length > 0 ? this.compileDynamic(e.dynamic, inner) : dynamic;
+      const dyn = this.compileDynamic(e.dynamic, inner, positions);
       return (env) => {
         let frame = env;
         if (sources.length > 0) {
@@ -384,14 +383,26 @@ export class Compiler {
     // rec: every static attribute is a slot of a new frame, visible to all values.
     const { frameSize, init } = this.compileRecursiveBindings(e.attrs, e.inheritFrom, scope);
     const recScope = init.scope;
-    const dyn = this.compileDynamic(e.dynamic, recScope);
+    const dyn = this.compileDynamic(e.dynamic, recScope, positions);
     const names = e.attrs.map((a) => a.name);
+    const overridesSlot = names.indexOf("__overrides") + 1;
+    const state = this.state;
     return (env) => {
       const frame = new Array(frameSize + 1);
       frame[0] = env;
       init.fill(frame);
       const map = new Map<string, Value>();
       for (let i = 0; i < names.length; i++) map.set(names[i], frame[i + 1]);
+      if (overridesSlot > 0) {
+        // Legacy: `__overrides` replaces attributes, also as seen by the other rec attributes.
+        const o = expectAttrs(frame[overridesSlot], "while evaluating the `__overrides` attribute", null);
+        for (const [name, v] of o.map) {
+          map.set(name, v);
+          const slot = names.indexOf(name);
+          if (slot >= 0) frame[slot + 1] = v;
+        }
+        void state;
+      }
       if (dyn !== null) dyn(frame, map);
       return new Attrs(map, positions);
     };
@@ -461,9 +472,13 @@ export class Compiler {
   }
 
   /** Dynamic attributes `${n} = v;`: evaluated after the static ones, null names skipped. */
-  private compileDynamic(dyn: readonly { name: Expr; value: Expr; pos: number }[], scope: Scope | null): ((env: Env, map: Map<string, Value>) => void) | null {
-    if (dyn.length === 0 || scope === null) return dyn.length === 0 ? null : this.compileDynamic(dyn, this.baseScope);
-    const items = dyn.map((d) => ({ name: this.compile(d.name, scope), value: this.lazy(d.value, scope), pos: this.pos(d.pos) }));
+  private compileDynamic(
+    dyn: readonly { name: Expr; value: Expr; pos: number }[],
+    scope: Scope,
+    positions: AttrPositions,
+  ): ((env: Env, map: Map<string, Value>) => void) | null {
+    if (dyn.length === 0) return null;
+    const items = dyn.map((d) => ({ name: this.compile(d.name, scope), value: this.lazy(d.value, scope), pos: this.pos(d.pos), lastName: null as string | null }));
     const state = this.state;
     return (env, map) => {
       for (const it of items) {
@@ -474,7 +489,11 @@ export class Compiler {
           typeof n === "string" ? n : n instanceof NixString ? state.plainString(n, null, it.pos) : (() => {
             throw typeError("a string", n, "while evaluating the name of a dynamic attribute", it.pos);
           })();
-        if (map.has(name)) throw new EvalError(`dynamic attribute '${name}' already defined at ${state.formatPos(it.pos)}`, "eval", it.pos);
+        if (map.has(name)) {
+          const earlier = positions.offsets.get(name) ?? items.find((x) => x !== it && x.lastName === name)?.pos.offset ?? it.pos.offset;
+          throw new EvalError(`dynamic attribute '${name}' already defined at ${state.formatPos({ source: it.pos.source, offset: earlier })}`, "eval", it.pos);
+        }
+        it.lastName = name;
         map.set(name, it.value.constant ? it.value.value : it.value.make(env));
       }
     };

@@ -41,6 +41,8 @@ export interface EvalSettings {
   /** Paths readable in pure mode besides the store (e.g. the flake's source). */
   readonly allowedPaths?: readonly string[];
   readonly traceVerbose?: boolean;
+  /** Directory relative search-path entries are resolved against. */
+  readonly cwd?: string;
   /** `abort-on-warn`: builtins.warn throws after printing. */
   readonly abortOnWarn?: boolean;
 }

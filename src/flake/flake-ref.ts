@@ -1,11 +1,5 @@
 // Flake references: one typed record per input type, parsed from the URL form (`github:o/r/ref`,
 // `git+file:…?ref=`, `nixpkgs/branch`, bare paths, `#fragment`) or the attribute-set form, printed back.
-//
-// A FlakeRef is exactly its attribute set (`type`, the type's attributes, optional `dir`), so
-// `flakeRefToAttrs` only sorts keys. Parsing follows modern Nix (≥ 2.19) where it differs from 2.8:
-// `?dir=` never stays inside a `url` attribute, `tarball+`/`file+` schemes exist, a plain http(s)
-// URL without an archive suffix is a tarball flake, `git` bool parameters such as `allRefs` become
-// attributes, and `path:` URL paths are percent-decoded. Printing takes a UrlStyle (see url.ts).
 
 import { createHash } from "node:crypto";
 import * as posixPath from "node:path/posix";
@@ -23,6 +17,13 @@ import {
   type ParsedUrl,
   type UrlStyle,
 } from "./url.js";
+
+// A FlakeRef is exactly its attribute set (`type`, the type's attributes, optional `dir`), so
+// `flakeRefToAttrs` only sorts keys. Parsing follows modern Nix where it differs from 2.8: `?dir=`
+// never stays inside a `url` attribute, `tarball+`/`file+` schemes exist, a plain http(s)/file URL
+// without an archive suffix is a tarball flake, all git Boolean parameters (`allRefs`, …) become
+// attributes, forge URLs accept `narHash`, and `path:` URL paths are percent-decoded. Printing takes
+// a UrlStyle (see url.ts).
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -741,10 +742,9 @@ function inputToUrl(ref: FlakeRef, style: UrlStyle): { base: string; query: Map<
       const u = parseUrl(ref.url);
       for (const [k, v] of u.query) query.set(k, v);
       if (ref.narHash !== undefined) query.set("narHash", ref.narHash);
-      const plain = splitScheme(u.scheme).application === undefined;
-      let scheme = u.scheme;
-      if (style === "modern" && plain && (ref.type === "file" || !hasTarballExtension(u.path))) scheme = `${ref.type}+${u.scheme}`;
-      return { base: scheme + ":" + (u.authority !== undefined ? "//" + u.authority : "") + u.path, query };
+      // As in Nix, the URL is printed as stored: a `file` input or an archive without a known
+      // suffix does not get its `file+`/`tarball+` prefix back.
+      return { base: u.scheme + ":" + (u.authority !== undefined ? "//" + u.authority : "") + u.path, query };
     }
     case "indirect": {
       let path = ref.id;

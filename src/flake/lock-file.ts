@@ -1,6 +1,6 @@
 // flake.lock: the graph of locked inputs (root node, locked nodes, `follows` edges), read from
 // versions 5–7 and written as version 7 byte-for-byte like Nix; plus the update diff and commit message.
-//
+
 // Nodes are objects and edges point at them, so a node reachable along two input paths is one
 // object; node keys (`nixpkgs`, `nixpkgs_2`, …) are assigned when serialising, depth-first from
 // the root over inputs in name order, exactly as Nix names them.

@@ -5,7 +5,7 @@ import { BadFlakeRef } from "./errors.js";
 import { compareCodePoints } from "./json.js";
 
 /**
- * How URLs are printed. "modern" (Nix ≥ 2.19): query values escape everything but unreserved
+ * How URLs are printed. "modern" (current Nix): query values escape everything but unreserved
  * characters and `:@/?`, with upper-case hex (`narHash=sha256-…%3D`). "2.8": query values keep
  * RFC 3986 sub-delimiters (`=`, `+`, …), escape `/`, with lower-case hex (`…%2f…=`).
  */
@@ -149,9 +149,4 @@ export function renderUrl(url: ParsedUrl, style: UrlStyle): string {
   if (url.query.size > 0) s += "?" + encodeQuery(url.query, style);
   if (url.fragment !== "") s += "#" + encodeFragment(url.fragment, style);
   return s;
-}
-
-/** A copy of `url` with some fields replaced. */
-export function withUrl(url: ParsedUrl, changes: Partial<ParsedUrl>): ParsedUrl {
-  return { ...url, ...changes };
 }

@@ -19,26 +19,29 @@ export function newAttrs(pos: Offset, rec: boolean): AttrsNode {
   return { kind: "Attrs", pos, rec, attrs: [], dynamic: [], inheritFrom: [] };
 }
 
-/** Name → index into `attrs`, built on first lookup and kept up to date by `insert`. */
+/** Name → index into `attrs` for larger sets, built on demand and kept up to date by `insert`. */
 const indexes = new WeakMap<AttrsNode, Map<string, number>>();
+const INDEX_THRESHOLD = 8;
 
-function indexOf(set: AttrsNode): Map<string, number> {
+function lookup(set: AttrsNode, name: string): AttrDef | undefined {
+  const attrs = set.attrs;
+  if (attrs.length < INDEX_THRESHOLD) {
+    for (let i = 0; i < attrs.length; i++) if (attrs[i]!.name === name) return attrs[i];
+    return undefined;
+  }
   let index = indexes.get(set);
   if (!index) {
     index = new Map();
-    for (let i = 0; i < set.attrs.length; i++) index.set(set.attrs[i]!.name, i);
+    for (let i = 0; i < attrs.length; i++) index.set(attrs[i]!.name, i);
     indexes.set(set, index);
   }
-  return index;
-}
-
-function lookup(set: AttrsNode, name: string): AttrDef | undefined {
-  const i = indexOf(set).get(name);
-  return i === undefined ? undefined : set.attrs[i];
+  const i = index.get(name);
+  return i === undefined ? undefined : attrs[i];
 }
 
 function insert(set: AttrsNode, def: AttrDef): void {
-  indexOf(set).set(def.name, set.attrs.length);
+  const index = set.attrs.length >= INDEX_THRESHOLD ? indexes.get(set) : undefined;
+  if (index) index.set(def.name, set.attrs.length);
   set.attrs.push(def);
 }
 
@@ -82,7 +85,7 @@ export class BindingsBuilder {
     }
     const final = path[last]!;
     if (final.kind === "static") {
-      this.addDef(target, showAttrPath(path), { name: final.name, pos, value, inherit: "none" });
+      this.addDef(target, path, { name: final.name, pos, value, inherit: "none" });
     } else {
       target.dynamic.push({ name: final.expr, value, pos });
     }
@@ -90,9 +93,10 @@ export class BindingsBuilder {
 
   /**
    * Adds one definition; if the name exists and both values are set literals, the new set's
-   * contents move into the old one (whose `rec`-ness wins). `shownPath` names it in errors.
+   * contents move into the old one (whose `rec`-ness wins). `path` (ending in the name) is what
+   * errors call it.
    */
-  private addDef(set: AttrsNode, shownPath: string, def: AttrDef): void {
+  private addDef(set: AttrsNode, path: readonly AttrName[], def: AttrDef): void {
     const existing = lookup(set, def.name);
     if (!existing) {
       insert(set, def);
@@ -101,12 +105,12 @@ export class BindingsBuilder {
     const incoming = def.value;
     const target = existing.value;
     if (def.inherit !== "none" || existing.inherit !== "none" || !isAttrsLiteral(incoming) || !isAttrsLiteral(target)) {
-      this.duplicate(shownPath, def.pos, existing.pos);
+      this.duplicate(showAttrPath(path), def.pos, existing.pos);
     }
     const shift = target.inheritFrom.length;
     for (const inner of incoming.attrs) {
       const moved = inner.inherit === "from" && shift > 0 ? shiftInheritSource(inner, shift) : inner;
-      this.addDef(target, shownPath + "." + showIdentifier(inner.name), moved);
+      this.addDef(target, [...path, { kind: "static", name: inner.name, pos: inner.pos }], moved);
     }
     target.dynamic.push(...incoming.dynamic);
     target.inheritFrom.push(...incoming.inheritFrom);

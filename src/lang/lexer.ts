@@ -384,34 +384,29 @@ export class Lexer {
   /** A path literal if one starts at i, else the operator `opKind` (its length from the kind). */
   private lexPathOr(i: number, opKind: T): Token {
     const n = opKind === T.UPDATE || opKind === T.IMPL || opKind === T.CONCAT ? 2 : 1;
-    if (this.tryPath(i, n)) return this.pathToken!;
-    return this.fixed(n, opKind);
+    return this.tryPath(i, n) ?? this.fixed(n, opKind);
   }
-
-  private pathToken: Token | null = null;
 
   /**
    * If a path (or a path prefix before `${`) at i is longer than `otherLen`, consumes it, enters
-   * the in-path state and leaves the token in `pathToken`.
+   * the in-path state and returns its token; otherwise returns null.
    */
-  private tryPath(i: number, otherLen: number): boolean {
+  private tryPath(i: number, otherLen: number): Token | null {
     const seg = this.matchPathSegDollar(i);
     const path = seg > 0 ? 0 : this.matchPath(i);
     if (seg > 0 && seg > otherLen) {
       const n = seg - 2; // the `${` is lexed again in the in-path state
       this.adjust(n);
       this.push(S.INPATH_SLASH);
-      this.pathToken = this.tok(T.PATH, this.text.slice(i, i + n));
-      return true;
+      return this.tok(T.PATH, this.text.slice(i, i + n));
     }
     if (path > 0 && path > otherLen) {
       this.adjust(path);
       const value = this.text.slice(i, i + path);
       this.push(value.charCodeAt(value.length - 1) === 0x2f ? S.INPATH_SLASH : S.INPATH);
-      this.pathToken = this.tok(T.PATH, value);
-      return true;
+      return this.tok(T.PATH, value);
     }
-    return false;
+    return null;
   }
 
   private lexHomePath(i: number): Token {
@@ -435,7 +430,8 @@ export class Lexer {
     const floatLen = this.matchFloat(i);
     const ellipsis = c === 0x2e && this.code(i + 1) === 0x2e && this.code(i + 2) === 0x2e ? 3 : 0;
     const best = Math.max(intLen, floatLen, ellipsis);
-    if (this.tryPath(i, best)) return this.pathToken!;
+    const path = this.tryPath(i, best);
+    if (path) return path;
     if (best === 0) return this.fixed(1, T.DOT);
     if (ellipsis === best) return this.fixed(3, T.ELLIPSIS);
     const start = i;
@@ -460,7 +456,8 @@ export class Lexer {
       for (let k = 0; k < intLen; k++) v = v * 10 + (literal.charCodeAt(k) - 0x30);
       return this.tok(T.INT, v);
     }
-    const big = BigInt(literal);
+    const significant = literal.replace(/^0+/, "");
+    const big = significant.length > 19 ? MAX_INT64 + 1n : BigInt(literal);
     if (big > MAX_INT64) this.error(`invalid integer '${literal}'`, this.locBegin);
     return this.tok(T.INT, big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big);
   }
@@ -469,12 +466,17 @@ export class Lexer {
   private lexWord(i: number): Token {
     const idEnd = this.scan(i + 1, ID_CHAR);
     const idLen = idEnd - i;
-    const c = this.code(i);
-    const uriLen = c !== 0x5f ? this.matchUri(i) : 0;
-    if (this.tryPath(i, Math.max(idLen, uriLen))) return this.pathToken!;
-    if (uriLen > idLen) {
-      this.adjust(uriLen);
-      return this.tok(T.URI, this.text.slice(i, i + uriLen));
+    // Paths and URIs need a `/` or `:` after the first run of path characters.
+    const runEnd = this.scan(i, PATH_CHAR);
+    const after = this.code(runEnd);
+    if (after === 0x2f || after === 0x3a || this.code(idEnd) === 0x3a) {
+      const uriLen = this.code(i) !== 0x5f ? this.matchUri(i) : 0;
+      const path = this.tryPath(i, Math.max(idLen, uriLen));
+      if (path) return path;
+      if (uriLen > idLen) {
+        this.adjust(uriLen);
+        return this.tok(T.URI, this.text.slice(i, i + uriLen));
+      }
     }
     this.adjust(idLen);
     const name = this.text.slice(i, idEnd);

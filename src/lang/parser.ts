@@ -7,7 +7,7 @@ import { ParseError } from "./errors.js";
 import { stripIndentation, type IndStringPart } from "./indented-string.js";
 import { Lexer, type LexerOptions, type Token } from "./lexer.js";
 import { showIdentifier } from "./show.js";
-import { T, tokenName } from "./tokens.js";
+import { T, tokenName, utf8Bytes } from "./tokens.js";
 
 export interface ParseOptions extends LexerOptions {
   /** Home directory that `~/…` paths start with (a byte string); default `$HOME`. */
@@ -84,16 +84,20 @@ const enum BindsKind {
 
 type IntExpr = Extract<Expr, { kind: "Int" }>;
 
-function toByteString(s: string): string {
-  let out = "";
-  for (const b of new TextEncoder().encode(s)) out += String.fromCharCode(b);
-  return out;
+/** `$HOME` as a byte string ("" where there is no process environment). */
+function homeFromEnvironment(): string {
+  return utf8Bytes(typeof process !== "undefined" ? (process.env["HOME"] ?? "") : "");
 }
 
 /** Appends arguments to a call, extending an existing Call node as Nix does (`(f a) b` = `f a b`). */
 function makeCall(pos: Offset, fn: Expr, args: Expr[]): Expr {
   if (fn.kind === "Call") return { kind: "Call", pos: fn.pos, fn: fn.fn, args: [...fn.args, ...args] };
   return { kind: "Call", pos, fn, args };
+}
+
+/** `name a b` for operators Nix desugars to calls of (shadowable) builtins. */
+function desugaredCall(pos: Offset, name: string, a: Expr, b: Expr): Expr {
+  return { kind: "Call", pos, fn: { kind: "Var", pos, name }, args: [a, b] };
 }
 
 class Parser {
@@ -109,7 +113,7 @@ class Parser {
   ) {
     this.lexer = new Lexer(source, options);
     this.bindings = new BindingsBuilder(source);
-    this.home = options.home ?? toByteString(process.env["HOME"] ?? "");
+    this.home = options.home ?? homeFromEnvironment();
   }
 
   currentOffset(): number {
@@ -396,12 +400,7 @@ class Parser {
 
   private binary(op: Token, lhs: Expr, rhs: Expr): Expr {
     const pos = op.start;
-    const call = (name: string, a: Expr, b: Expr): Expr => ({
-      kind: "Call",
-      pos,
-      fn: { kind: "Var", pos, name },
-      args: [a, b],
-    });
+    const call = desugaredCall;
     switch (op.kind) {
       case T.EQ:
         return { kind: "BinOp", pos, op: "==", lhs, rhs };
@@ -420,19 +419,19 @@ class Parser {
       case T.PLUS:
         return { kind: "BinOp", pos, op: "+", lhs, rhs };
       case T.MINUS:
-        return call("__sub", lhs, rhs);
+        return call(pos, "__sub", lhs, rhs);
       case T.STAR:
-        return call("__mul", lhs, rhs);
+        return call(pos, "__mul", lhs, rhs);
       case T.SLASH:
-        return call("__div", lhs, rhs);
+        return call(pos, "__div", lhs, rhs);
       case T.LT:
-        return call("__lessThan", lhs, rhs);
+        return call(pos, "__lessThan", lhs, rhs);
       case T.GT:
-        return call("__lessThan", rhs, lhs);
+        return call(pos, "__lessThan", rhs, lhs);
       case T.LEQ:
-        return { kind: "Not", pos, expr: call("__lessThan", rhs, lhs) };
+        return { kind: "Not", pos, expr: call(pos, "__lessThan", rhs, lhs) };
       case T.GEQ:
-        return { kind: "Not", pos, expr: call("__lessThan", lhs, rhs) };
+        return { kind: "Not", pos, expr: call(pos, "__lessThan", lhs, rhs) };
       default:
         return this.unexpected(op);
     }

@@ -10,6 +10,6 @@ export * from "./gc.js";
 export * from "./references.js";
 export * from "./nar-restore.js";
 export * from "./temp-roots.js";
-export { acquireLock, withLock, FileLock, LockError, processAlive, type LockOptions } from "./lock.js";
+export { acquireLock, withLock, FileLock, processAlive, type LockOptions } from "./lock.js";
 export { canonicaliseTree, deleteTree, STORE_MTIME } from "./canonicalise.js";
 export { sleepMs, readFdChunks, readFdAll } from "./sync-io.js";

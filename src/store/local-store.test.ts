@@ -12,6 +12,7 @@ import {
   dumpPath,
   hashToSri,
   narFromFileSystem,
+  narToBytes,
   openLocalStore,
   parseHash,
   StoreError,
@@ -277,6 +278,13 @@ test("verify reports modified and missing paths", () => {
     const errs2 = store.verify().errors;
     assert.deepEqual(errs2, [`path '${a}' disappeared, but it still has valid referrers!`]);
     assert.equal(store.isValid(c), false);
+    // A content-address assertion that does not match the path.
+    const liar = "/nix/store/7777777777777777777777777777777a-liar";
+    store.addNarToStore(narToBytes({ type: "regular", executable: false, contents: Buffer.from("x") }), {
+      path: liar,
+      ca: "fixed:r:sha256:1hz895vkrd9mfbmk89rj4i3ax1g1m3sbr4pqdwfa84bzbij5l27n",
+    });
+    assert.match(store.verify({ paths: [liar] }).errors.join("\n"), /claims to be content-addressed/);
   });
 });
 

@@ -27,13 +27,19 @@ import {
   type HashAlgo,
   type NarSink,
 } from "./formats/index.js";
-import { StoreDb } from "./db.js";
+import { StoreDb, type Realisation } from "./db.js";
 import { NarRestorer } from "./nar-restore.js";
 import { canonicaliseTree, deleteTree } from "./canonicalise.js";
 import { acquireLock, type FileLock } from "./lock.js";
 import { TempRoots } from "./temp-roots.js";
 import { RefScanner } from "./references.js";
-import { renderContentAddress, type NewPathInfo, type ValidPathInfo } from "./path-info.js";
+import {
+  parseContentAddress,
+  pathOfContentAddress,
+  renderContentAddress,
+  type NewPathInfo,
+  type ValidPathInfo,
+} from "./path-info.js";
 import { readFdChunks } from "./sync-io.js";
 import { StoreError } from "./errors.js";
 
@@ -282,7 +288,7 @@ export class LocalStore implements EvalStore {
       (sink) => this.wrapIo(() => dumpTree(src, sink, dumpOpts)),
       (narHash, narSize) => {
         // The copy is what counts: if the source changed since it was hashed, use the new hash.
-        this.checkExpected(opts.expectedHash, narHash, fsPath);
+        this.checkUnchanged(opts.expectedHash, pre.narHash, narHash, fsPath);
         return {
           path: makeFixedOutputPath(name, "recursive", narHash, [], this.storeDir),
           narHash,
@@ -329,7 +335,7 @@ export class LocalStore implements EvalStore {
         }),
       (narHash, narSize) => {
         const hash = flatHasher.digest();
-        this.checkExpected(opts.expectedHash, hash, fsPath);
+        this.checkUnchanged(opts.expectedHash, pre, hash, fsPath);
         return {
           path: makeFixedOutputPath(name, "flat", hash, [], this.storeDir),
           narHash,
@@ -403,6 +409,20 @@ export class LocalStore implements EvalStore {
     for (const i of full) this.tempRoots.add(i.path);
   }
 
+  /** Records that output `outputName` of the valid derivation `drvPath` is `outPath`. */
+  registerDerivationOutput(drvPath: string, outputName: string, outPath: string): void {
+    this.wrapDb(() => this.db.addDerivationOutput(drvPath, outputName, outPath));
+  }
+
+  /** Records a realisation of a content-addressed derivation output (the Realisations table). */
+  registerRealisation(r: Realisation): void {
+    this.wrapDb(() => this.db.registerRealisation(r));
+  }
+
+  queryRealisation(drvHash: string, outputName: string): Realisation | null {
+    return this.db.queryRealisation(drvHash, outputName);
+  }
+
   /** Normalises permissions and times of a path that is already in place (e.g. a build output). */
   canonicalisePath(storePath: string): void {
     canonicaliseTree(this.toPhysical(this.checkStorePath(storePath)));
@@ -462,6 +482,10 @@ export class LocalStore implements EvalStore {
       }
       for (const r of info.references) {
         if (!this.db.isValid(r)) errors.push(`path '${p}' refers to invalid path '${r}'`);
+      }
+      if (info.ca !== null) {
+        const problem = this.caProblem(info);
+        if (problem !== null) errors.push(problem);
       }
       if (opts.checkContents) {
         log(`checking contents of '${p}'`);
@@ -565,14 +589,14 @@ export class LocalStore implements EvalStore {
         deleteTree(tmp);
         return this.requirePathInfo(info.path);
       }
+      const drvOutputs = new Map<string, Map<string, string>>();
+      if (info.path.endsWith(".drv")) {
+        drvOutputs.set(info.path, this.drvOutputsOf(drvText ?? fs.readFileSync(tmp, "latin1"), info.path));
+      }
       const real = this.toPhysical(info.path);
       // Anything already there is not registered: a leftover of an interrupted add. Replace it.
       deleteTree(real);
       fs.renameSync(tmp, real);
-      const drvOutputs = new Map<string, Map<string, string>>();
-      if (info.path.endsWith(".drv")) {
-        drvOutputs.set(info.path, this.drvOutputsOf(drvText ?? fs.readFileSync(real, "latin1"), info.path));
-      }
       try {
         this.wrapDb(() => this.db.registerValidPaths([info], drvOutputs));
       } catch (e) {
@@ -585,6 +609,17 @@ export class LocalStore implements EvalStore {
       throw e;
     } finally {
       lock?.release();
+    }
+  }
+
+  /** Why `info`'s content-address assertion does not match its path, or null if it does. */
+  private caProblem(info: ValidPathInfo): string | null {
+    try {
+      const name = parseStorePath(info.path, this.storeDir).name;
+      const expected = pathOfContentAddress(name, parseContentAddress(info.ca!), info.references, this.storeDir, info.path);
+      return expected === info.path ? null : `path '${info.path}' claims to be content-addressed (${info.ca}) but is not: that would be '${expected}'`;
+    } catch (e) {
+      return `path '${info.path}' has an unusable content address '${info.ca}': ${(e as Error).message}`;
     }
   }
 
@@ -632,6 +667,13 @@ export class LocalStore implements EvalStore {
     }
     if (!hashEquals(want, got)) {
       throw new StoreError(`hash mismatch for '${what}':\n  specified: ${hashToSri(want)}\n  got:       ${hashToSri(got)}`);
+    }
+  }
+
+  /** With an expected hash (checked on the first read), the copy must not differ from that read. */
+  private checkUnchanged(expected: string | undefined, first: Hash, copy: Hash, what: string): void {
+    if (expected !== undefined && !hashEquals(first, copy)) {
+      throw new StoreError(`'${what}' changed while it was being added to the store`);
     }
   }
 
@@ -728,9 +770,4 @@ function describeErrno(err: NodeJS.ErrnoException): string {
 /** Opens (creating if needed) the store whose physical root is `root`; "/" is the real /nix. */
 export function openLocalStore(root: string): LocalStore {
   return new LocalStore(root);
-}
-
-/** A store path's nix32 hash part. */
-export function hashPartOf(storePath: string): string {
-  return storePath.slice(storePath.lastIndexOf("/") + 1, storePath.lastIndexOf("/") + 33);
 }

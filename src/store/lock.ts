@@ -5,10 +5,6 @@ import * as fs from "node:fs";
 import { spawnSync } from "node:child_process";
 import { sleepMs } from "./sync-io.js";
 
-export class LockError extends Error {
-  override readonly name = "LockError";
-}
-
 /** Whether process `pid` is alive (on this machine). */
 export function processAlive(pid: number): boolean {
   if (!Number.isSafeInteger(pid) || pid <= 0) return false;

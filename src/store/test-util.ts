@@ -5,14 +5,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { deleteTree } from "./canonicalise.js";
 
 /** A fresh temporary directory, removed (made writable first) when the process exits. */
 export function tempDir(prefix = "tix-store-"): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  process.on("exit", () => {
-    spawnSync("chmod", ["-R", "u+w", dir]);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  process.on("exit", () => deleteTree(dir));
   return dir;
 }
 

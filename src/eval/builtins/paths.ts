@@ -116,7 +116,8 @@ export function register(r: BuiltinRegistry): void {
       const prefix = prefixV === undefined ? "" : expectPlainString(prefixV, "while evaluating the `prefix` attribute of an element of the list passed to builtins.findFile");
       const pathV = e.get("path");
       if (pathV === undefined) throw new EvalError("attribute 'path' missing");
-      const base = stringBytes(state.coerceToString(pathV, { copyToStore: false }));
+      let base = stringBytes(state.coerceToString(pathV, { copyToStore: false }));
+      if (!base.startsWith("/") && !/^[a-z][a-z0-9+.-]*:/i.test(base)) base = canonPath(`${state.settings.cwd ?? "/"}/${base}`);
       let rest: string;
       if (prefix === "") rest = wanted;
       else if (wanted === prefix) rest = "";

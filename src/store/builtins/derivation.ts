@@ -17,7 +17,7 @@ import {
   type DerivationOutput,
 } from "../formats/derivation.js";
 import { parseHash, parseHashAlgo, printHash, type Hash, type HashAlgo } from "../formats/hash.js";
-import { checkStorePathName } from "../formats/store-path.js";
+import { storePathNameProblem } from "../formats/store-path.js";
 
 /** Per-evaluation derivation bookkeeping: parsed .drv files and their hashes modulo. */
 class DrvCache {
@@ -79,10 +79,9 @@ export function derivationStrict(state: EvalState, attrsValue: Value, pos: Pos |
 }
 
 function buildDerivation(state: EvalState, attrs: Attrs, drvName: string, pos: Pos | null): Attrs {
-  try {
-    checkStorePathName(drvName);
-  } catch (e) {
-    throw new EvalError(`invalid derivation name: ${(e as Error).message}`, "eval", pos);
+  const problem = storePathNameProblem(drvName);
+  if (problem !== null) {
+    throw new EvalError(`invalid derivation name: name '${drvName}' ${problem}. Please pass a different 'name'.`, "eval", pos);
   }
   const force = (v: Value): Value => (v instanceof Thunk ? v.force() : v);
   const ignoreNulls = attrs.has("__ignoreNulls") ? expectBool(attrs.get("__ignoreNulls")!, null, pos) : false;

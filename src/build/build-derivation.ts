@@ -1,0 +1,257 @@
+// Builds one derivation whose inputs are all valid: locks its outputs, prepares the build directory
+// and environment, runs the builder (sandboxed, unsandboxed or built in), keeps the log, and
+// registers the outputs; on failure removes everything it created (or keeps the build directory).
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  deleteTree,
+  isFixedOutputDerivation,
+  type Derivation,
+  type FileLock,
+  type LocalStore,
+} from "../store/index.js";
+import { builderEnv } from "./builder-env.js";
+import { builtinFetchurl } from "./builtin-fetchurl.js";
+import { describeSignal, runProcess, type ProcessResult } from "./builder-process.js";
+import { BuildCancelled, BuildError } from "./errors.js";
+import { BuildLog, logFileFor } from "./logs.js";
+import type { BuildReporter } from "./progress.js";
+import { registerOutputs } from "./register-outputs.js";
+import { chrootLocation, divertedStoreArgs, SANDBOX_BUILD_DIR, sandboxArgs } from "./sandbox.js";
+import { effectiveCores, type BuildSettings } from "./settings.js";
+
+export interface BuildContext {
+  readonly store: LocalStore;
+  readonly settings: BuildSettings;
+  readonly reporter: BuildReporter;
+  readonly hostEnv: NodeJS.ProcessEnv;
+  /** Reads (and caches) the derivation stored at a .drv path. */
+  readonly readDerivation: (drvPath: string) => Derivation;
+}
+
+export type BuildMode = "normal" | "check";
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The derivation name of a .drv path (`/nix/store/h-foo.drv` ⇒ `foo`). */
+export function drvName(drvPath: string): string {
+  const base = path.basename(drvPath);
+  return base.slice(33, base.endsWith(".drv") ? -4 : undefined);
+}
+
+/** Takes the locks of `paths` without blocking the event loop; gives up when `signal` fires. */
+async function lockAll(store: LocalStore, paths: readonly string[], signal: AbortSignal): Promise<FileLock[]> {
+  const held: FileLock[] = [];
+  try {
+    for (const p of [...paths].sort()) {
+      for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+        if (signal.aborted) throw new BuildCancelled();
+        const l = store.lockPath(p, false);
+        if (l !== null) {
+          held.push(l);
+          break;
+        }
+        await sleep(delay);
+      }
+    }
+    return held;
+  } catch (e) {
+    for (const l of held) l.release();
+    throw e;
+  }
+}
+
+/** A fresh `<root>/nix-build-NAME.drv-N` directory (mode 0700). */
+function makeBuildDir(root: string, name: string): string {
+  for (let n = 0; ; n++) {
+    const dir = path.join(root, `nix-build-${name}.drv-${n}`);
+    try {
+      fs.mkdirSync(dir, { mode: 0o700 });
+      return dir;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+  }
+}
+
+function checkPlatform(ctx: BuildContext, drvPath: string, drv: Derivation): void {
+  const s = ctx.settings;
+  const required = (drv.env.get("requiredSystemFeatures") ?? "").split(/\s+/).filter((f) => f !== "");
+  const platformOk = drv.system === s.system || s.extraPlatforms.includes(drv.system) || (drv.system === "builtin" && drv.builder.startsWith("builtin:"));
+  const featuresOk = required.every((f) => s.systemFeatures.includes(f));
+  if (!platformOk || !featuresOk) {
+    throw new BuildError(
+      `a '${drv.system}' with features {${[...required].sort().join(", ")}} is required to build '${drvPath}', but I am a '${s.system}' with features {${[...s.systemFeatures].sort().join(", ")}}`,
+      1,
+    );
+  }
+}
+
+/** The store paths the builder may see: the closure of its sources and used input outputs. */
+function inputClosure(ctx: BuildContext, drvPath: string, drv: Derivation): string[] {
+  const roots = new Set(drv.inputSrcs);
+  for (const [inDrv, outs] of drv.inputDrvs) {
+    const d = ctx.readDerivation(inDrv);
+    for (const o of outs) {
+      const p = d.outputs.get(o)?.path;
+      if (p === undefined) throw new BuildError(`derivation '${inDrv}' does not have an output named '${o}' (needed by '${drvPath}')`, 1);
+      roots.add(p);
+    }
+  }
+  for (const p of roots) {
+    if (!ctx.store.isValid(p)) throw new BuildError(`cannot build '${drvPath}': its input '${p}' is not valid`, 1);
+  }
+  return ctx.store.closure(roots);
+}
+
+function failureMessage(ctx: BuildContext, drvPath: string, r: ProcessResult, log: BuildLog): string {
+  let msg = `builder for '${drvPath}' ${r.signal !== null ? `failed due to ${describeSignal(r.signal)}` : `failed with exit code ${r.code}`}`;
+  const tail = log.lastLines();
+  if (!ctx.settings.printBuildLogs && tail.length > 0) {
+    msg += `;\nlast ${tail.length} log lines:\n${tail.map((l) => `> ${l}\n`).join("")}For full logs, run 'tix log ${drvPath}'.`;
+  }
+  return msg;
+}
+
+/**
+ * Builds `drvPath` (in `mode`) and returns its output paths. Throws BuildError on failure, and
+ * BuildCancelled if `signal` fired.
+ */
+export async function buildDerivation(
+  ctx: BuildContext,
+  drvPath: string,
+  drv: Derivation,
+  mode: BuildMode,
+  signal: AbortSignal,
+): Promise<Map<string, string>> {
+  const { store, settings } = ctx;
+  const name = drvName(drvPath);
+  const outputs = new Map([...drv.outputs].map(([n, o]) => [n, o.path]));
+  checkPlatform(ctx, drvPath, drv);
+
+  const builtin = drv.builder.startsWith("builtin:");
+  if (builtin && drv.builder !== "builtin:fetchurl") throw new BuildError(`unsupported builtin builder '${drv.builder.slice(8)}'`, 1);
+  const noChroot = drv.env.get("__noChroot") === "1";
+  if (noChroot && settings.sandbox === "true" && !builtin) {
+    throw new BuildError(`derivation '${drvPath}' has '__noChroot' set, but that's not allowed when 'sandbox' is 'true'`, 1);
+  }
+  const sandboxed = !builtin && settings.sandbox !== "false" && !noChroot;
+  const diverted = store.root !== "/";
+  if ((sandboxed || (diverted && !builtin)) && settings.bwrap === null) {
+    throw new BuildError(
+      sandboxed
+        ? "building in a sandbox needs bubblewrap ('bwrap'), which is not installed; install it or use '--option sandbox false'"
+        : "building in a store outside /nix/store needs bubblewrap ('bwrap'), which is not installed",
+      1,
+    );
+  }
+  if (mode === "check" && !sandboxed && !builtin) {
+    throw new BuildError(`checking '${drvPath}' needs the sandbox (it builds into a separate store directory)`, 1);
+  }
+
+  const chrootDir = `${store.toPhysical(drvPath)}.chroot`;
+  const chrootLogical = `${drvPath}.chroot`;
+  const locks = await lockAll(store, [...outputs.values(), chrootLogical], signal);
+  let buildDir: string | null = null;
+  let log: BuildLog | null = null;
+  let started = false;
+  const locations = new Map<string, string>();
+  try {
+    const allValid = [...outputs.values()].every((p) => store.isValid(p));
+    if (mode === "normal" && allValid) return outputs;
+    if (mode === "check" && !allValid) throw new BuildError(`some outputs of '${drvPath}' are not valid, so checking is not possible`, 1);
+
+    const closure = inputClosure(ctx, drvPath, drv);
+    for (const p of closure) store.tempRoots.add(p);
+    for (const p of outputs.values()) store.tempRoots.add(p);
+
+    deleteTree(chrootDir);
+    for (const [n, p] of outputs) {
+      if (sandboxed || builtin) {
+        locations.set(n, chrootLocation(chrootDir, p));
+      } else {
+        const real = store.toPhysical(p);
+        if (!store.isValid(p)) deleteTree(real);
+        locations.set(n, real);
+      }
+    }
+
+    buildDir = makeBuildDir(settings.buildDirRoot, name);
+    const inside = sandboxed ? SANDBOX_BUILD_DIR : buildDir;
+    const { env, files } = builderEnv(drv, { buildDir: inside, cores: effectiveCores(settings), hostEnv: ctx.hostEnv, storeDir: store.storeDir });
+    for (const f of files) fs.writeFileSync(path.join(buildDir, f.name), Buffer.from(f.contents, "latin1"), { mode: 0o644 });
+
+    const currentLog = new BuildLog(logFileFor(store, drvPath), settings.logLines, (e) => {
+      if (e.kind === "line") ctx.reporter.logLine(drvPath, name, e.text);
+      else ctx.reporter.phase(drvPath, e.phase);
+    });
+    log = currentLog;
+    ctx.reporter.started(drvPath, name, mode === "check");
+    started = true;
+
+    let result: ProcessResult;
+    if (builtin) {
+      fs.mkdirSync(path.join(chrootDir, store.storeDir), { recursive: true });
+      try {
+        await builtinFetchurl(drv, locations.get("out")!, signal);
+        result = { code: 0, signal: null };
+      } catch (e) {
+        if (signal.aborted) throw new BuildCancelled();
+        currentLog.writeLine(`error: ${(e as Error).message}`);
+        result = { code: 1, signal: null };
+      }
+    } else {
+      let file: string;
+      let args: string[];
+      if (sandboxed) {
+        const sargs = sandboxArgs({
+          chrootDir,
+          storeDir: store.storeDir,
+          toPhysical: (p) => store.toPhysical(p),
+          inputPaths: closure,
+          buildDir,
+          network: isFixedOutputDerivation(drv),
+          sandboxPaths: settings.sandboxPaths,
+        });
+        file = settings.bwrap!;
+        args = [...sargs, "--", drv.builder, ...drv.args];
+      } else if (diverted) {
+        file = settings.bwrap!;
+        args = [...divertedStoreArgs(store.realStoreDir, store.storeDir, buildDir), "--", drv.builder, ...drv.args];
+      } else {
+        file = drv.builder;
+        args = [...drv.args];
+      }
+      const proc = runProcess(file, args, { env, cwd: buildDir, onOutput: (c) => currentLog.write(c) });
+      const onAbort = (): void => proc.kill();
+      signal.addEventListener("abort", onAbort);
+      try {
+        result = await proc.done;
+      } finally {
+        signal.removeEventListener("abort", onAbort);
+      }
+      if (signal.aborted) throw new BuildCancelled();
+    }
+    currentLog.close();
+    if (result.code !== 0) throw new BuildError(failureMessage(ctx, drvPath, result, currentLog), 100);
+
+    registerOutputs({ store, drvPath, drv, locations, inputClosure: closure, mode, keepFailed: settings.keepFailed });
+    deleteTree(chrootDir);
+    deleteTree(buildDir);
+    if (started) ctx.reporter.finished(drvPath, true);
+    return outputs;
+  } catch (e) {
+    log?.close();
+    deleteTree(chrootDir);
+    for (const [n, loc] of locations) if (!store.isValid(outputs.get(n)!)) deleteTree(loc);
+    if (buildDir !== null) {
+      if (settings.keepFailed && !(e instanceof BuildCancelled)) ctx.reporter.message(`note: keeping build directory '${buildDir}'\n`);
+      else deleteTree(buildDir);
+    }
+    if (started) ctx.reporter.finished(drvPath, false);
+    throw e;
+  } finally {
+    for (const l of locks) l.release();
+  }
+}

@@ -1,0 +1,206 @@
+// `tix build`: evaluates installables (`-f FILE`, `--expr`, attribute paths, store derivations),
+// realises them with the build scheduler, and makes `result` links (like `nix build`/`nix-build`).
+import {
+  BuildError,
+  PlainReporter,
+  Scheduler,
+  TerminalReporter,
+  applyBuildOption,
+  defaultBuildSettings,
+  formatErrorMessage,
+  type BuildOutcome,
+  type BuildRequest,
+  type BuildSettings,
+} from "../build/index.js";
+import { Thunk } from "../eval/value.js";
+import { addPermRoot } from "../store/gc.js";
+import { makeEvaluator, type AutoArgs } from "./eval-setup.js";
+import { emptyInstallableOptions, parseInstallableFlag, resolveInstallables, type InstallableOptions } from "./installables.js";
+import { argBytes, writeErr, writeOut } from "./output.js";
+import { openLocalStoreFromOption } from "./store-setup.js";
+import { UsageError } from "./usage.js";
+
+interface BuildOptions extends InstallableOptions {
+  outLink: string;
+  noLink: boolean;
+  json: boolean;
+  printOutPaths: boolean;
+  dryRun: boolean;
+  rebuild: boolean;
+  keepFailed: boolean;
+  keepGoing: boolean;
+  printBuildLogs: boolean;
+  maxJobs: string | null;
+  cores: string | null;
+}
+
+const HELP = `Usage: tix build [OPTIONS] [INSTALLABLES...]
+
+Builds derivations. Installables are attribute paths of -f FILE or --expr EXPR (or of
+./default.nix with -A), .nix files, or store derivations.
+
+Options:
+  -f, --file FILE        evaluate FILE (- for stdin)
+  --expr EXPR            evaluate EXPR
+  -A, --attr PATH        attribute path to build (like nix-build)
+  --arg NAME EXPR, --argstr NAME STRING
+  -o, --out-link PATH    name of the result link (default: result)
+  --no-link              do not create result links
+  --json                 print the results as JSON
+  --print-out-paths      print the output paths
+  --dry-run              show what would be built
+  --rebuild, --check     build again and compare with the existing outputs
+  -j, --max-jobs N       builds to run at once (default: number of cores)
+  --cores N              NIX_BUILD_CORES for builders (0 = all)
+  -k, --keep-going       keep building what does not depend on a failure
+  -K, --keep-failed      keep the build directory of failed builds
+  -L, --print-build-logs print build output
+  --option NAME VALUE    e.g. sandbox false
+  --store DIR            use the chroot store rooted at DIR
+`;
+
+function parseBuildArgs(argv: string[]): BuildOptions | null {
+  const o: BuildOptions = {
+    ...emptyInstallableOptions(),
+    outLink: "result",
+    noLink: false,
+    json: false,
+    printOutPaths: false,
+    dryRun: false,
+    rebuild: false,
+    keepFailed: false,
+    keepGoing: false,
+    printBuildLogs: false,
+    maxJobs: null,
+    cores: null,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i]!;
+    let inline: string | undefined;
+    if (a.startsWith("--") && a.includes("=")) {
+      inline = a.slice(a.indexOf("=") + 1);
+      a = a.slice(0, a.indexOf("="));
+    }
+    const next = (): string => {
+      if (inline !== undefined) {
+        const v = inline;
+        inline = undefined;
+        return v;
+      }
+      if (i + 1 >= argv.length) throw new UsageError(`flag '${a}' requires an argument`);
+      return argv[++i]!;
+    };
+    if (parseInstallableFlag(o, a, next)) continue;
+    switch (a) {
+      case "--help": return null;
+      case "-o": case "--out-link": o.outLink = next(); break;
+      case "--no-link": case "--no-out-link": o.noLink = true; break;
+      case "--json": o.json = true; break;
+      case "--print-out-paths": o.printOutPaths = true; break;
+      case "--dry-run": o.dryRun = true; break;
+      case "--rebuild": case "--check": o.rebuild = true; break;
+      case "-K": case "--keep-failed": o.keepFailed = true; break;
+      case "-k": case "--keep-going": o.keepGoing = true; break;
+      case "-L": case "--print-build-logs": o.printBuildLogs = true; break;
+      case "-j": case "--max-jobs": o.maxJobs = next(); break;
+      case "--cores": o.cores = next(); break;
+      case "-Q": case "--no-build-output": case "--quiet": case "-v": case "--verbose": break;
+      default:
+        if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognised flag '${a}'`);
+        o.installables.push(a);
+    }
+  }
+  return o;
+}
+
+/** Build settings from the defaults, `--option`s and the dedicated flags. */
+export function buildSettingsFrom(o: InstallableOptions & Partial<BuildOptions>): BuildSettings {
+  const s = defaultBuildSettings();
+  for (const [name, value] of o.options) applyBuildOption(s, name, value);
+  if (o.maxJobs != null) applyBuildOption(s, "max-jobs", o.maxJobs);
+  if (o.cores != null) applyBuildOption(s, "cores", o.cores);
+  if (o.keepFailed) s.keepFailed = true;
+  if (o.keepGoing) s.keepGoing = true;
+  if (o.printBuildLogs) s.printBuildLogs = true;
+  return s;
+}
+
+/** `--arg`/`--argstr` values for an evaluator. */
+export function autoArgsFor(ev: ReturnType<typeof makeEvaluator>, args: InstallableOptions["args"]): AutoArgs {
+  const autoArgs: AutoArgs = new Map();
+  const cwd = process.cwd();
+  for (const [name, text, kind] of args) {
+    autoArgs.set(name, kind === "str" ? argBytes(text) : new Thunk(() => ev.evalString(argBytes(text), cwd), []));
+  }
+  return autoArgs;
+}
+
+function outputsJson(outcomes: readonly BuildOutcome[]): string {
+  return JSON.stringify(
+    outcomes.map((r) => ({ drvPath: r.drvPath, outputs: Object.fromEntries([...r.outputs].sort(([a], [b]) => (a < b ? -1 : 1))) })),
+  );
+}
+
+export async function runBuild(argv: string[]): Promise<number> {
+  const o = parseBuildArgs(argv);
+  if (o === null) {
+    writeOut(HELP);
+    return 0;
+  }
+  const settings = buildSettingsFrom(o);
+  const store = openLocalStoreFromOption(o.storeRoot);
+  try {
+    let evaluator: ReturnType<typeof makeEvaluator> | null = null;
+    const ev = (): ReturnType<typeof makeEvaluator> => (evaluator ??= makeEvaluator({ includes: o.includes, pure: false, store }));
+    const resolved = resolveInstallables(ev, store, o, () => autoArgsFor(ev(), o.args));
+    const requests: BuildRequest[] = [];
+    for (const r of resolved) if (r.kind === "drv") requests.push({ drvPath: r.ref.drvPath, outputs: r.ref.outputs });
+
+    const reporter = process.stderr.isTTY ? new TerminalReporter(settings.printBuildLogs) : new PlainReporter(settings.printBuildLogs);
+    const scheduler = new Scheduler({ store, settings, reporter, mode: o.rebuild ? "check" : "normal" });
+    if (o.dryRun) {
+      const { outcomes } = scheduler.dryRun(requests);
+      if (o.json) writeOut(outputsJson(outcomes) + "\n");
+      return 0;
+    }
+    const onSignal = (): void => scheduler.interrupt();
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    let outcomes: BuildOutcome[];
+    try {
+      outcomes = await scheduler.build(requests);
+    } catch (e) {
+      if (e instanceof BuildError) {
+        writeErr(formatErrorMessage(e.message));
+        return 1;
+      }
+      throw e;
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
+
+    if (!o.noLink && !o.rebuild) {
+      outcomes.forEach((r, i) => {
+        for (const [name, p] of [...r.outputs].sort(([a], [b]) => (a < b ? -1 : 1))) {
+          let link = o.outLink;
+          if (i > 0) link += `-${i}`;
+          if (name !== "out") link += `-${name}`;
+          addPermRoot(store, p, link);
+        }
+      });
+      for (const r of resolved) {
+        if (r.kind === "opaque") addPermRoot(store, r.ref.path, o.outLink);
+      }
+    }
+    if (o.json) writeOut(outputsJson(outcomes) + "\n");
+    if (o.printOutPaths) {
+      for (const r of outcomes) for (const [, p] of [...r.outputs].sort(([a], [b]) => (a < b ? -1 : 1))) writeOut(p + "\n");
+      for (const r of resolved) if (r.kind === "opaque") writeOut(r.ref.path + "\n");
+    }
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+

@@ -1,0 +1,54 @@
+// `tix derivation show`: prints store derivations as JSON, like modern `nix derivation show`
+// (installables are evaluated first; `-r` adds the derivations they depend on).
+import { parseDerivation, showDerivationsJson, type Derivation } from "../store/index.js";
+import { drvName } from "../build/build-derivation.js";
+import { makeEvaluator } from "./eval-setup.js";
+import { autoArgsFor } from "./build.js";
+import { emptyInstallableOptions, parseInstallableFlag, resolveInstallables } from "./installables.js";
+import { writeOut } from "./output.js";
+import { openLocalStoreFromOption } from "./store-setup.js";
+import { UsageError } from "./usage.js";
+
+export function runDerivation(argv: string[]): number {
+  const [sub, ...rest] = argv;
+  if (sub !== "show") throw new UsageError(sub === undefined ? "'tix derivation' needs a subcommand ('show')" : `'derivation ${sub}' is not a recognised command`);
+  const o = emptyInstallableOptions();
+  let recursive = false;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    const next = (): string => {
+      if (i + 1 >= rest.length) throw new UsageError(`flag '${a}' requires an argument`);
+      return rest[++i]!;
+    };
+    if (parseInstallableFlag(o, a, next)) continue;
+    if (a === "-r" || a === "--recursive") recursive = true;
+    else if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognised flag '${a}'`);
+    else o.installables.push(a);
+  }
+  const store = openLocalStoreFromOption(o.storeRoot);
+  try {
+    let evaluator: ReturnType<typeof makeEvaluator> | null = null;
+    const ev = (): ReturnType<typeof makeEvaluator> => (evaluator ??= makeEvaluator({ includes: o.includes, pure: false, store }));
+    const resolved = resolveInstallables(ev, store, o, () => autoArgsFor(ev(), o.args));
+    const drvs = new Map<string, Derivation>();
+    const todo: string[] = [];
+    for (const r of resolved) {
+      if (r.kind === "drv") todo.push(r.ref.drvPath);
+      else {
+        const deriver = store.queryPathInfo(r.ref.path)?.deriver;
+        if (deriver && store.isValid(deriver)) todo.push(deriver);
+      }
+    }
+    while (todo.length > 0) {
+      const p = todo.pop()!;
+      if (drvs.has(p)) continue;
+      const d = parseDerivation(store.readText(p), { name: drvName(p) });
+      drvs.set(p, d);
+      if (recursive) for (const inDrv of d.inputDrvs.keys()) todo.push(inDrv);
+    }
+    writeOut(showDerivationsJson(drvs, "modern") + "\n");
+    return 0;
+  } finally {
+    store.close();
+  }
+}

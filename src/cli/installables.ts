@@ -1,0 +1,185 @@
+// Installables of `tix build`, `tix log` and `tix derivation show`: `-f FILE`/`--expr` with
+// attribute paths, `.nix` files (like nix-build), store paths; evaluated into derivations.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { EvalError } from "../eval/errors.js";
+import type { Evaluator } from "../eval/evaluator.js";
+import { Attrs, NixString, Thunk, type Value } from "../eval/value.js";
+import type { LocalStore } from "../store/local-store.js";
+import { absolutePath, autoCall, findAlongAttrPath, type AutoArgs } from "./eval-setup.js";
+import { argBytes } from "./output.js";
+import { UsageError } from "./usage.js";
+
+/** Where the expression comes from, and which attributes of it are wanted. */
+export interface InstallableSource {
+  /** `-f FILE` (`-` for stdin). */
+  file: string | null;
+  /** `--expr EXPR`. */
+  expr: string | null;
+  /** `-A` attribute paths and positional installables. */
+  installables: string[];
+  /** Whether `-A` was used (nix-build style: the file defaults to ./default.nix). */
+  attrFlag: boolean;
+}
+
+/** One derivation to act on. */
+export interface DerivationRef {
+  readonly drvPath: string;
+  /** The outputs wanted: the selected output, or null for all (a .drv given directly). */
+  readonly outputs: readonly string[] | null;
+  /** How the user named it (for messages). */
+  readonly what: string;
+}
+
+/** A store path given directly that is not a derivation (nothing to build). */
+export interface OpaqueRef {
+  readonly path: string;
+  readonly what: string;
+}
+
+export type Resolved = { kind: "drv"; ref: DerivationRef } | { kind: "opaque"; ref: OpaqueRef };
+
+function force(v: Value): Value {
+  return v instanceof Thunk ? v.force() : v;
+}
+
+function isDerivation(v: Value): v is Attrs {
+  if (!(v instanceof Attrs)) return false;
+  const t = v.get("type");
+  if (t === undefined) return false;
+  const tv = force(t);
+  return tv === "derivation" || (tv instanceof NixString && tv.s === "derivation");
+}
+
+function stringOf(ev: Evaluator, v: Value): string {
+  const s = ev.state.coerceToString(force(v), { copyToStore: false });
+  return typeof s === "string" ? s : s.s;
+}
+
+/** Nix's getDerivations: a derivation, or those in a set (recursing where asked) or list. */
+export function collectDerivations(ev: Evaluator, v: Value, autoArgs: AutoArgs, what: string, out: DerivationRef[], top = true): void {
+  const value = force(autoCall(ev, v, autoArgs));
+  if (isDerivation(value)) {
+    const drvPathV = value.get("drvPath");
+    if (drvPathV === undefined) throw new EvalError(`derivation '${what}' lacks a 'drvPath' attribute`);
+    const outputNameV = value.get("outputName");
+    const outputName = outputNameV === undefined ? "out" : stringOf(ev, outputNameV);
+    out.push({ drvPath: stringOf(ev, drvPathV), outputs: [outputName], what });
+    return;
+  }
+  if (value instanceof Attrs) {
+    const recurse = value.get("recurseForDerivations");
+    if (!top && (recurse === undefined || force(recurse) !== true)) return;
+    for (const name of value.sortedNames()) {
+      const child = force(value.get(name)!);
+      const childWhat = what === "" ? name : `${what}.${name}`;
+      if (isDerivation(child)) collectDerivations(ev, child, autoArgs, childWhat, out, false);
+      else if (child instanceof Attrs) collectDerivations(ev, child, autoArgs, childWhat, out, false);
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      const x = force(item);
+      if (isDerivation(x) || x instanceof Attrs || Array.isArray(x)) collectDerivations(ev, x, autoArgs, `${what}.${i}`, out, true);
+    });
+    return;
+  }
+  if (top) throw new EvalError("expression does not evaluate to a derivation (or a set or list of those)");
+}
+
+function looksLikeFlakeRef(s: string): boolean {
+  return s.includes("#") || /^[a-z+]+:/.test(s) || s === ".";
+}
+
+/** Resolves the installables to derivations (evaluating as needed) and opaque store paths. */
+export function resolveInstallables(ev: () => Evaluator, store: LocalStore, src: InstallableSource, autoArgs: () => AutoArgs): Resolved[] {
+  const out: Resolved[] = [];
+  let file = src.file;
+  let attrPaths = src.installables;
+  if (file === null && src.expr === null) {
+    // Without -f/--expr: store paths, .nix files (nix-build style), or flake references.
+    const rest: string[] = [];
+    for (const i of src.installables) {
+      if (i.startsWith(store.storeDir + "/") || (fs.existsSync(i) && isStoreLink(store, i))) {
+        const p = store.resolveStorePath(i);
+        if (p.endsWith(".drv")) out.push({ kind: "drv", ref: { drvPath: p, outputs: null, what: i } });
+        else {
+          if (!store.isValid(p)) throw new UsageError(`path '${p}' is not valid`);
+          out.push({ kind: "opaque", ref: { path: p, what: i } });
+        }
+      } else if (!src.attrFlag && (i.endsWith(".nix") || i.startsWith("./") || i.startsWith("/") || i.startsWith("../")) && fs.existsSync(i)) {
+        if (file !== null) throw new UsageError("only one file can be built at a time");
+        file = i;
+      } else if (looksLikeFlakeRef(i)) {
+        throw new UsageError(`flake installables are not supported yet ('${i}'); use -f FILE or --expr EXPR`);
+      } else {
+        rest.push(i);
+      }
+    }
+    attrPaths = rest;
+    if (file === null) {
+      if (rest.length === 0 && !src.attrFlag) return out;
+      if (!src.attrFlag) throw new UsageError(`flake installables are not supported yet ('${rest[0]}'); use -f FILE or --expr EXPR`);
+      file = "default.nix";
+    }
+  }
+  const evaluator = ev();
+  const args = autoArgs();
+  const cwd = process.cwd();
+  const root: Value =
+    src.expr !== null
+      ? evaluator.evalString(argBytes(src.expr), cwd)
+      : file === "-"
+        ? evaluator.evalString(fs.readFileSync(0).toString("latin1"), cwd, "stdin")
+        : evaluator.evalFile(absolutePath(file!));
+  for (const attrPath of attrPaths.length > 0 ? attrPaths : [""]) {
+    const v = findAlongAttrPath(evaluator, root, argBytes(attrPath), args);
+    const refs: DerivationRef[] = [];
+    collectDerivations(evaluator, v, args, attrPath, refs);
+    for (const r of refs) out.push({ kind: "drv", ref: r });
+  }
+  return out;
+}
+
+function isStoreLink(store: LocalStore, p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink() && path.resolve(path.dirname(p), fs.readlinkSync(p)).startsWith(store.storeDir + "/");
+  } catch {
+    return false;
+  }
+}
+
+/** Options shared by the commands that take installables. */
+export interface InstallableOptions extends InstallableSource {
+  args: [string, string, "expr" | "str"][];
+  includes: string[];
+  storeRoot: string | null;
+  showTrace: boolean;
+  /** `--option NAME VALUE` pairs, in order. */
+  options: [string, string][];
+}
+
+export function emptyInstallableOptions(): InstallableOptions {
+  return { file: null, expr: null, installables: [], attrFlag: false, args: [], includes: [], storeRoot: null, showTrace: false, options: [] };
+}
+
+/**
+ * Handles flag `a` if it is one of the shared ones (`next` fetches its argument); returns false
+ * otherwise.
+ */
+export function parseInstallableFlag(o: InstallableOptions, a: string, next: () => string): boolean {
+  switch (a) {
+    case "-f": case "--file": o.file = next(); return true;
+    case "-E": case "--expr": o.expr = next(); return true;
+    case "-A": case "--attr": o.installables.push(next()); o.attrFlag = true; return true;
+    case "--arg": { const n = next(); o.args.push([n, next(), "expr"]); return true; }
+    case "--argstr": { const n = next(); o.args.push([n, next(), "str"]); return true; }
+    case "-I": case "--include": o.includes.push(next()); return true;
+    case "--store": o.storeRoot = next(); return true;
+    case "--show-trace": o.showTrace = true; return true;
+    case "--impure": case "--read-write-mode": return true;
+    case "--option": { const n = next(); o.options.push([n, next()]); return true; }
+    default: return false;
+  }
+}

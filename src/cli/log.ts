@@ -1,0 +1,51 @@
+// `tix log`: prints the stored build log of a derivation, given as an installable, a .drv path or
+// one of its outputs (like `nix log`).
+import { readBuildLog } from "../build/logs.js";
+import { makeEvaluator } from "./eval-setup.js";
+import { autoArgsFor } from "./build.js";
+import { emptyInstallableOptions, parseInstallableFlag, resolveInstallables } from "./installables.js";
+import { writeErr } from "./output.js";
+import { openLocalStoreFromOption } from "./store-setup.js";
+import { UsageError } from "./usage.js";
+
+export function runLog(argv: string[]): number {
+  const o = emptyInstallableOptions();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = (): string => {
+      if (i + 1 >= argv.length) throw new UsageError(`flag '${a}' requires an argument`);
+      return argv[++i]!;
+    };
+    if (parseInstallableFlag(o, a, next)) continue;
+    if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognised flag '${a}'`);
+    o.installables.push(a);
+  }
+  if (o.installables.length === 0 && o.file === null && o.expr === null) throw new UsageError("'tix log' needs an installable");
+  const store = openLocalStoreFromOption(o.storeRoot);
+  try {
+    let evaluator: ReturnType<typeof makeEvaluator> | null = null;
+    const ev = (): ReturnType<typeof makeEvaluator> => (evaluator ??= makeEvaluator({ includes: o.includes, pure: false, store }));
+    const resolved = resolveInstallables(ev, store, o, () => autoArgsFor(ev(), o.args));
+    for (const r of resolved) {
+      const what = r.ref.what === "" ? (r.kind === "drv" ? r.ref.drvPath : r.ref.path) : r.ref.what;
+      const candidates: string[] = [];
+      if (r.kind === "drv") candidates.push(r.ref.drvPath);
+      else {
+        const deriver = store.queryPathInfo(r.ref.path)?.deriver;
+        if (deriver) candidates.push(deriver);
+        candidates.push(...store.queryValidDerivers(r.ref.path));
+      }
+      let log: Buffer | null = null;
+      for (const c of candidates) {
+        log = readBuildLog(store, c);
+        if (log !== null) break;
+      }
+      if (log === null) throw new Error(`build log of '${what}' is not available`);
+      writeErr(`got build log for '${what}' from 'local'\n`);
+      process.stdout.write(log);
+    }
+    return 0;
+  } finally {
+    store.close();
+  }
+}

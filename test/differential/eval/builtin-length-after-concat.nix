@@ -1,0 +1,1 @@
+builtins.length ([ 1 2 ] ++ builtins.genList (x: x) 10 ++ [ ])

@@ -1,0 +1,1 @@
+builtins.partition builtins.isString [ 1 "a" 2 "b" null ]

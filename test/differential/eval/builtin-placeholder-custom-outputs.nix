@@ -1,0 +1,1 @@
+map builtins.placeholder [ "bin" "lib" "man" ]

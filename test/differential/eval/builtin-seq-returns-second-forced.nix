@@ -1,0 +1,1 @@
+builtins.seq null { a = 1; }

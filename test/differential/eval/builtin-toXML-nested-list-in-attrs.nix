@@ -1,0 +1,1 @@
+builtins.toXML { list = [ { x = 1; } [ 2 ] ]; }

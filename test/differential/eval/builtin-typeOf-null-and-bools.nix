@@ -1,0 +1,1 @@
+map builtins.typeOf [ null true false ]
