@@ -1,5 +1,6 @@
 // Compiles the AST once into JS closures over slot-addressed environments. Variables are resolved
 // to (depth, slot) at compile time; only `with` lookups stay dynamic. Evaluation never re-resolves.
+import { COERCE_INTERPOLATE, COERCE_NO_COPY } from "./state.js";
 import type { AttrDef, AttrName, Expr, Source } from "../lang/ast.js";
 import { showExpr } from "../lang/show.js";
 import { addNumbers, divNumbers, mulNumbers, subNumbers } from "./arith.js";
@@ -245,7 +246,7 @@ export class Compiler {
           s += c;
           continue;
         }
-        const r = state.coerceToString(c(env), { copyToStore: true }, pos);
+        const r = state.coerceToString(c(env), COERCE_INTERPOLATE, pos);
         if (typeof r === "string") s += r;
         else {
           s += r.s;
@@ -266,7 +267,7 @@ export class Compiler {
       for (const c of codes) {
         if (typeof c === "string") s += c;
         else {
-          const r = state.coerceToString(c(env), { copyToStore: false }, pos);
+          const r = state.coerceToString(c(env), COERCE_NO_COPY, pos);
           if (typeof r !== "string") {
             throw new EvalError("a string that refers to a store path cannot be appended to a path", "eval", pos);
           }

@@ -796,7 +796,7 @@ const F_CALL = 0, // (state, pos)
   F_REPEAT_EXIT = 5, // (next state, pos)
   F_ALT_SECOND = 6, // (next state, pos)
   F_ALT_JOIN = 7, // (saved has-solution flag)
-  F_MEMO = 8; // (memo slot, pos, blocked count at start)
+  F_MEMO = 8; // (memo slot, pos, loop refusals at pos so far)
 
 interface SearchResult {
   start: number;
@@ -944,7 +944,6 @@ class Automaton {
     let hasSol = false;
     let solPos = -1;
     let done = false;
-    let blocked = 0;
     const memoFromPos = exact ? 0 : begin + 1;
 
     const push = (a: number, b: number, c: number, d: number): void => {
@@ -1015,7 +1014,7 @@ class Automaton {
           if (fa) hasSol = true;
           continue;
         case F_MEMO:
-          if (!hasSol && blocked === fc) memo.set(fa * width + fb);
+          if (!hasSol && memo.refused![fb] === fc) memo.set(fa * width + fb);
           continue;
         default:
           throw new Error("regex: bad frame");
@@ -1068,7 +1067,7 @@ class Automaton {
           if (memo.bits !== null && pos >= memoFromPos) {
             const key = memoSlot[i]! * width + pos;
             if (memo.has(key)) break;
-            push(F_MEMO, memoSlot[i]!, pos, blocked);
+            push(F_MEMO, memoSlot[i]!, pos, memo.refused![pos]!);
           }
           if (o === OP_ALT) {
             push(F_ALT_SECOND, next[i]!, pos, 0);
@@ -1089,7 +1088,7 @@ class Automaton {
             i = alt[i]!;
             continue;
           }
-          blocked++;
+          if (memo.refused !== null) memo.refused[pos]!++;
           break;
         }
         if (o === OP_BOL) {
@@ -1122,7 +1121,7 @@ class Automaton {
         }
         break;
       }
-      if (memo.bits === null && memo.steps > memo.threshold) memo.enable(this.memoSlots * width);
+      if (memo.bits === null && memo.steps > memo.threshold) memo.enable(this.memoSlots * width, width);
     }
     return hasSol ? solPos : -1;
   }
@@ -1159,17 +1158,29 @@ class Automaton {
   }
 }
 
-/** Bitset of (state, position) pairs from which no accepting path exists; enabled lazily. */
+/**
+ * Bitset of (state, position) pairs from which no accepting path exists; enabled lazily once a
+ * search is taking long. Such a failure is a property of (state, position) alone — captures do
+ * not influence matching — except through the empty-loop guard: whether a loop may be entered
+ * again at position p depends on how often the path already entered it at p. Guard decisions at
+ * positions after p only depend on the subtree itself, so a failure is recorded only when no loop
+ * entry was refused at p itself while exploring it (with fewer prior entries the exploration
+ * would have been identical, with more it explores a subset).
+ */
 class Memo {
   bits: Uint32Array | null = null;
+  /** Per position: number of loop entries refused by the guard so far. */
+  refused: Int32Array | null = null;
   steps = 0;
   threshold: number;
   constructor(len: number) {
     this.threshold = 64 * (len + 1) + 2048;
   }
-  enable(size: number): void {
-    if (size > 0 && size <= 1 << 30) this.bits = new Uint32Array((size >>> 5) + 1);
-    else this.threshold = Infinity;
+  enable(size: number, width: number): void {
+    if (size > 0 && size <= 1 << 30) {
+      this.bits = new Uint32Array((size >>> 5) + 1);
+      this.refused = new Int32Array(width);
+    } else this.threshold = Infinity;
   }
   has(key: number): boolean {
     return (this.bits![key >>> 5]! & (1 << (key & 31))) !== 0;

@@ -106,6 +106,11 @@ export interface CoerceOptions {
   readonly copyToStore?: boolean;
 }
 
+/** Shared option objects, so hot paths allocate nothing per coercion. */
+export const COERCE_INTERPOLATE: CoerceOptions = { copyToStore: true };
+export const COERCE_NO_COPY: CoerceOptions = { copyToStore: false };
+export const COERCE_DERIVATION_ATTR: CoerceOptions = { coerceMore: true, copyToStore: true };
+
 export class EvalState {
   callDepth = 0;
   /** Store paths already created from file-system paths during this evaluation. */
@@ -333,7 +338,7 @@ export class EvalState {
   coercePath(v: Value, ctx: string | null, pos: Pos | null = null): { path: string; ctx: ReadonlySet<string> } {
     if (v instanceof Thunk) v = v.force();
     if (v instanceof NixPath) return { path: v.path, ctx: EMPTY_CONTEXT };
-    const s = this.coerceToString(v, { copyToStore: false }, pos);
+    const s = this.coerceToString(v, COERCE_NO_COPY, pos);
     const str = typeof s === "string" ? s : s.s;
     if (!str.startsWith("/")) {
       const e = new EvalError(`string '${str}' doesn't represent an absolute path`, "eval", pos);
@@ -368,14 +373,14 @@ export class EvalState {
   /** The non-numeric `+`: path + string-like yields a path; otherwise string concatenation. */
   concatStrings(left: Value, right: Value, pos: Pos): Value {
     if (left instanceof NixPath) {
-      const r = this.coerceToString(right, { copyToStore: false }, pos);
+      const r = this.coerceToString(right, COERCE_NO_COPY, pos);
       if (typeof r !== "string") {
         throw new EvalError("a string that refers to a store path cannot be appended to a path", "eval", pos);
       }
       return new NixPath(canonPath(left.path + r));
     }
-    const a = this.coerceToString(left, { copyToStore: true }, pos);
-    const b = this.coerceToString(right, { copyToStore: true }, pos);
+    const a = this.coerceToString(left, COERCE_INTERPOLATE, pos);
+    const b = this.coerceToString(right, COERCE_INTERPOLATE, pos);
     if (typeof a === "string" && typeof b === "string") return a + b;
     const ctx = new Set<string>(typeof a === "string" ? [] : a.ctx);
     if (typeof b !== "string") for (const c of b.ctx) ctx.add(c);

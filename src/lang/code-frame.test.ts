@@ -10,14 +10,15 @@ function src(text: string, origin: Source["origin"] = "file"): Source {
   return { origin, path: origin === "file" ? "/tmp/t.nix" : null, text, baseDir: "/tmp" };
 }
 
-test("line and byte column are 1-based; only LF starts a line", () => {
-  const s = src("ab\ncd\r\nef\n");
+test("line and byte column are 1-based; LF, CRLF and a lone CR end lines", () => {
+  const s = src("ab\ncd\r\nef\rg\n");
   assert.deepEqual(lineColumn(s, 0), { line: 1, column: 1 });
   assert.deepEqual(lineColumn(s, 2), { line: 1, column: 3 });
   assert.deepEqual(lineColumn(s, 3), { line: 2, column: 1 });
   assert.deepEqual(lineColumn(s, 5), { line: 2, column: 3 });
   assert.deepEqual(lineColumn(s, 7), { line: 3, column: 1 });
   assert.deepEqual(lineColumn(s, 10), { line: 4, column: 1 });
+  assert.deepEqual(lineColumn(s, 12), { line: 5, column: 1 });
   const utf8 = src(utf8Bytes("é = x"));
   assert.deepEqual(lineColumn(utf8, 5), { line: 1, column: 6 });
 });
@@ -50,6 +51,8 @@ test("trailing blanks are not printed; tabs are left for the terminal writer", (
   assert.equal(renderCodeFrame(s, 14), "     1| let a = 1;\n     2|  5 x\n      |  ^\n     3|\n");
   const t = src("a\r\n\tb\r\n");
   assert.equal(renderCodeFrame(t, 4), "     1| a\n     2| \tb\n      |  ^\n     3|\n");
+  const cr = src("a\rb\rc");
+  assert.equal(renderCodeFrame(cr, 2), "     1| a\n     2| b\n      | ^\n     3| c\n");
 });
 
 test("line numbers are right-aligned in five columns", () => {

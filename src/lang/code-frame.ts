@@ -4,8 +4,8 @@ import type { Source } from "./ast.js";
 import { lineColumn, lineText } from "./position.js";
 
 function codeLine(number: number, text: string): string {
-  // Nix prints ` %5d| TEXT`; trailing blanks (and a CR before LF) never show in its output.
-  return (" " + String(number).padStart(5) + "| " + text).replace(/[ \t\r]+$/, "");
+  // Nix prints ` %5d| TEXT`; trailing blanks never show in its output.
+  return (" " + String(number).padStart(5) + "| " + text).replace(/[ \t]+$/, "");
 }
 
 /**

@@ -1,5 +1,6 @@
 // Builtins that read files and resolve paths: import, readFile, readDir, pathExists, findFile, …
 // (Builtins that write to the store — toFile, path, derivation — come from the store layer.)
+import { COERCE_NO_COPY } from "../state.js";
 import { EvalError } from "../errors.js";
 import { expectAttrs, expectList, expectPlainString } from "../expect.js";
 import { canonPath, dirOf } from "../paths.js";
@@ -70,7 +71,7 @@ export function register(r: BuiltinRegistry): void {
     let path: string;
     if (v instanceof NixPath) path = v.path;
     else {
-      const s = state.coerceToString(v, { copyToStore: false });
+      const s = state.coerceToString(v, COERCE_NO_COPY);
       path = stringBytes(s);
       if (!path.startsWith("/")) {
         throw new EvalError(`string '${path}' doesn't represent an absolute path`).addTrace(
@@ -87,7 +88,7 @@ export function register(r: BuiltinRegistry): void {
 
   r.def("baseNameOf", 1, ([p]) => {
     const v = p instanceof Thunk ? p.force() : p;
-    const s = state.coerceToString(v, { copyToStore: false });
+    const s = state.coerceToString(v, COERCE_NO_COPY);
     const str = stringBytes(s);
     const trimmed = str.endsWith("/") ? str.slice(0, -1) : str;
     return mkString(trimmed.slice(trimmed.lastIndexOf("/") + 1), stringContext(s));
@@ -96,12 +97,12 @@ export function register(r: BuiltinRegistry): void {
   r.def("dirOf", 1, ([p]) => {
     const v = p instanceof Thunk ? p.force() : p;
     if (v instanceof NixPath) return new NixPath(dirOf(v.path));
-    const s = state.coerceToString(v, { copyToStore: false });
+    const s = state.coerceToString(v, COERCE_NO_COPY);
     return mkString(dirOf(stringBytes(s)), stringContext(s));
   });
 
   r.def("toPath", 1, ([p]) => {
-    const s = state.coerceToString(p, { copyToStore: false });
+    const s = state.coerceToString(p, COERCE_NO_COPY);
     const str = stringBytes(s);
     if (!str.startsWith("/")) throw new EvalError(`string '${str}' doesn't represent an absolute path`);
     return mkString(canonPath(str), stringContext(s));
@@ -116,7 +117,7 @@ export function register(r: BuiltinRegistry): void {
       const prefix = prefixV === undefined ? "" : expectPlainString(prefixV, "while evaluating the `prefix` attribute of an element of the list passed to builtins.findFile");
       const pathV = e.get("path");
       if (pathV === undefined) throw new EvalError("attribute 'path' missing");
-      let base = stringBytes(state.coerceToString(pathV, { copyToStore: false }));
+      let base = stringBytes(state.coerceToString(pathV, COERCE_NO_COPY));
       if (!base.startsWith("/") && !/^[a-z][a-z0-9+.-]*:/i.test(base)) base = canonPath(`${state.settings.cwd ?? "/"}/${base}`);
       let rest: string;
       if (prefix === "") rest = wanted;

@@ -1,5 +1,6 @@
 // `derivationStrict` and `derivation`: turn an attribute set into a store derivation, write the
 // .drv through the evaluator's store, and return its output paths with string context.
+import { COERCE_DERIVATION_ATTR } from "../../eval/state.js";
 import { EvalError } from "../../eval/errors.js";
 import { expectAttrs, expectBool, expectList, expectPlainString } from "../../eval/expect.js";
 import { valueToJSON } from "../../eval/to-json.js";
@@ -98,7 +99,7 @@ function buildDerivation(state: EvalState, attrs: Attrs, drvName: string, pos: P
   const jsonAttrs = structured ? new Map<string, Value>() : null;
 
   const coerce = (v: Value, what: string): string => {
-    const s = state.coerceToString(v, { coerceMore: true, copyToStore: true }, pos);
+    const s = state.coerceToString(v, COERCE_DERIVATION_ATTR, pos);
     if (typeof s !== "string") for (const c of s.ctx) context.add(c);
     void what;
     return plain(s);
