@@ -511,6 +511,14 @@ function commandVersion(argv: string[]): string {
   return r.status === 0 ? r.stdout.trim().split("\n")[0] : "unavailable";
 }
 
+/** The commit being measured, marked when the working tree has uncommitted changes. */
+function tixRevision(): string {
+  const head = spawnSync("git", ["-C", repoRoot, "rev-parse", "--short", "HEAD"], { encoding: "utf8" });
+  if (head.status !== 0) return "unknown revision";
+  const dirty = spawnSync("git", ["-C", repoRoot, "status", "--porcelain", "--untracked-files=no"], { encoding: "utf8" });
+  return head.stdout.trim() + (dirty.status === 0 && dirty.stdout.trim() !== "" ? " + uncommitted changes" : "");
+}
+
 function cpuModel(): string {
   const cpus = os.cpus();
   return cpus.length ? `${cpus.length} × ${cpus[0].model.trim()}` : "unknown CPU";
@@ -570,7 +578,7 @@ function main(): number {
     `CPU and memory: ${haveTime ? "user+sys time and peak RSS via /usr/bin/time" : "not measured (install GNU time: apt-get install -y time)"}\n` +
     `load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}` +
     `${os.loadavg()[0] > os.cpus().length / 2 ? " (machine busy: wall times are unreliable, compare CPU times)" : ""}\n` +
-    (tixBin !== defaultTixBin ? `tix: ${tixBin}\n` : "") +
+    `tix: ${tixBin === defaultTixBin ? "bin/tix" : tixBin}; checkout ${tixRevision()}\n` +
     `store tree: ${treeBytes / 1024 / 1024} MB in ${treeFiles} files${o.small ? " (--small)" : ""}\n\n`,
   );
 

@@ -18,6 +18,7 @@ import { BuildCancelled, BuildError } from "./errors.js";
 import { BuildLog, logFileFor } from "./logs.js";
 import type { BuildReporter } from "./progress.js";
 import { registerOutputs } from "./register-outputs.js";
+import { exportReferenceGraphs } from "./reference-graphs.js";
 import { chrootLocation, divertedStoreArgs, SANDBOX_BUILD_DIR, sandboxArgs } from "./sandbox.js";
 import { effectiveCores, type BuildSettings } from "./settings.js";
 
@@ -41,8 +42,9 @@ export function drvName(drvPath: string): string {
 }
 
 /** Takes the locks of `paths` without blocking the event loop; gives up when `signal` fires. */
-async function lockAll(store: LocalStore, paths: readonly string[], signal: AbortSignal): Promise<FileLock[]> {
+async function lockAll(store: LocalStore, paths: readonly string[], signal: AbortSignal, onWait: () => void): Promise<FileLock[]> {
   const held: FileLock[] = [];
+  let waited = false;
   try {
     for (const p of [...paths].sort()) {
       for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
@@ -52,6 +54,8 @@ async function lockAll(store: LocalStore, paths: readonly string[], signal: Abor
           held.push(l);
           break;
         }
+        if (!waited) onWait();
+        waited = true;
         await sleep(delay);
       }
     }
@@ -152,7 +156,10 @@ export async function buildDerivation(
 
   const chrootDir = `${store.toPhysical(drvPath)}.chroot`;
   const chrootLogical = `${drvPath}.chroot`;
-  const locks = await lockAll(store, [...outputs.values(), chrootLogical], signal);
+  const outPaths = [...outputs.values()];
+  const locks = await lockAll(store, [...outPaths, chrootLogical], signal, () =>
+    ctx.reporter.message(`waiting for lock on ${outPaths.map((p) => `'${p}'`).join(", ")}\n`),
+  );
   let buildDir: string | null = null;
   let log: BuildLog | null = null;
   let started = false;
@@ -179,7 +186,14 @@ export async function buildDerivation(
 
     buildDir = makeBuildDir(settings.buildDirRoot, name);
     const inside = sandboxed ? SANDBOX_BUILD_DIR : buildDir;
-    const { env, files } = builderEnv(drv, { buildDir: inside, cores: effectiveCores(settings), hostEnv: ctx.hostEnv, storeDir: store.storeDir });
+    const referenceGraphs = exportReferenceGraphs(store, drv, new Set(closure), ctx.readDerivation);
+    const { env, files } = builderEnv(drv, {
+      buildDir: inside,
+      cores: effectiveCores(settings),
+      hostEnv: ctx.hostEnv,
+      storeDir: store.storeDir,
+      referenceGraphs,
+    });
     for (const f of files) fs.writeFileSync(path.join(buildDir, f.name), Buffer.from(f.contents, "latin1"), { mode: 0o644 });
 
     const currentLog = new BuildLog(logFileFor(store, drvPath), settings.logLines, (e) => {
@@ -204,6 +218,7 @@ export async function buildDerivation(
     } else {
       let file: string;
       let args: string[];
+      let argsFd: number | null = null;
       if (sandboxed) {
         const sargs = sandboxArgs({
           chrootDir,
@@ -215,7 +230,15 @@ export async function buildDerivation(
           sandboxPaths: settings.sandboxPaths,
         });
         file = settings.bwrap!;
-        args = [...sargs, "--", drv.builder, ...drv.args];
+        if (sargs.reduce((n, a) => n + a.length + 1, 0) > 64 * 1024) {
+          // A large closure: hand bubblewrap its options through a file instead of argv.
+          const argsFile = path.join(chrootDir, "bwrap-args");
+          fs.writeFileSync(argsFile, sargs.map((a) => a + "\0").join(""));
+          argsFd = fs.openSync(argsFile, "r");
+          args = ["--args", "3", "--", drv.builder, ...drv.args];
+        } else {
+          args = [...sargs, "--", drv.builder, ...drv.args];
+        }
       } else if (diverted) {
         file = settings.bwrap!;
         args = [...divertedStoreArgs(store.realStoreDir, store.storeDir, buildDir), "--", drv.builder, ...drv.args];
@@ -223,7 +246,12 @@ export async function buildDerivation(
         file = drv.builder;
         args = [...drv.args];
       }
-      const proc = runProcess(file, args, { env, cwd: buildDir, onOutput: (c) => currentLog.write(c) });
+      let proc;
+      try {
+        proc = runProcess(file, args, { env, cwd: buildDir, onOutput: (c) => currentLog.write(c), extraFds: argsFd === null ? [] : [argsFd] });
+      } finally {
+        if (argsFd !== null) fs.closeSync(argsFd);
+      }
       const onAbort = (): void => proc.kill();
       signal.addEventListener("abort", onAbort);
       try {

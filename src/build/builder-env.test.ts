@@ -102,6 +102,7 @@ test("structured attrs: the environment only has the build variables and the fil
   assert.equal(env.get("NIX_ATTRS_SH_FILE"), "/build/.attrs.sh");
   assert.deepEqual(files.map((f) => f.name), [".attrs.json", ".attrs.sh"]);
   // Arrays of simple values become indexed arrays; quotes are escaped.
-  const g = structuredAttrsFiles('{"l":["a\'b","c"],"x-y":"skipped","o":{"k":[1]}}', new Map([["out", "/nix/store/p"]]));
-  assert.equal(g.sh, "declare -a l=('a'\\''b' 'c' )\ndeclare -A outputs=(['out']='/nix/store/p' )\n");
+  // false is empty (unquoted), as Nix writes it.
+  const g = structuredAttrsFiles('{"f":false,"l":["a\'b","c"],"x-y":"skipped","o":{"k":[1]}}', new Map([["out", "/nix/store/p"]]));
+  assert.equal(g.sh, "declare f=\ndeclare -a l=('a'\\''b' 'c' )\ndeclare -A outputs=(['out']='/nix/store/p' )\n");
 });

@@ -3,6 +3,7 @@
 
 import { hashByteString, nix32Encode, isFixedOutputDerivation, type Derivation } from "../store/index.js";
 import { structuredAttrsFiles } from "./structured-attrs.js";
+import type { ReferenceGraphs } from "./reference-graphs.js";
 
 /** The home directory builders get (it must not exist). */
 export const HOMELESS = "/homeless-shelter";
@@ -18,6 +19,8 @@ export interface BuilderEnvOptions {
   readonly outputs?: ReadonlyMap<string, string>;
   /** The store directory (`NIX_STORE`). */
   readonly storeDir?: string;
+  /** What `exportReferencesGraph` asked for (see reference-graphs.ts). */
+  readonly referenceGraphs?: ReferenceGraphs | null;
 }
 
 /** A file to create in the build directory before the builder starts (contents: a byte string). */
@@ -66,6 +69,8 @@ export function builderEnv(drv: Derivation, opts: BuilderEnvOptions): BuilderEnv
     }
   }
 
+  for (const [name, contents] of opts.referenceGraphs?.files ?? []) files.push({ name, contents });
+
   for (const v of ["NIX_BUILD_TOP", "TMPDIR", "TEMPDIR", "TMP", "TEMP", "PWD"]) env.set(v, dir);
 
   const fixed = isFixedOutputDerivation(drv);
@@ -79,7 +84,7 @@ export function builderEnv(drv: Derivation, opts: BuilderEnvOptions): BuilderEnv
 
   if (json !== undefined) {
     const outputs = opts.outputs ?? new Map([...drv.outputs].map(([n, o]) => [n, o.path]));
-    const f = structuredAttrsFiles(json, outputs);
+    const f = structuredAttrsFiles(json, outputs, opts.referenceGraphs?.json);
     files.push({ name: ".attrs.json", contents: f.json }, { name: ".attrs.sh", contents: f.sh });
     env.set("NIX_ATTRS_JSON_FILE", `${dir}/.attrs.json`);
     env.set("NIX_ATTRS_SH_FILE", `${dir}/.attrs.sh`);

@@ -25,6 +25,8 @@ export interface RunOptions {
   readonly env: ReadonlyMap<string, string>;
   readonly cwd: string;
   readonly onOutput: (chunk: Buffer) => void;
+  /** Open file descriptors to pass on as fds 3, 4, … */
+  readonly extraFds?: readonly number[];
 }
 
 /** Byte strings (one char per byte) back to the strings Node passes to exec (as UTF-8). */
@@ -56,7 +58,7 @@ export function runProcess(file: string, args: readonly string[], opts: RunOptio
     child = spawn(file, args.map(toOsString), {
       env,
       cwd: opts.cwd,
-      stdio: fifo === null ? ["ignore", "pipe", "pipe"] : ["ignore", fifo.write, fifo.write],
+      stdio: [...(fifo === null ? (["ignore", "pipe", "pipe"] as const) : (["ignore", fifo.write, fifo.write] as const)), ...(opts.extraFds ?? [])],
       detached: true,
     });
   } finally {

@@ -1,6 +1,7 @@
 // Differential test against Nix 2.8: the same derivations (busybox builders: one and several
 // outputs, dependencies, references, fixed outputs flat and recursive, passAsFile) built by
-// nix-build and by tix build in two chroot stores give the same paths, NAR hashes and references.
+// nix-build and by tix build in two chroot stores give the same paths, NAR hashes and references;
+// passAsFile, exportReferencesGraph and structured attributes give the builder the same files.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -24,7 +25,16 @@ let inherit (import ./prelude.nix) mk; in rec {
   passFile = mk "pass-file" "cat $bigPath > $out; echo $NIX_BUILD_TOP $HOME $PATH $NIX_STORE $TMPDIR $PWD $name $out >> $out" {
     passAsFile = [ "big" ]; big = "contents";
   };
-  all = [ single multi multi.dev dependent fixedFlat fixedRec usesFixed passFile ];
+  graph = mk "graph" "cat graph > $out" { exportReferencesGraph = [ "graph" dependent ]; };
+  structured = mk "structured" ''
+    out=$(grep -o '"out":"[^"]*"' .attrs.json | cut -d'"' -f4)
+    cat .attrs.json .attrs.sh > $out
+  '' {
+    __structuredAttrs = true;
+    exportReferencesGraph.closure = [ dependent ];
+    list = [ "a" "b'c" ]; set = { k = "v"; }; n = 42; flag = false; float = 1.5; nested = [ [ 1 ] ];
+  };
+  all = [ single multi multi.dev dependent fixedFlat fixedRec usesFixed passFile graph structured ];
 }
 `;
 
@@ -58,14 +68,14 @@ test("tix build gives the same outputs as nix-build", { skip }, () => {
   const tixDry = tix(["build", "--store", storeB, "-f", file, "all", "--argstr", "recHash", recHash, "--dry-run"]);
   assert.equal(tixDry.status, 0, tixDry.stderr);
   assert.equal(tixDry.stderr, nixDry.stderr);
-  assert.match(tixDry.stderr, /^these 7 derivations will be built:\n/);
+  assert.match(tixDry.stderr, /^these 9 derivations will be built:\n/);
 
   const nixPaths = nix("nix-build", ["--store", storeA, file, "-A", "all", "--argstr", "recHash", recHash, "--no-out-link"]).stdout.trim().split("\n").sort();
   const tixPaths = ok(
     tix(["build", "--store", storeB, "-f", file, "all", "--argstr", "recHash", recHash, "--no-link", "--print-out-paths"]),
     "tix build",
   ).trim().split("\n").sort();
-  assert.equal(nixPaths.length, 8);
+  assert.equal(nixPaths.length, 10);
   assert.deepEqual(tixPaths, nixPaths);
 
   const nixInfo = new Map(

@@ -5,6 +5,7 @@ export * from "./errors.js";
 export * from "./settings.js";
 export * from "./structured-attrs.js";
 export * from "./builder-env.js";
+export * from "./reference-graphs.js";
 export * from "./builder-process.js";
 export * from "./sandbox.js";
 export * from "./logs.js";

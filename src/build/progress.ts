@@ -15,15 +15,14 @@ export interface BuildReporter {
   close(): void;
 }
 
-type Write = (s: string) => void;
-
-const defaultWrite: Write = (s) => process.stderr.write(Buffer.from(s, "latin1"));
+/** Writes a byte string to the user's terminal or log (the CLI decides where). */
+export type Write = (s: string) => void;
 
 /** Plain output: one line per build start, and the prefixed log lines with -L. */
 export class PlainReporter implements BuildReporter {
   constructor(
     private readonly printLogs: boolean,
-    private readonly write: Write = defaultWrite,
+    private readonly write: Write,
   ) {}
   setTotal(): void {}
   started(drvPath: string, _name: string, checking: boolean): void {
@@ -42,6 +41,7 @@ export class PlainReporter implements BuildReporter {
 
 interface Activity {
   readonly name: string;
+  readonly checking: boolean;
   phase: string | null;
   last: string;
 }
@@ -56,8 +56,9 @@ export class TerminalReporter implements BuildReporter {
 
   constructor(
     private readonly printLogs: boolean,
-    private readonly write: Write = defaultWrite,
-    private readonly columns: () => number = () => process.stderr.columns ?? 80,
+    private readonly write: Write,
+    /** The terminal width. */
+    private readonly columns: () => number,
   ) {}
 
   setTotal(n: number): void {
@@ -65,8 +66,8 @@ export class TerminalReporter implements BuildReporter {
     this.redraw();
   }
 
-  started(drvPath: string, name: string): void {
-    this.running.set(drvPath, { name, phase: null, last: "" });
+  started(drvPath: string, name: string, checking: boolean): void {
+    this.running.set(drvPath, { name, checking, phase: null, last: "" });
     this.redraw();
   }
 
@@ -123,7 +124,7 @@ export class TerminalReporter implements BuildReporter {
     const acts = [...this.running.values()];
     const a = acts[acts.length - 1];
     if (a !== undefined) {
-      s += ` building ${a.name}`;
+      s += a.checking ? ` checking ${a.name}` : ` building ${a.name}`;
       if (a.phase !== null) s += ` (${a.phase})`;
       if (a.last !== "") s += `: ${a.last.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/[\x00-\x1f]/g, " ")}`;
     }

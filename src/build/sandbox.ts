@@ -112,9 +112,19 @@ export function sandboxArgs(opts: SandboxOptions): string[] {
 
 /**
  * Bubblewrap arguments for an unsandboxed build in a store whose physical location differs from
- * /nix/store: the host file system as it is, with the store directory mounted where builders
- * expect it.
+ * /nix/store: the host file system as it is (every top-level directory bound, so nothing is ever
+ * created on the host), with the store directory mounted where builders expect it.
  */
 export function divertedStoreArgs(realStoreDir: string, storeDir: string, buildDir: string): string[] {
-  return ["--dev-bind", "/", "/", "--bind", realStoreDir, storeDir, "--die-with-parent", "--chdir", buildDir];
+  const top = storeDir.split("/")[1]!;
+  const args: string[] = [];
+  for (const name of fs.readdirSync("/").sort()) {
+    if (name === top) continue;
+    const p = `/${name}`;
+    const st = fs.lstatSync(p);
+    if (st.isSymbolicLink()) args.push("--symlink", fs.readlinkSync(p), p);
+    else if (st.isDirectory()) args.push("--dev-bind", p, p);
+  }
+  args.push("--bind", realStoreDir, storeDir, "--die-with-parent", "--chdir", buildDir);
+  return args;
 }

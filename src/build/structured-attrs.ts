@@ -142,7 +142,8 @@ function shellValue(n: JsonNode): string | null {
     case "number":
       return n.integer ? n.raw : null;
     case "literal":
-      return n.raw === "true" ? "1" : shellEscape("");
+      // As Nix writes them: true is 1, false is empty, null is ''.
+      return n.raw === "true" ? "1" : n.raw === "false" ? "" : shellEscape("");
     default:
       return null;
   }
@@ -157,11 +158,25 @@ export interface StructuredAttrsFiles {
   readonly sh: string;
 }
 
+/** Sets `key` in a key-sorted entry list (replacing an existing entry). */
+function setSorted(entries: [string, JsonNode][], key: string, value: JsonNode): void {
+  const existing = entries.findIndex(([k]) => k === key);
+  if (existing >= 0) entries.splice(existing, 1);
+  let at = entries.findIndex(([k]) => k > key);
+  if (at < 0) at = entries.length;
+  entries.splice(at, 0, [key, value]);
+}
+
 /**
  * The two files for a derivation whose `__json` env entry is `jsonText`, with `outputs` (output
- * name → store path) replacing the `outputs` attribute.
+ * name → store path) replacing the `outputs` attribute, and `extra` entries (raw JSON values,
+ * e.g. exported reference graphs) added.
  */
-export function structuredAttrsFiles(jsonText: string, outputs: ReadonlyMap<string, string>): StructuredAttrsFiles {
+export function structuredAttrsFiles(
+  jsonText: string,
+  outputs: ReadonlyMap<string, string>,
+  extra: ReadonlyMap<string, string> = new Map(),
+): StructuredAttrsFiles {
   const root = new JsonReader(jsonText).value();
   if (root.kind !== "object") throw new Error("malformed __json in derivation: not an object");
   const outputsNode: JsonNode = {
@@ -171,10 +186,9 @@ export function structuredAttrsFiles(jsonText: string, outputs: ReadonlyMap<stri
       return [name, { kind: "string", raw: jsonString(p), value: p }];
     }),
   };
-  const entries = root.entries.filter(([k]) => k !== "outputs");
-  let at = entries.findIndex(([k]) => k > "outputs");
-  if (at < 0) at = entries.length;
-  entries.splice(at, 0, ["outputs", outputsNode]);
+  const entries = [...root.entries];
+  for (const [k, raw] of extra) setSorted(entries, k, new JsonReader(raw).value());
+  setSorted(entries, "outputs", outputsNode);
   const json = writeJson({ kind: "object", entries });
 
   let sh = "";

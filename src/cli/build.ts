@@ -156,7 +156,9 @@ export async function runBuild(argv: string[]): Promise<number> {
     const requests: BuildRequest[] = [];
     for (const r of resolved) if (r.kind === "drv") requests.push({ drvPath: r.ref.drvPath, outputs: r.ref.outputs });
 
-    const reporter = process.stderr.isTTY ? new TerminalReporter(settings.printBuildLogs) : new PlainReporter(settings.printBuildLogs);
+    const reporter = process.stderr.isTTY
+      ? new TerminalReporter(settings.printBuildLogs, writeErr, () => process.stderr.columns || 80)
+      : new PlainReporter(settings.printBuildLogs, writeErr);
     const scheduler = new Scheduler({ store, settings, reporter, mode: o.rebuild ? "check" : "normal" });
     if (o.dryRun) {
       const { outcomes } = scheduler.dryRun(requests);

@@ -5,7 +5,8 @@ import { EvalError } from "../eval/errors.js";
 import { STORE_BUILTINS } from "../store/builtins/index.js";
 import { Evaluator } from "../eval/evaluator.js";
 import { nodeEvalIO } from "../eval/fs-io.js";
-import { defaultSettings, type EvalSettings, type EvalStore, type NixPathEntry } from "../eval/state.js";
+import { defaultSettings, type EvalIO, type EvalSettings, type EvalStore, type NixPathEntry } from "../eval/state.js";
+import type { RegisterBuiltins } from "../eval/builtins/registry.js";
 import { Attrs, Lambda, Thunk, type Value } from "../eval/value.js";
 import { expectAttrs, expectList } from "../eval/expect.js";
 
@@ -32,6 +33,27 @@ export interface EvalCliOptions {
   pure: boolean;
   store: EvalStore;
   env?: NodeJS.ProcessEnv;
+  /** Builtins beyond the store's (fetchers, getFlake). */
+  extraBuiltins?: readonly RegisterBuiltins[];
+  /** Overrides the platform's system type (`--system`). */
+  system?: string;
+}
+
+/**
+ * File access for an evaluation whose store lives under another root (`--store DIR`): logical
+ * store paths are read at their physical location.
+ */
+export function storeMappedIO(io: EvalIO, storeDir: string, realStoreDir: string): EvalIO {
+  if (storeDir === realStoreDir) return io;
+  const prefix = storeDir + "/";
+  const map = (p: string): string => (p === storeDir || p.startsWith(prefix) ? realStoreDir + p.slice(storeDir.length) : p);
+  return {
+    ...io,
+    readFile: (p) => io.readFile(map(p)),
+    fileType: (p) => io.fileType(map(p)),
+    readDir: (p) => io.readDir(map(p)),
+    readLink: (p) => io.readLink(map(p)),
+  };
 }
 
 export function makeEvaluator(opts: EvalCliOptions): Evaluator {
@@ -41,10 +63,13 @@ export function makeEvaluator(opts: EvalCliOptions): Evaluator {
     ...defaultSettings,
     pure: opts.pure,
     nixPath: opts.pure ? [] : nixPath,
-    system: env.TIX_SYSTEM ?? defaultSystem(),
+    system: opts.system ?? env.TIX_SYSTEM ?? defaultSystem(),
     cwd: Buffer.from(process.cwd(), "utf8").toString("latin1"),
   };
-  return new Evaluator({ settings, io: nodeEvalIO(env), store: opts.store, extraBuiltins: STORE_BUILTINS });
+  let io = nodeEvalIO(env);
+  const real = (opts.store as { realStoreDir?: unknown }).realStoreDir;
+  if (typeof real === "string") io = storeMappedIO(io, opts.store.storeDir, Buffer.from(real, "utf8").toString("latin1"));
+  return new Evaluator({ settings, io, store: opts.store, extraBuiltins: [...STORE_BUILTINS, ...(opts.extraBuiltins ?? [])] });
 }
 
 function defaultSystem(): string {

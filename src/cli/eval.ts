@@ -3,9 +3,14 @@ import * as fs from "node:fs";
 import { printValue } from "../eval/print.js";
 import { valueToJSON } from "../eval/to-json.js";
 import { Thunk, type Value } from "../eval/value.js";
+import type { Evaluator } from "../eval/evaluator.js";
+import { resolveInstallable } from "../flake/installable.js";
+import type { FlakeSession } from "../flake/session.js";
+import type { LocalStore } from "../store/local-store.js";
 import { absolutePath, findAlongAttrPath, makeEvaluator } from "./eval-setup.js";
+import { emptyFlakeCliOptions, openFlakeSession, parseFlakeFlag, type FlakeCliOptions } from "./flake-setup.js";
 import { argBytes, writeOut } from "./output.js";
-import { openStoreForEval } from "./store-setup.js";
+import { openLocalStoreFromOption, openStoreForEval } from "./store-setup.js";
 import { UsageError } from "./usage.js";
 
 interface EvalOptions {
@@ -18,10 +23,12 @@ interface EvalOptions {
   includes: string[];
   storeRoot: string | null;
   installables: string[];
+  /** Lock-file and fetcher flags (for flake installables and builtins.getFlake). */
+  flake: FlakeCliOptions;
 }
 
 function parseEvalArgs(argv: string[]): EvalOptions {
-  const o: EvalOptions = { expr: null, file: null, json: false, raw: false, apply: null, impure: false, includes: [], storeRoot: null, installables: [] };
+  const o: EvalOptions = { expr: null, file: null, json: false, raw: false, apply: null, impure: false, includes: [], storeRoot: null, installables: [], flake: emptyFlakeCliOptions() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string => {
@@ -38,40 +45,65 @@ function parseEvalArgs(argv: string[]): EvalOptions {
       case "-I": case "--include": o.includes.push(next()); break;
       case "--store": o.storeRoot = next(); break;
       case "--show-trace": case "--strict": case "--read-only": break;
-      case "--option": next(); next(); break;
+      case "--option": { const n = next(); const v = next(); parseFlakeFlag(o.flake, "--option", (() => { let k = 0; return () => (k++ === 0 ? n : v); })()); break; }
       default:
+        if (parseFlakeFlag(o.flake, a, next)) break;
         if (a.startsWith("-")) throw new UsageError(`unrecognised flag '${a}'`);
         o.installables.push(a);
     }
   }
+  o.flake.impure ||= o.impure;
+  o.flake.storeRoot = o.storeRoot;
+  o.flake.includes = o.includes;
   return o;
+}
+
+/** Whether evaluating the expression may need flakes (then it runs against the local store). */
+function mentionsGetFlake(text: string | null): boolean {
+  return text !== null && text.includes("getFlake");
 }
 
 export function runEval(argv: string[]): number {
   const o = parseEvalArgs(argv);
-  const store = openStoreForEval(o.storeRoot);
   const cwd = process.cwd();
-  const pure = !o.impure && o.file === null;
-  const ev = makeEvaluator({ includes: o.includes, pure, store });
-  let v: Value;
-  if (o.expr !== null) {
-    v = ev.evalString(argBytes(o.expr), cwd);
-    if (o.installables.length) v = findAlongAttrPath(ev, v, argBytes(o.installables[0]), new Map());
-  } else if (o.file !== null) {
-    v = o.file === "-" ? ev.evalString(fs.readFileSync(0).toString("latin1"), cwd, "stdin") : ev.evalFile(absolutePath(o.file));
-    if (o.installables.length) v = findAlongAttrPath(ev, v, argBytes(o.installables[0]), new Map());
-  } else {
-    throw new UsageError("flake installables are not supported yet; use --expr or --file");
-  }
-  if (o.apply !== null) v = ev.state.call(ev.evalString(argBytes(o.apply), cwd), [v], null);
-  if (v instanceof Thunk) v = v.force();
-  if (o.raw) {
-    const s = ev.state.coerceToString(v, { copyToStore: true });
-    writeOut(typeof s === "string" ? s : s.s);
+  let store: LocalStore | null = null;
+  let session: FlakeSession | null = null;
+  const flakeSession = (): FlakeSession => {
+    store ??= openLocalStoreFromOption(o.storeRoot);
+    session ??= openFlakeSession(o.flake, store);
+    return session;
+  };
+  try {
+    let ev: Evaluator;
+    let v: Value;
+    const fileText = o.file !== null && o.file !== "-" && fs.existsSync(o.file) ? fs.readFileSync(o.file, "latin1") : null;
+    if (o.expr !== null || o.file !== null) {
+      const pure = !o.impure && o.file === null;
+      ev = mentionsGetFlake(o.expr) || mentionsGetFlake(fileText) ? flakeSession().ev() : makeEvaluator({ includes: o.includes, pure, store: openStoreForEval(o.storeRoot) });
+      if (o.expr !== null) v = ev.evalString(argBytes(o.expr), cwd);
+      else v = o.file === "-" ? ev.evalString(fs.readFileSync(0).toString("latin1"), cwd, "stdin") : ev.evalFile(absolutePath(o.file!));
+      if (o.installables.length) v = findAlongAttrPath(ev, v, argBytes(o.installables[0]!), new Map());
+    } else {
+      if (o.installables.length === 0) throw new UsageError("nothing to evaluate: give an installable (FLAKE#ATTR), --expr or --file");
+      if (o.installables.length > 1) throw new UsageError("'tix eval' takes only one installable");
+      const s = flakeSession();
+      const r = resolveInstallable(s, o.installables[0]!, { kind: "eval" });
+      ev = s.ev();
+      v = r.value();
+    }
+    if (o.apply !== null) v = ev.state.call(ev.evalString(argBytes(o.apply), cwd), [v], null);
+    if (v instanceof Thunk) v = v.force();
+    if (o.raw) {
+      const str = ev.state.coerceToString(v, { copyToStore: true });
+      writeOut(typeof str === "string" ? str : str.s);
+      return 0;
+    }
+    v = ev.state.forceDeep(v);
+    if (o.json) writeOut(valueToJSON(ev.state, v, { copyToStore: false, strict: true }) + "\n");
+    else writeOut(printValue(v, { style: "eval" }) + "\n");
     return 0;
+  } finally {
+    (session as FlakeSession | null)?.close();
+    (store as LocalStore | null)?.close();
   }
-  v = ev.state.forceDeep(v);
-  if (o.json) writeOut(valueToJSON(ev.state, v, { copyToStore: false, strict: true }) + "\n");
-  else writeOut(printValue(v, { style: "eval" }) + "\n");
-  return 0;
 }

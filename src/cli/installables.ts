@@ -9,6 +9,7 @@ import type { LocalStore } from "../store/local-store.js";
 import { absolutePath, autoCall, findAlongAttrPath, type AutoArgs } from "./eval-setup.js";
 import { argBytes } from "./output.js";
 import { UsageError } from "./usage.js";
+import { applyFlakeSetting, emptyFlakeCliOptions, parseFlakeFlag, resolveFlakeDerivations, type FlakeCliOptions } from "./flake-setup.js";
 
 /** Where the expression comes from, and which attributes of it are wanted. */
 export interface InstallableSource {
@@ -16,10 +17,12 @@ export interface InstallableSource {
   file: string | null;
   /** `--expr EXPR`. */
   expr: string | null;
-  /** `-A` attribute paths and positional installables. */
+  /** Positional installables. */
   installables: string[];
-  /** Whether `-A` was used (nix-build style: the file defaults to ./default.nix). */
-  attrFlag: boolean;
+  /** `-A` attribute paths (nix-build style: the file defaults to ./default.nix). */
+  attrs: string[];
+  /** Lock-file and fetcher flags for flake installables. */
+  flake?: FlakeCliOptions;
 }
 
 /** One derivation to act on. */
@@ -96,31 +99,43 @@ function looksLikeFlakeRef(s: string): boolean {
 export function resolveInstallables(ev: () => Evaluator, store: LocalStore, src: InstallableSource, autoArgs: () => AutoArgs): Resolved[] {
   const out: Resolved[] = [];
   let file = src.file;
-  let attrPaths = src.installables;
+  let attrPaths = [...src.attrs, ...src.installables];
   if (file === null && src.expr === null) {
     // Without -f/--expr: store paths, .nix files (nix-build style), or flake references.
     const rest: string[] = [];
+    const flakeRefs: string[] = [];
     for (const i of src.installables) {
-      if (i.startsWith(store.storeDir + "/") || (fs.existsSync(i) && isStoreLink(store, i))) {
+      if (i.startsWith(store.storeDir + "/") || isStoreLink(store, i)) {
         const p = store.resolveStorePath(i);
         if (p.endsWith(".drv")) out.push({ kind: "drv", ref: { drvPath: p, outputs: null, what: i } });
         else {
           if (!store.isValid(p)) throw new UsageError(`path '${p}' is not valid`);
           out.push({ kind: "opaque", ref: { path: p, what: i } });
         }
-      } else if (!src.attrFlag && (i.endsWith(".nix") || i.startsWith("./") || i.startsWith("/") || i.startsWith("../")) && fs.existsSync(i)) {
+      } else if ((i.endsWith(".nix") || i.startsWith("./") || i.startsWith("/") || i.startsWith("../")) && fs.existsSync(i)) {
         if (file !== null) throw new UsageError("only one file can be built at a time");
         file = i;
       } else if (looksLikeFlakeRef(i)) {
-        throw new UsageError(`flake installables are not supported yet ('${i}'); use -f FILE or --expr EXPR`);
+        flakeRefs.push(i);
       } else {
         rest.push(i);
       }
     }
-    attrPaths = rest;
+    // Like `nix build`: other words are flake references too (`hello` is a registry name), and
+    // no installable at all means the flake in the current directory.
+    if (file === null && src.attrs.length === 0) {
+      flakeRefs.push(...rest.splice(0));
+      if (src.installables.length === 0) flakeRefs.push(".");
+    }
+    if (flakeRefs.length > 0) {
+      const flakeOptions = { ...(src.flake ?? emptyFlakeCliOptions()), includes: (src as Partial<InstallableOptions>).includes ?? [] };
+      for (const d of resolveFlakeDerivations(store, flakeOptions, flakeRefs)) {
+        out.push({ kind: "drv", ref: { drvPath: d.drvPath, outputs: d.outputs, what: d.what } });
+      }
+    }
+    attrPaths = [...src.attrs, ...rest];
     if (file === null) {
-      if (rest.length === 0 && !src.attrFlag) return out;
-      if (!src.attrFlag) throw new UsageError(`flake installables are not supported yet ('${rest[0]}'); use -f FILE or --expr EXPR`);
+      if (attrPaths.length === 0) return out;
       file = "default.nix";
     }
   }
@@ -161,7 +176,7 @@ export interface InstallableOptions extends InstallableSource {
 }
 
 export function emptyInstallableOptions(): InstallableOptions {
-  return { file: null, expr: null, installables: [], attrFlag: false, args: [], includes: [], storeRoot: null, showTrace: false, options: [] };
+  return { file: null, expr: null, installables: [], attrs: [], args: [], includes: [], storeRoot: null, showTrace: false, options: [], flake: emptyFlakeCliOptions() };
 }
 
 /**
@@ -172,14 +187,20 @@ export function parseInstallableFlag(o: InstallableOptions, a: string, next: () 
   switch (a) {
     case "-f": case "--file": o.file = next(); return true;
     case "-E": case "--expr": o.expr = next(); return true;
-    case "-A": case "--attr": o.installables.push(next()); o.attrFlag = true; return true;
+    case "-A": case "--attr": o.attrs.push(next()); return true;
     case "--arg": { const n = next(); o.args.push([n, next(), "expr"]); return true; }
     case "--argstr": { const n = next(); o.args.push([n, next(), "str"]); return true; }
     case "-I": case "--include": o.includes.push(next()); return true;
     case "--store": o.storeRoot = next(); return true;
     case "--show-trace": o.showTrace = true; return true;
-    case "--impure": case "--read-write-mode": return true;
-    case "--option": { const n = next(); o.options.push([n, next()]); return true; }
-    default: return false;
+    case "--impure": if (o.flake) o.flake.impure = true; return true;
+    case "--read-write-mode": return true;
+    case "--option": {
+      const n = next();
+      const v = next();
+      if (!(o.flake && applyFlakeSetting(o.flake, n, v))) o.options.push([n, v]);
+      return true;
+    }
+    default: return o.flake !== undefined && parseFlakeFlag(o.flake, a, next);
   }
 }

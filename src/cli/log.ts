@@ -20,7 +20,7 @@ export function runLog(argv: string[]): number {
     if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognised flag '${a}'`);
     o.installables.push(a);
   }
-  if (o.installables.length === 0 && o.file === null && o.expr === null) throw new UsageError("'tix log' needs an installable");
+  if (o.installables.length === 0 && o.attrs.length === 0 && o.file === null && o.expr === null) throw new UsageError("'tix log' needs an installable");
   const store = openLocalStoreFromOption(o.storeRoot);
   try {
     let evaluator: ReturnType<typeof makeEvaluator> | null = null;

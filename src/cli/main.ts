@@ -7,6 +7,10 @@ import { runHash } from "./hash.js";
 import { runBuild } from "./build.js";
 import { runLog } from "./log.js";
 import { runDerivation } from "./derivation.js";
+import { runContainer } from "./container.js";
+import { runOs } from "./os.js";
+import { runFlake } from "./flake.js";
+import { runRegistry } from "./registry.js";
 import { UsageError } from "./usage.js";
 import { writeErr, writeOut } from "./output.js";
 
@@ -22,6 +26,10 @@ Commands:
   build         build derivations (like nix build / nix-build; -f FILE, --expr, -A)
   log           show the build log of a derivation (like nix log)
   derivation    show store derivations as JSON (derivation show)
+  container     NixOS-style containers (like nixos-container)
+  os            build and activate host systems, show their version (nixos-rebuild, nixos-version)
+  flake         flake commands: metadata, show, lock, update, init, new, check, prefetch, archive
+  registry      list and edit the flake registries (list, add, remove, pin)
 
 Options:
   --help        show this help
@@ -63,6 +71,14 @@ async function main(argv: string[]): Promise<number> {
         return runLog(rest);
       case "derivation":
         return runDerivation(rest);
+      case "container":
+        return await runContainer(rest);
+      case "os":
+        return await runOs(rest);
+      case "flake":
+        return runFlake(rest);
+      case "registry":
+        return runRegistry(rest);
       default:
         throw new UsageError(`'${cmd}' is not a recognised command`);
     }

@@ -15,7 +15,13 @@ export function openLocalStoreFromOption(store: string | null): LocalStore {
   return openLocalStore(storeRootFromOption(store));
 }
 
+/**
+ * The store for an evaluation: a MemoryStore when read-only, else the local store (closed at exit
+ * at the latest, which removes this process's temp roots).
+ */
 export function openStoreForEval(root: string | null, readOnly = true): EvalStore {
   if (readOnly) return new MemoryStore();
-  return openLocalStoreFromOption(root);
+  const store = openLocalStoreFromOption(root);
+  process.once("exit", () => store.close());
+  return store;
 }

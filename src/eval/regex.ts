@@ -21,10 +21,12 @@
 //
 // Speed: when a pattern is provably answered the same way by a backtracking JS RegExp (no
 // optional repetition of something that can match empty, no capture group nested inside a
-// repeated atom, and — for split — alternatives that cannot both start at one position) it is
-// translated to one; otherwise the exact engine below runs. The exact engine keeps its own
-// explicit stack (no recursion limits on long inputs) and remembers (state, position) pairs from
-// which no accepting path exists.
+// repeated atom, and — for split — alternatives that cannot both start at one position) and
+// cannot make it backtrack exponentially (no ambiguous loop bodies), it is translated to one;
+// otherwise the exact engine below runs. The exact engine keeps its own explicit stack (no
+// recursion limit on long inputs) and, once a search takes long, remembers the (state, position,
+// loop-guard context) triples from which no accepting path exists, so patterns that are
+// exponential in Nix (`(a|a)*b`, `[ab]**`) stay polynomial here.
 
 /** Thrown for patterns that std::regex rejects (not catchable by Nix code). */
 export class RegexError extends Error {
@@ -676,11 +678,32 @@ function jsCompatible(n: Node): boolean {
       return jsCompatible(n.left) && jsCompatible(n.right);
     case "rep": {
       const optional = n.max === -1 || n.max > n.min;
-      if (optional && nullable(n.body)) return false;
+      if (optional && (nullable(n.body) || !unambiguousLoopBody(n.body))) return false;
       const inner = n.body.t === "group" ? n.body.body : n.body;
       if (containsGroup(inner)) return false;
       return jsCompatible(n.body);
     }
+    default:
+      return true;
+  }
+}
+
+/**
+ * A JS RegExp backtracks without memory, so a loop whose body can consume the same text in
+ * several ways (`(a|a)*`, `(a+)+`) takes exponential time on a failing input; such patterns are
+ * left to the exact engine, which remembers failed (state, position) pairs. Accepted loop bodies
+ * contain no further optional repetition and only alternatives that cannot start alike.
+ */
+function unambiguousLoopBody(n: Node): boolean {
+  switch (n.t) {
+    case "group":
+      return unambiguousLoopBody(n.body);
+    case "seq":
+      return n.items.every(unambiguousLoopBody);
+    case "alt":
+      return alternativesDisjoint(n);
+    case "rep":
+      return n.max === n.min && unambiguousLoopBody(n.body);
     default:
       return true;
   }
@@ -796,7 +819,7 @@ const F_CALL = 0, // (state, pos)
   F_REPEAT_EXIT = 5, // (next state, pos)
   F_ALT_SECOND = 6, // (next state, pos)
   F_ALT_JOIN = 7, // (saved has-solution flag)
-  F_MEMO = 8; // (memo slot, pos, loop refusals at pos so far)
+  F_MEMO = 8; // (memo slot, pos)
 
 interface SearchResult {
   start: number;
@@ -814,6 +837,8 @@ class Automaton {
   readonly ngroups: number; // including group 0
   readonly memoSlot: Int32Array;
   readonly memoSlots: number;
+  /** Per state: weight of its loop count in the memo context (0: the count never matters). */
+  readonly ctxWeight: Float64Array;
   readonly first: Uint8Array;
   readonly canBeEmpty: boolean;
 
@@ -908,6 +933,10 @@ class Automaton {
     this.memoSlot = new Int32Array(op.length).fill(-1);
     let slots = 0;
     for (let i = 0; i < op.length; i++) if (op[i] === OP_REPEAT || op[i] === OP_ALT) this.memoSlot[i] = slots++;
+    this.ctxWeight = new Float64Array(op.length);
+    const loops = this.emptyCycleLoops();
+    if (loops === null || loops.length > 30) slots = 0; // no memo: contexts would not fit
+    else loops.forEach((i, k) => (this.ctxWeight[i] = 3 ** k));
     this.memoSlots = slots;
     this.first = new Uint8Array(256);
     firstSet(root, this.first);
@@ -925,6 +954,49 @@ class Automaton {
   }
 
   /**
+   * Loop states that can be re-entered without consuming input (through an empty iteration of
+   * themselves or of an enclosing loop): only for these does the empty-loop guard ever refuse,
+   * so only their counts at the current position influence what a search can find. Null if the
+   * automaton is too big to analyse.
+   */
+  private emptyCycleLoops(): number[] | null {
+    const { op, next, alt } = this;
+    const size = op.length;
+    const repeats: number[] = [];
+    for (let i = 0; i < size; i++) if (op[i] === OP_REPEAT) repeats.push(i);
+    if (repeats.length * size > 4_000_000) return null;
+    const seen = new Int32Array(size).fill(-1);
+    const work: number[] = [];
+    const out: number[] = [];
+    for (const r of repeats) {
+      work.length = 0;
+      work.push(alt[r]!, next[r]!);
+      let found = false;
+      while (work.length > 0 && !found) {
+        const u = work.pop()!;
+        if (u < 0 || seen[u] === r) continue;
+        if (u === r) found = true;
+        seen[u] = r;
+        const o = op[u];
+        if (o === OP_CHAR || o === OP_SET || o === OP_ANY || o === OP_ACCEPT) continue; // consumes or ends
+        work.push(next[u]!);
+        if (o === OP_REPEAT || o === OP_ALT) work.push(alt[u]!);
+      }
+      if (found) out.push(r);
+    }
+    return out;
+  }
+
+  /** Recomputes the per-position loop-count context from the current loop counts. */
+  private initContext(ctxAt: Float64Array): void {
+    const { repPos, repCnt, ctxWeight } = this;
+    ctxAt.fill(0);
+    for (let i = 0; i < ctxWeight.length; i++) {
+      if (ctxWeight[i] !== 0 && repCnt[i]! > 0) ctxAt[repPos[i]!] += repCnt[i]! * ctxWeight[i]!;
+    }
+  }
+
+  /**
    * One depth-first run from `begin` (libstdc++'s _M_main). Returns the end of the chosen match
    * or -1; captures are left in res*.
    */
@@ -936,7 +1008,7 @@ class Automaton {
     prevAvail: boolean,
     memo: Memo,
   ): number {
-    const { op, next, alt, arg, sets, memoSlot, capStart, capEnd, capMatched, repPos, repCnt } = this;
+    const { op, next, alt, arg, sets, memoSlot, capStart, capEnd, capMatched, repPos, repCnt, ctxWeight } = this;
     const n = s.length;
     const width = n + 1;
     let stack = this.stack;
@@ -959,6 +1031,17 @@ class Automaton {
       sp += 4;
     };
 
+    // Sets a loop's (position, count); keeps the memo context in step.
+    const setRep = (r: number, toPos: number, toCnt: number): void => {
+      const ctxAt = memo.ctxAt;
+      if (ctxAt !== null && ctxWeight[r] !== 0) {
+        if (repCnt[r]! > 0) ctxAt[repPos[r]!] -= repCnt[r]! * ctxWeight[r]!;
+        if (toCnt > 0) ctxAt[toPos] += toCnt * ctxWeight[r]!;
+      }
+      repPos[r] = toPos;
+      repCnt[r] = toCnt;
+    };
+
     push(F_CALL, this.start, begin, 0);
     while (sp > 0) {
       sp -= 4;
@@ -972,10 +1055,8 @@ class Automaton {
         else if (kind === F_CLOSE_UNDO) {
           capEnd[fa] = fb;
           capMatched[fa] = fc;
-        } else if (kind === F_REP_UNDO) {
-          repPos[fa] = fb;
-          repCnt[fa] = fc;
-        } else if (kind === F_REP_DEC) repCnt[fa]!--;
+        } else if (kind === F_REP_UNDO) setRep(fa, fb, fc);
+        else if (kind === F_REP_DEC) setRep(fa, repPos[fa]!, repCnt[fa]! - 1);
         continue;
       }
       let i: number;
@@ -993,11 +1074,10 @@ class Automaton {
           capMatched[fa] = fc;
           continue;
         case F_REP_UNDO:
-          repPos[fa] = fb;
-          repCnt[fa] = fc;
+          setRep(fa, fb, fc);
           continue;
         case F_REP_DEC:
-          repCnt[fa]!--;
+          setRep(fa, repPos[fa]!, repCnt[fa]! - 1);
           continue;
         case F_REPEAT_EXIT:
           if (hasSol) continue;
@@ -1014,7 +1094,7 @@ class Automaton {
           if (fa) hasSol = true;
           continue;
         case F_MEMO:
-          if (!hasSol && memo.refused![fb] === fc) memo.set(fa * width + fb);
+          if (!hasSol) memo.set(memo.ctxAt![fb]!, fa * width + fb);
           continue;
         default:
           throw new Error("regex: bad frame");
@@ -1064,10 +1144,10 @@ class Automaton {
           continue;
         }
         if (o === OP_REPEAT || o === OP_ALT) {
-          if (memo.bits !== null && pos >= memoFromPos) {
+          if (memo.ctxAt !== null && pos >= memoFromPos) {
             const key = memoSlot[i]! * width + pos;
-            if (memo.has(key)) break;
-            push(F_MEMO, memoSlot[i]!, pos, memo.refused![pos]!);
+            if (memo.has(memo.ctxAt[pos]!, key)) break;
+            push(F_MEMO, memoSlot[i]!, pos, 0);
           }
           if (o === OP_ALT) {
             push(F_ALT_SECOND, next[i]!, pos, 0);
@@ -1075,20 +1155,19 @@ class Automaton {
             continue;
           }
           push(F_REPEAT_EXIT, next[i]!, pos, 0);
+          // The empty-loop guard: a loop is entered at most twice at one position.
           if (repCnt[i] === 0 || repPos[i] !== pos) {
             push(F_REP_UNDO, i, repPos[i]!, repCnt[i]!);
-            repPos[i] = pos;
-            repCnt[i] = 1;
+            setRep(i, pos, 1);
             i = alt[i]!;
             continue;
           }
           if (repCnt[i]! < 2) {
-            repCnt[i]!++;
             push(F_REP_DEC, i, 0, 0);
+            setRep(i, pos, 2);
             i = alt[i]!;
             continue;
           }
-          if (memo.refused !== null) memo.refused[pos]!++;
           break;
         }
         if (o === OP_BOL) {
@@ -1121,7 +1200,9 @@ class Automaton {
         }
         break;
       }
-      if (memo.bits === null && memo.steps > memo.threshold) memo.enable(this.memoSlots * width, width);
+      if (memo.ctxAt === null && memo.steps > memo.threshold) {
+        if (memo.enable(this.memoSlots * width, width)) this.initContext(memo.ctxAt!);
+      }
     }
     return hasSol ? solPos : -1;
   }
@@ -1159,34 +1240,48 @@ class Automaton {
 }
 
 /**
- * Bitset of (state, position) pairs from which no accepting path exists; enabled lazily once a
- * search is taking long. Such a failure is a property of (state, position) alone — captures do
- * not influence matching — except through the empty-loop guard: whether a loop may be entered
- * again at position p depends on how often the path already entered it at p. Guard decisions at
- * positions after p only depend on the subtree itself, so a failure is recorded only when no loop
- * entry was refused at p itself while exploring it (with fewer prior entries the exploration
- * would have been identical, with more it explores a subset).
+ * Remembers (state, position, context) triples from which no accepting path exists; enabled
+ * lazily once a search is taking long. Captures never influence matching, so such a failure
+ * depends only on where the search is and on the empty-loop guard: how often each loop that can
+ * be re-entered without consuming input has already been entered at this position (the
+ * "context", one base-3 digit per such loop). Guard decisions at later positions depend only on
+ * the explored subtree itself.
  */
 class Memo {
-  bits: Uint32Array | null = null;
-  /** Per position: number of loop entries refused by the guard so far. */
-  refused: Int32Array | null = null;
   steps = 0;
   threshold: number;
+  /** Per position: the context (sum of count * weight of loops last entered there). */
+  ctxAt: Float64Array | null = null;
+  private size = 0;
+  private readonly byContext = new Map<number, Uint32Array>();
+
   constructor(len: number) {
     this.threshold = 64 * (len + 1) + 2048;
   }
-  enable(size: number, width: number): void {
-    if (size > 0 && size <= 1 << 30) {
-      this.bits = new Uint32Array((size >>> 5) + 1);
-      this.refused = new Int32Array(width);
-    } else this.threshold = Infinity;
+
+  enable(size: number, width: number): boolean {
+    if (size <= 0 || size > 1 << 28) {
+      this.threshold = Infinity;
+      return false;
+    }
+    this.size = size;
+    this.ctxAt = new Float64Array(width);
+    return true;
   }
-  has(key: number): boolean {
-    return (this.bits![key >>> 5]! & (1 << (key & 31))) !== 0;
+
+  has(ctx: number, key: number): boolean {
+    const bits = this.byContext.get(ctx);
+    return bits !== undefined && (bits[key >>> 5]! & (1 << (key & 31))) !== 0;
   }
-  set(key: number): void {
-    this.bits![key >>> 5]! |= 1 << (key & 31);
+
+  set(ctx: number, key: number): void {
+    let bits = this.byContext.get(ctx);
+    if (bits === undefined) {
+      if (this.byContext.size * this.size > 1 << 28) return; // enough memory spent
+      bits = new Uint32Array((this.size >>> 5) + 1);
+      this.byContext.set(ctx, bits);
+    }
+    bits[key >>> 5]! |= 1 << (key & 31);
   }
 }
 

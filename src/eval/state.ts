@@ -113,6 +113,8 @@ export const COERCE_DERIVATION_ATTR: CoerceOptions = { coerceMore: true, copyToS
 
 export class EvalState {
   callDepth = 0;
+  /** `settings.maxCallDepth`, read on every call. */
+  private readonly maxCallDepth: number;
   /** Store paths already created from file-system paths during this evaluation. */
   readonly srcToStore = new Map<string, string>();
   /** Evaluated files (`import`), by absolute path. */
@@ -134,7 +136,9 @@ export class EvalState {
     readonly settings: EvalSettings,
     readonly io: EvalIO,
     readonly store: EvalStore,
-  ) {}
+  ) {
+    this.maxCallDepth = settings.maxCallDepth;
+  }
 
   cache<T>(key: string, make: () => T): T {
     let c = this.caches.get(key) as T | undefined;
@@ -185,6 +189,24 @@ export class EvalState {
     return f;
   }
 
+  /** `call(fn, [arg], pos)` without the argument array when `fn` is a lambda. */
+  call1(fn: Value, arg: Value, pos: Pos | null): Value {
+    const f = fn instanceof Thunk ? fn.force() : fn;
+    if (f instanceof Lambda) return this.callLambda(f, arg, pos);
+    return this.call(f, [arg], pos);
+  }
+
+  /** `call(fn, [a, b], pos)`, with direct paths for curried lambdas and binary primops. */
+  call2(fn: Value, a: Value, b: Value, pos: Pos | null): Value {
+    const f = fn instanceof Thunk ? fn.force() : fn;
+    if (f instanceof Lambda) {
+      const g = this.callLambda(f, a, pos);
+      if (g instanceof Lambda) return this.callLambda(g, b, pos);
+      return this.call(g, [b], pos);
+    }
+    return this.call(f, [a, b], pos);
+  }
+
   callPrimOp(primop: PrimOp, args: Value[], pos: Pos | null): Value {
     try {
       const r = primop.fn(args, pos);
@@ -199,49 +221,62 @@ export class EvalState {
 
   callLambda(f: Lambda, arg: Value, pos: Pos | null): Value {
     const info = f.info;
-    if (++this.callDepth > this.settings.maxCallDepth) {
-      this.callDepth = 0;
-      throw new EvalError("stack overflow; max-call-depth exceeded", "stack", pos);
+    if (info.formals !== null) return this.callWithFormals(f, arg, pos);
+    if (++this.callDepth > this.maxCallDepth) this.callDepthExceeded(pos);
+    try {
+      // A plain `x: body` lambda: its frame is [parent, x].
+      let r = info.body([f.env, arg]);
+      if (r instanceof Thunk) r = r.force();
+      return r;
+    } finally {
+      if (this.callDepth > 0) this.callDepth--;
     }
+  }
+
+  private callDepthExceeded(pos: Pos | null): never {
+    this.callDepth = 0;
+    throw new EvalError("stack overflow; max-call-depth exceeded", "stack", pos);
+  }
+
+  private callWithFormals(f: Lambda, arg: Value, pos: Pos | null): Value {
+    const info = f.info;
+    if (++this.callDepth > this.maxCallDepth) this.callDepthExceeded(pos);
     try {
       const env: Env = new Array(info.slots + 1);
       env[0] = f.env;
       if (info.argSlot >= 0) env[info.argSlot] = arg;
-      const formals = info.formals;
-      if (formals !== null) {
-        let set: Value = arg instanceof Thunk ? arg.force() : arg;
-        if (!(set instanceof Attrs)) {
-          throw typeError("a set", set, "while evaluating the value passed for the lambda argument", pos);
+      const formals = info.formals!;
+      let set: Value = arg instanceof Thunk ? arg.force() : arg;
+      if (!(set instanceof Attrs)) {
+        throw typeError("a set", set, "while evaluating the value passed for the lambda argument", pos);
+      }
+      let used = 0;
+      for (let k = 0; k < formals.length; k++) {
+        const formal = formals[k];
+        const v = set.get(formal.name);
+        if (v !== undefined) {
+          env[formal.slot] = v;
+          used++;
+        } else if (formal.default !== null) {
+          env[formal.slot] = new Thunk(formal.default, env);
+        } else {
+          throw new EvalError(
+            `function '${info.name ?? "anonymous lambda"}' called without required argument '${formal.name}'`,
+            "eval",
+            pos,
+          ).addTrace(`from call site`, pos, true);
         }
-        const map = set.map;
-        let used = 0;
-        for (let k = 0; k < formals.length; k++) {
-          const formal = formals[k];
-          const v = map.get(formal.name);
-          if (v !== undefined) {
-            env[formal.slot] = v;
-            used++;
-          } else if (formal.default !== null) {
-            env[formal.slot] = new Thunk(formal.default, env);
-          } else {
-            throw new EvalError(
-              `function '${info.name ?? "anonymous lambda"}' called without required argument '${formal.name}'`,
+      }
+      if (!info.ellipsis && used < set.size) {
+        for (const name of set.keys()) {
+          if (!info.formalNames!.has(name)) {
+            const e = new EvalError(
+              `function '${info.name ?? "anonymous lambda"}' called with unexpected argument '${name}'`,
               "eval",
               pos,
-            ).addTrace(`from call site`, pos, true);
-          }
-        }
-        if (!info.ellipsis && used < map.size) {
-          for (const name of map.keys()) {
-            if (!info.formalNames!.has(name)) {
-              const e = new EvalError(
-                `function '${info.name ?? "anonymous lambda"}' called with unexpected argument '${name}'`,
-                "eval",
-                pos,
-              );
-              e.hint = didYouMean(name, [...info.formalNames!]);
-              throw e;
-            }
+            );
+            e.hint = didYouMean(name, [...info.formalNames!]);
+            throw e;
           }
         }
       }

@@ -279,7 +279,9 @@ export class LocalStore implements EvalStore {
 
   private addRecursive(fsPath: string, name: string, opts: AddPathOptions): string {
     const src = this.sourcePath(fsPath);
-    const dumpOpts: DumpOptions = opts.filter === undefined ? {} : { filter: adaptFilter(opts.filter) };
+    // A filter sees logical paths, also when the source is read from a chroot store.
+    const strip = src.length - Buffer.byteLength(fsPath, "latin1");
+    const dumpOpts: DumpOptions = opts.filter === undefined ? {} : { filter: adaptFilter(opts.filter, fsPath.startsWith("/") ? strip : 0) };
     const pre = this.wrapIo(() => narFromFileSystem(src, dumpOpts));
     this.checkExpected(opts.expectedHash, pre.narHash, fsPath, (algo) => narFromFileSystem(src, { ...dumpOpts, algo }).narHash);
     const prePath = this.wrapFormat(() => makeFixedOutputPath(name, "recursive", pre.narHash, [], this.storeDir));
@@ -654,6 +656,10 @@ export class LocalStore implements EvalStore {
   /** A byte-string file-system path as a Buffer (the evaluator's strings are one char per byte). */
   private sourcePath(fsPath: string): Buffer {
     const bytes = Buffer.from(fsPath, "latin1");
+    // Paths in the logical store directory of a chroot store are read where they really are.
+    if (this.root !== "/" && (fsPath === this.storeDir || fsPath.startsWith(this.storeDir + "/"))) {
+      return Buffer.concat([Buffer.from(this.root, "utf8"), bytes]);
+    }
     return fsPath.startsWith("/") ? bytes : Buffer.concat([Buffer.from(process.cwd() + "/"), bytes]);
   }
 
@@ -721,8 +727,8 @@ function gcMayBeRunning(stateDir: string): boolean {
   }
 }
 
-function adaptFilter(filter: (path: string, type: FileType) => boolean): DumpOptions["filter"] {
-  return (p, type) => filter(p.toString("latin1"), type);
+function adaptFilter(filter: (path: string, type: FileType) => boolean, strip = 0): DumpOptions["filter"] {
+  return (p, type) => filter(p.subarray(strip).toString("latin1"), type);
 }
 
 function isSymlink(p: string): boolean {

@@ -1,0 +1,26 @@
+{
+  description = "base: tix's package set, bootstrapped from the host's static busybox, and its lib";
+
+  outputs = { self }:
+    let
+      lib = import ./lib;
+      system = "x86_64-linux";
+      pkgs = import ./pkgs { inherit system; };
+    in
+    {
+      inherit lib;
+
+      # Everything, like nixpkgs' legacyPackages: trivial builders, stdenv, the busybox tools.
+      legacyPackages.${system} = pkgs;
+
+      packages.${system} = {
+        inherit (pkgs) hello busybox httpd;
+        default = pkgs.hello;
+      };
+
+      # Adds this flake's set as `base` to another package set.
+      overlays.default = final: prev: {
+        base = import ./pkgs { system = prev.system or system; };
+      };
+    };
+}

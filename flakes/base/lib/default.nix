@@ -1,0 +1,41 @@
+# The base flake's `lib`: everyday helpers and the module system as one attribute set.
+# `import ./flakes/base/lib` needs no inputs; `lib.extend` layers overlays on top.
+let
+  fixedPoints = import ./fixed-points.nix { lib = null; };
+
+  build = self:
+    let
+      load = file: import file { lib = self; };
+
+      trivial = load ./trivial.nix;
+      attrsets = load ./attrsets.nix;
+      lists = load ./lists.nix;
+      strings = load ./strings.nix;
+      versions = load ./versions.nix;
+      asserts = load ./asserts.nix;
+      debug = load ./debug.nix;
+      generators = load ./generators.nix;
+      customisation = load ./customisation.nix;
+      options = load ./options.nix;
+      types = load ./types.nix;
+      modules = load ./modules.nix;
+
+      namespaces = {
+        inherit trivial attrsets lists strings versions asserts debug generators customisation
+          options types modules fixedPoints;
+      };
+
+      # Names found directly on `lib` (later namespaces win on clashes, so `lib.hasPrefix` is
+      # the string one).
+      flat = lists // attrsets // strings // trivial // fixedPoints // customisation // debug
+        // { inherit (asserts) assertMsg assertOneOf; }
+        // options // modules
+        // {
+          inherit (types) mkOptionType isType setType isOptionType defaultTypeMerge defaultFunctor;
+          inherit (lists) toposort;
+          inherit (trivial) importJSON importTOML;
+        };
+    in
+    flat // namespaces;
+in
+fixedPoints.makeExtensible build

@@ -1,0 +1,97 @@
+// `tix build`, `tix log`, `tix derivation show` and `tix instantiate` (without --eval) through
+// bin/tix: result links and GC roots, --json, --rebuild, --option sandbox false, logs.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { tempDir } from "../store/test-util.js";
+import { canBuild, ok, preludeFile, tix } from "../build/build-fixtures.js";
+
+const skip = !canBuild() ? "needs root, bubblewrap and busybox" : false;
+
+const EXPR = `let inherit (import ./prelude.nix) mk; in {
+  multi = mk "multi" "echo building multi; mkdir $out $dev; echo out > $out/file; echo $out > $dev/ref" { outputs = [ "out" "dev" ]; };
+  nondet = mk "nondet" "cat /proc/sys/kernel/random/uuid > $out" {};
+  unsandboxed = mk "unsandboxed" "echo $NIX_BUILD_TOP > $out; cat $HOST_FILE >> $out" { HOST_FILE = toString ./host.txt; };
+}
+`;
+
+function setup(): { dir: string; file: string; store: string; run: (args: string[]) => ReturnType<typeof tix> } {
+  const dir = tempDir("tix-cli-build-");
+  preludeFile(dir);
+  const file = path.join(dir, "f.nix");
+  fs.writeFileSync(file, EXPR);
+  fs.writeFileSync(path.join(dir, "host.txt"), "from the host\n");
+  const store = path.join(dir, "store");
+  const tmp = tempDir("tix-cli-tmp-");
+  return { dir, file, store, run: (args) => tix(args, { TMPDIR: tmp }) };
+}
+
+test("tix instantiate writes derivations; tix build makes result links, roots, JSON; log and derivation show", { skip }, () => {
+  const { dir, file, store, run } = setup();
+  const autoRoots = (): string[] => fs.readdirSync(path.join(store, "nix/var/nix/gcroots/auto")).map((l) => fs.readlinkSync(path.join(store, "nix/var/nix/gcroots/auto", l))).sort();
+
+  // instantiate: prints the root (a symlink to the .drv, registered as an indirect root).
+  const root = path.join(dir, "drv-root");
+  const printed = ok(run(["instantiate", "--store", store, file, "-A", "multi", "--add-root", root, "--indirect"]), "instantiate").trim();
+  assert.equal(printed, root);
+  const drvPath = fs.readlinkSync(root);
+  assert.match(drvPath, /^\/nix\/store\/[a-z0-9]{32}-multi\.drv$/);
+  assert.ok(fs.existsSync(path.join(store, drvPath)));
+  assert.deepEqual(autoRoots(), [root]);
+
+  // build: one installable per output; links result-dev, result-1; --json like nix build.
+  const link = path.join(dir, "result");
+  const r = run(["build", "--store", store, "-f", file, "multi.dev", "multi", "--out-link", link, "--json"]);
+  const json = JSON.parse(ok(r, "build")) as { drvPath: string; outputs: Record<string, string> }[];
+  assert.equal(r.stderr, `building '${drvPath}'...\n`);
+  assert.equal(json.length, 2);
+  assert.equal(json[0]!.drvPath, drvPath);
+  const dev = json[0]!.outputs.dev!;
+  const out = json[1]!.outputs.out!;
+  assert.deepEqual(Object.keys(json[0]!.outputs), ["dev"]);
+  assert.equal(fs.readlinkSync(`${link}-dev`), dev);
+  assert.equal(fs.readlinkSync(`${link}-1`), out);
+  assert.deepEqual(autoRoots(), [root, `${link}-1`, `${link}-dev`].sort());
+  assert.equal(fs.readFileSync(path.join(store, dev, "ref"), "utf8"), `${out}\n`);
+
+  // Nothing left to do: no output; --dry-run says nothing; the log is there for drv and outputs.
+  const again = run(["build", "--store", store, "-f", file, "multi", "--no-link", "--print-out-paths"]);
+  assert.equal(ok(again, "build again"), `${out}\n`);
+  assert.equal(again.stderr, "");
+  const log = run(["log", "--store", store, `${link}-1`]);
+  assert.equal(ok(log, "log"), "building multi\n");
+  assert.equal(log.stderr, `got build log for '${link}-1' from 'local'\n`);
+
+  // derivation show: modern JSON, keyed by the .drv path (an output resolves to its deriver).
+  const shown = JSON.parse(ok(run(["derivation", "show", "--store", store, `${link}-dev`]), "derivation show")) as Record<string, { outputs: Record<string, { path: string }>; name: string }>;
+  assert.deepEqual(Object.keys(shown), [drvPath]);
+  assert.equal(shown[drvPath]!.name, "multi");
+  assert.equal(shown[drvPath]!.outputs.dev!.path, dev);
+
+  // --rebuild of a deterministic build passes.
+  const check = run(["build", "--store", store, "-f", file, "multi", "--rebuild"]);
+  assert.equal(check.status, 0, check.stderr);
+  assert.equal(check.stderr, `checking outputs of '${drvPath}'...\n`);
+
+  // Flake installables go through src/flake (see flake.test.ts); an unknown flake is an error.
+  const flake = run(["build", "--store", store, "nosuchflake#hello"]);
+  assert.equal(flake.status, 1);
+  assert.match(flake.stderr, /cannot find flake 'flake:nosuchflake' in the flake registries/);
+});
+
+test("tix build --rebuild reports non-determinism; --option sandbox false runs unsandboxed", { skip }, () => {
+  const { file, store, run } = setup();
+  ok(run(["build", "--store", store, "-f", file, "nondet", "--no-link"]), "build");
+  const r = run(["build", "--store", store, "-f", file, "nondet", "--rebuild"]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^checking outputs of '.*-nondet\.drv'\.\.\.\nerror: derivation '.*-nondet\.drv' may not be deterministic: output '.*\/store\/nix\/store\/[a-z0-9]{32}-nondet' differs\n$/);
+
+  // Without the sandbox the builder sees the host file system and runs in the host build directory.
+  const sandboxed = run(["build", "--store", store, "-f", file, "unsandboxed", "--no-link"]);
+  assert.equal(sandboxed.status, 1, "the sandbox hides host files");
+  const out = ok(run(["build", "--store", store, "-f", file, "unsandboxed", "--no-link", "--print-out-paths", "--option", "sandbox", "false"]), "unsandboxed").trim();
+  const [top, text] = fs.readFileSync(path.join(store, out), "utf8").split("\n");
+  assert.match(top!, /\/nix-build-unsandboxed\.drv-\d+$/);
+  assert.equal(text, "from the host");
+});

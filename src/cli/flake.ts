@@ -1,0 +1,404 @@
+// `tix flake …`: metadata, show, lock, update, init, new, check, prefetch, archive (like `nix flake`).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { dumpPath } from "../store/formats/index.js";
+import { openLocalStore, type LocalStore } from "../store/local-store.js";
+import { Attrs, NixPath, NixString, Thunk } from "../eval/value.js";
+import { checkFlakeOutputs } from "../flake/check.js";
+import { FlakeError } from "../flake/errors.js";
+import { fetchFlakeRef, fetchOrResolve } from "../flake/flake-env.js";
+import { flakeRefToAttrs, flakeRefToString, isRelative, type FlakeRef } from "../flake/flake-ref.js";
+import { resolveParsedInstallable, type AttrSearch } from "../flake/installable.js";
+import { dumpJson, type JsonValue } from "../flake/json.js";
+import { fromBytes } from "../flake/load-flake.js";
+import { parseInputPath, printInputPath, serializeLockFile, type LockNode } from "../flake/lock-file.js";
+import type { LockedFlake } from "../flake/lock.js";
+import type { FlakeSession } from "../flake/session.js";
+import { showFlakeOutputs, TREE_CONN, TREE_LAST, TREE_LINE, TREE_NULL } from "../flake/show.js";
+import { copyTemplate, gitAddIntent } from "../flake/template.js";
+import { emptyFlakeCliOptions, openFlakeSession, parseFlakeFlag, type FlakeCliOptions } from "./flake-setup.js";
+import { writeErr, writeOut } from "./output.js";
+import { openLocalStoreFromOption, storeRootFromOption } from "./store-setup.js";
+import { UsageError } from "./usage.js";
+
+const HELP = `Usage: tix flake COMMAND [OPTIONS] [FLAKE]
+
+Commands:
+  metadata [--json]           show the flake's metadata and inputs (alias: info)
+  show [--json] [--all-systems] [--legacy]
+                              show the flake's outputs
+  lock                        create or update flake.lock without building
+  update [INPUT...]           update all inputs (or the given ones) of the flake (--flake REF)
+  init -t TEMPLATE            create a flake in the current directory from a template
+  new DIR -t TEMPLATE         create a flake in DIR from a template
+  check [--all-systems]       check the flake's outputs
+  prefetch [--json] REF       download a flake reference into the store
+  archive [--json] [--to STORE] [--dry-run]
+                              copy the flake and its inputs to a store
+
+Lock-file options: --update-input PATH, --override-input PATH REF, --recreate-lock-file,
+  --no-update-lock-file, --no-write-lock-file, --commit-lock-file, --no-registries,
+  --override-flake FROM TO, --no-allow-dirty (= --option allow-dirty false), --impure, --store DIR
+`;
+
+interface FlakeCmdOptions extends FlakeCliOptions {
+  json: boolean;
+  allSystems: boolean;
+  legacy: boolean;
+  template: string | null;
+  to: string | null;
+  dryRun: boolean;
+  flakeArg: string | null;
+  noBuild: boolean;
+  positional: string[];
+}
+
+function parseArgs(argv: string[]): FlakeCmdOptions {
+  const o: FlakeCmdOptions = {
+    ...emptyFlakeCliOptions(),
+    json: false,
+    allSystems: false,
+    legacy: false,
+    template: null,
+    to: null,
+    dryRun: false,
+    flakeArg: null,
+    noBuild: false,
+    positional: [],
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i]!;
+    let inline: string | undefined;
+    if (a.startsWith("--") && a.includes("=")) {
+      inline = a.slice(a.indexOf("=") + 1);
+      a = a.slice(0, a.indexOf("="));
+    }
+    const next = (): string => {
+      if (inline !== undefined) {
+        const v = inline;
+        inline = undefined;
+        return v;
+      }
+      if (i + 1 >= argv.length) throw new UsageError(`flag '${a}' requires an argument`);
+      return argv[++i]!;
+    };
+    if (parseFlakeFlag(o, a, next)) continue;
+    switch (a) {
+      case "--json": o.json = true; break;
+      case "--all-systems": o.allSystems = true; break;
+      case "--legacy": o.legacy = true; break;
+      case "-t": case "--template": o.template = next(); break;
+      case "--to": o.to = next(); break;
+      case "--dry-run": o.dryRun = true; break;
+      case "--flake": o.flakeArg = next(); break;
+      case "--no-build": o.noBuild = true; break;
+      case "--keep-going": case "-L": case "--print-build-logs": case "-v": case "--verbose": case "--quiet": break;
+      default:
+        if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognised flag '${a}'`);
+        o.positional.push(a);
+    }
+  }
+  return o;
+}
+
+const isTty = (): boolean => process.stdout.isTTY === true;
+const bold = (s: string): string => (isTty() ? `\x1b[1m${s}\x1b[0m` : s);
+
+function out(s: string): void {
+  writeOut(Buffer.from(s, "utf8").toString("latin1"));
+}
+
+function warn(s: string): void {
+  writeErr(Buffer.from(`warning: ${s}\n`, "utf8").toString("latin1"));
+}
+
+function urlOf(session: FlakeSession, ref: FlakeRef): string {
+  return flakeRefToString(ref, { style: session.env.style });
+}
+
+function onlyFlakeArg(o: FlakeCmdOptions): string {
+  if (o.positional.length > 1) throw new UsageError(`too many arguments`);
+  return o.positional[0] ?? ".";
+}
+
+function withSession<T>(o: FlakeCliOptions, f: (session: FlakeSession, store: LocalStore) => T): T {
+  const store = openLocalStoreFromOption(o.storeRoot);
+  const session = openFlakeSession(o, store);
+  try {
+    return f(session, store);
+  } finally {
+    session.close();
+    store.close();
+  }
+}
+
+export function runFlake(argv: string[]): number {
+  const [sub, ...rest] = argv;
+  switch (sub) {
+    case undefined: case "--help": case "help": out(HELP); return 0;
+    case "metadata": case "info": return metadata(parseArgs(rest));
+    case "show": return show(parseArgs(rest));
+    case "lock": return lock(parseArgs(rest));
+    case "update": return update(parseArgs(rest));
+    case "init": return init(parseArgs(rest), null);
+    case "new": { const o = parseArgs(rest); const dir = o.positional.shift(); if (dir === undefined) throw new UsageError("'flake new' requires a directory"); return init(o, dir); }
+    case "check": return check(parseArgs(rest));
+    case "prefetch": return prefetch(parseArgs(rest));
+    case "archive": return archive(parseArgs(rest));
+    default: throw new UsageError(`'flake ${sub}' is not a recognised command`);
+  }
+}
+
+// -----------------------------------------------------------------------------------------------
+
+function formatLocalTime(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+function formatUtcTime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 19);
+}
+
+function metadata(o: FlakeCmdOptions): number {
+  return withSession(o, (session) => {
+    const ref = session.parseRef(onlyFlakeArg(o)).ref;
+    const locked = session.lock(ref);
+    const flake = locked.flake;
+    const tree = flake.tree;
+    if (o.json) {
+      const j: { [k: string]: JsonValue } = {};
+      if (flake.description !== undefined) j["description"] = flake.description;
+      j["originalUrl"] = urlOf(session, flake.originalRef);
+      j["original"] = flakeRefToAttrs(flake.originalRef);
+      j["resolvedUrl"] = urlOf(session, flake.resolvedRef);
+      j["resolved"] = flakeRefToAttrs(flake.resolvedRef);
+      j["url"] = urlOf(session, flake.lockedRef);
+      j["locked"] = flakeRefToAttrs(flake.lockedRef);
+      if (tree.rev !== undefined) j["revision"] = tree.rev;
+      if (tree.dirtyRev !== undefined) j["dirtyRevision"] = tree.dirtyRev;
+      if (tree.revCount !== undefined) j["revCount"] = tree.revCount;
+      if (tree.lastModified !== undefined) j["lastModified"] = tree.lastModified;
+      j["path"] = tree.storePath;
+      j["locks"] = JSON.parse(lockText(locked)) as JsonValue;
+      out(dumpJson(j, -1) + "\n");
+      return 0;
+    }
+    const line = (label: string, value: string) => out(`${bold(label + ":")}${" ".repeat(Math.max(1, 14 - label.length))}${value}\n`);
+    line("Resolved URL", urlOf(session, flake.resolvedRef));
+    line("Locked URL", urlOf(session, flake.lockedRef));
+    if (flake.description !== undefined) line("Description", flake.description);
+    line("Path", tree.storePath);
+    if (tree.rev !== undefined) line("Revision", tree.rev);
+    if (tree.dirtyRev !== undefined) line("Revision", tree.dirtyRev);
+    if (tree.revCount !== undefined) line("Revisions", String(tree.revCount));
+    if (tree.lastModified !== undefined) line("Last modified", formatLocalTime(tree.lastModified));
+    const root = locked.lockFile.root;
+    if (root.inputs.size > 0) {
+      out(`${bold("Inputs:")}\n`);
+      const visited = new Set<LockNode>();
+      const recurse = (node: LockNode, prefix: string): void => {
+        const entries = [...node.inputs.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+        entries.forEach(([name, edge], i) => {
+          const last = i + 1 === entries.length;
+          const head = prefix + (last ? TREE_LAST : TREE_CONN);
+          if (edge.kind === "locked") {
+            const lm = "lastModified" in edge.locked ? edge.locked.lastModified : undefined;
+            out(`${head}${bold(name)}: ${urlOf(session, edge.locked)}${lm !== undefined ? ` (${formatUtcTime(lm)})` : ""}\n`);
+            if (!visited.has(edge)) {
+              visited.add(edge);
+              recurse(edge, prefix + (last ? TREE_NULL : TREE_LINE));
+            }
+          } else {
+            out(`${head}${bold(name)} follows input '${printInputPath(edge.path)}'\n`);
+          }
+        });
+      };
+      recurse(root, "");
+    }
+    return 0;
+  });
+}
+
+/** The lock file as computed (what `locks` in the metadata JSON shows). */
+function lockText(locked: LockedFlake): string {
+  return serializeLockFile(locked.lockFile);
+}
+
+function show(o: FlakeCmdOptions): number {
+  return withSession(o, (session) => {
+    const ref = session.parseRef(onlyFlakeArg(o)).ref;
+    const locked = session.lock(ref);
+    const cursor = session.outputsCursor(locked);
+    const system = session.ev().state.settings.system;
+    const result = showFlakeOutputs(cursor, urlOf(session, locked.flake.lockedRef), {
+      system,
+      allSystems: o.allSystems,
+      legacy: o.legacy,
+      color: !o.json && isTty(),
+      warn: o.json ? warn : () => {},
+    });
+    if (o.json) out(dumpJson(result.json, -1) + "\n");
+    else for (const l of result.lines) out(l + "\n");
+    return 0;
+  });
+}
+
+function lock(o: FlakeCmdOptions): number {
+  return withSession(o, (session) => {
+    const ref = session.parseRef(onlyFlakeArg(o)).ref;
+    session.lock(ref);
+    return 0;
+  });
+}
+
+/** Whether an argument of `flake update` names a flake (old style) rather than an input. */
+function looksLikeFlakeRef(a: string): boolean {
+  return a === "." || a.startsWith("/") || a.startsWith("./") || a.startsWith("../") || a.includes(":") || a.includes("?");
+}
+
+function update(o: FlakeCmdOptions): number {
+  let flakeArg = o.flakeArg;
+  const inputs: string[] = [];
+  for (const a of o.positional) {
+    if (flakeArg === null && looksLikeFlakeRef(a)) flakeArg = a;
+    else inputs.push(a);
+  }
+  if (inputs.length === 0) o.recreateLockFile = true;
+  else for (const i of inputs) o.updateInputs.push(printInputPath(parseInputPath(i)));
+  return withSession(o, (session) => {
+    const ref = session.parseRef(flakeArg ?? ".").ref;
+    session.lock(ref);
+    return 0;
+  });
+}
+
+function check(o: FlakeCmdOptions): number {
+  return withSession(o, (session) => {
+    const ref = session.parseRef(onlyFlakeArg(o)).ref;
+    const locked = session.lock(ref);
+    const cursor = session.outputsCursor(locked);
+    const system = session.ev().state.settings.system;
+    const r = checkFlakeOutputs(cursor, { system, allSystems: o.allSystems, warn });
+    if (r.omittedSystems.length > 0) {
+      warn(`The check omitted these incompatible systems: ${r.omittedSystems.join(", ")}\nUse '--all-systems' to check all.`);
+    }
+    return 0;
+  });
+}
+
+function templateSearch(): AttrSearch {
+  return { defaults: [["templates", "default"], ["defaultTemplate"]], prefixes: [["templates"]] };
+}
+
+function init(o: FlakeCmdOptions, newDir: string | null): number {
+  return withSession(o, (session, store) => {
+    const target = path.resolve(newDir ?? ".");
+    if (newDir !== null) {
+      if (fs.existsSync(target)) throw new FlakeError(`path '${target}' already exists`);
+    }
+    const templateText = o.template ?? "templates";
+    const hash = templateText.indexOf("#");
+    const parsedRef = session.parseRef(hash < 0 ? templateText : templateText.slice(0, hash)).ref;
+    const fragment = hash < 0 ? "" : decodeURIComponent(templateText.slice(hash + 1));
+    const r = resolveParsedInstallable(session, { flakeRef: parsedRef, fragment }, { search: templateSearch() });
+    const t = r.value();
+    const set = t instanceof Thunk ? t.force() : t;
+    if (!(set instanceof Attrs)) throw new FlakeError(`template '${r.attrPath.join(".")}' is not an attribute set`);
+    const pv = set.get("path");
+    if (pv === undefined) throw new FlakeError(`template '${r.attrPath.join(".")}' lacks attribute 'path'`);
+    const p = pv instanceof Thunk ? pv.force() : pv;
+    let logical: string;
+    if (p instanceof NixPath) logical = fromBytes(p.path);
+    else if (typeof p === "string") logical = fromBytes(p);
+    else if (p instanceof NixString) logical = fromBytes(p.s);
+    else throw new FlakeError(`template '${r.attrPath.join(".")}' has a 'path' that is not a path`);
+    const physical = logical.startsWith(store.storeDir + "/") ? store.toPhysical(logical) : logical;
+    if (!fs.existsSync(physical)) throw new FlakeError(`template path '${logical}' does not exist`);
+    fs.mkdirSync(target, { recursive: true });
+    const res = copyTemplate(physical, target);
+    for (const [file, from] of res.conflicts) {
+      writeErr(`refusing to overwrite existing file '${file}'\n please merge it manually with '${from}'\n`);
+    }
+    for (const w of res.written) writeErr(`wrote: ${w}\n`);
+    gitAddIntent(target, res.written.map((w) => path.relative(target, w)));
+    if (res.conflicts.length > 0) throw new FlakeError(`encountered ${res.conflicts.length} conflicts - see above`);
+    const wt = set.get("welcomeText");
+    if (wt !== undefined) {
+      const w = wt instanceof Thunk ? wt.force() : wt;
+      const text = typeof w === "string" ? w : w instanceof NixString ? w.s : null;
+      if (text !== null) out(fromBytes(text).replace(/\n?$/, "\n"));
+    }
+    return 0;
+  });
+}
+
+function prefetch(o: FlakeCmdOptions): number {
+  return withSession(o, (session) => {
+    const ref = session.parseRef(onlyFlakeArg(o)).ref;
+    const f = fetchOrResolve(session.env, ref, o.useRegistries);
+    if (o.json) {
+      out(
+        dumpJson({ hash: f.tree.narHash, locked: flakeRefToAttrs(f.lockedRef), original: flakeRefToAttrs(ref), storePath: f.tree.storePath }, -1) + "\n",
+      );
+    } else {
+      writeErr(`Downloaded '${urlOf(session, f.lockedRef)}' to '${f.tree.storePath}' (hash '${f.tree.narHash}').\n`);
+    }
+    return 0;
+  });
+}
+
+function archive(o: FlakeCmdOptions): number {
+  return withSession(o, (session, store) => {
+    const ref = session.parseRef(onlyFlakeArg(o)).ref;
+    const locked = session.lock(ref);
+    const paths = new Set<string>([locked.flake.tree.storePath]);
+    const visited = new Set<LockNode>();
+    const walk = (node: LockNode, parentPath: string): { [k: string]: JsonValue } => {
+      const inputs: { [k: string]: JsonValue } = {};
+      for (const [name, edge] of [...node.inputs.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+        if (edge.kind !== "locked") continue;
+        // Relative path inputs live inside their parent's tree, which is already copied.
+        const storePath = isRelative(edge.locked) ? parentPath : fetchFlakeRef(session.env, edge.locked).storePath;
+        paths.add(storePath);
+        // Nix prints `path` before `inputs` here (insertion order, not sorted).
+        const entry: { [k: string]: JsonValue } = { path: storePath };
+        if (!visited.has(edge)) {
+          visited.add(edge);
+          entry["inputs"] = walk(edge, storePath);
+        } else entry["inputs"] = {};
+        inputs[name] = entry;
+      }
+      return inputs;
+    };
+    const inputs = walk(locked.lockFile.root, locked.flake.tree.storePath);
+    if (o.to !== null && !o.dryRun) copyPaths(store, [...paths], o.to);
+    if (o.json) out(JSON.stringify({ path: locked.flake.tree.storePath, inputs }) + "\n");
+    return 0;
+  });
+}
+
+/** Copies store paths (and their closures) into the local store rooted at `to`. */
+function copyPaths(from: LocalStore, paths: string[], to: string): void {
+  const root = storeRootFromOption(to.startsWith("file://") ? to.slice(7) : to);
+  if (path.resolve(root) === from.root) return;
+  const dest = openLocalStore(root);
+  try {
+    for (const p of from.closure(paths)) {
+      if (dest.isValid(p)) continue;
+      const info = from.requirePathInfo(p);
+      dest.addNarToStore((sink) => dumpPath(from.toPhysical(p), sink), {
+        path: p,
+        narHash: info.narHash,
+        narSize: info.narSize,
+        references: info.references,
+        deriver: info.deriver,
+        ca: info.ca,
+      });
+    }
+  } finally {
+    dest.close();
+  }
+}
+

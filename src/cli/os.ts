@@ -1,0 +1,257 @@
+// `tix os`: host systems. `tix os rebuild` is nixos-rebuild for tix systems; `tix os version`
+// is nixos-version for the system running below a root.
+
+import { SystemError } from "../system/errors.js";
+import {
+  formatGenerationTable,
+  isRebuildAction,
+  listSystemGenerations,
+  rebuild,
+  REBUILD_ACTIONS,
+} from "../system/os-rebuild.js";
+import { currentVersionOutput, runSystemNixosVersion } from "../system/os-version.js";
+import type { SystemBuilder } from "../system/system-builder.js";
+import { SystemStore } from "../system/system-store.js";
+import { argBytes, writeErr, writeOut } from "./output.js";
+import { rootsFromOptions, tixBuildSystemBuilder } from "./system-setup.js";
+
+const HELP = `Usage: tix os COMMAND ...
+
+Commands:
+  rebuild ACTION [OPTIONS]  build and activate a system (like nixos-rebuild)
+      ACTION: switch | boot | test | build | dry-build | dry-activate | list-generations
+      --flake REF[#NAME]      nixosConfigurations.NAME (default: the host name) of a flake
+      --system-path PATH      a system already in the store
+      --rollback              go back to the previous generation
+      -p, --profile-name NAME use /nix/var/nix/profiles/system-profiles/NAME
+      --specialisation NAME   activate a specialisation (switch, test)
+      --install-bootloader    force the boot loader to be installed again
+      --json                  list-generations as JSON
+  version [--json | --revision | --hash | --configuration-revision]
+                            the version of the running system (like nixos-version)
+
+Options:
+  --root DIR                act on the system installed below DIR (default: /); activation then
+                            runs in a private namespace where DIR is /
+  --store DIR               the chroot store the systems live in (default: below the root)
+`;
+
+function say(s: string): void {
+  writeErr(argBytes(s));
+}
+
+function print(s: string): void {
+  writeOut(argBytes(s));
+}
+
+const NIX_OPTIONS: Record<string, number> = {
+  "--option": 2,
+  "--override-input": 2,
+  "--update-input": 1,
+  "--log-format": 1,
+  "--impure": 0,
+  "--commit-lock-file": 0,
+  "--no-registries": 0,
+  "--no-update-lock-file": 0,
+  "--no-write-lock-file": 0,
+  "--recreate-lock-file": 0,
+  "--show-trace": 0,
+  "--offline": 0,
+  "--refresh": 0,
+  "-L": 0,
+  "--print-build-logs": 0,
+  "-v": 0,
+  "--verbose": 0,
+  "--keep-going": 0,
+  "-k": 0,
+  "--max-jobs": 1,
+  "-j": 1,
+  "--cores": 1,
+};
+
+interface OsArgs {
+  positional: string[];
+  flake: string | null;
+  systemPath: string | null;
+  root: string | null;
+  store: string | null;
+  profileName: string | null;
+  specialisation: string | null;
+  rollback: boolean;
+  json: boolean;
+  installBootloader: boolean;
+  help: boolean;
+  nixFlags: string[];
+}
+
+function parseRebuildArgs(argv: readonly string[]): OsArgs {
+  const a: OsArgs = {
+    positional: [],
+    flake: null,
+    systemPath: null,
+    root: null,
+    store: null,
+    profileName: null,
+    specialisation: null,
+    rollback: false,
+    json: false,
+    installBootloader: false,
+    help: false,
+    nixFlags: [],
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i]!;
+    let inline: string | null = null;
+    const eq = arg.indexOf("=");
+    if (arg.startsWith("--") && eq > 0) {
+      inline = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    const value = (): string => {
+      if (inline !== null) return inline;
+      const v = argv[++i];
+      if (v === undefined) throw new SystemError(`option '${arg}' needs a value`);
+      return v;
+    };
+    switch (arg) {
+      case "--flake":
+        a.flake = value();
+        break;
+      case "--system-path":
+      case "--store-path":
+        a.systemPath = value();
+        break;
+      case "--root":
+        a.root = value();
+        break;
+      case "--store":
+        a.store = value();
+        break;
+      case "-p":
+      case "--profile-name":
+        a.profileName = value();
+        break;
+      case "--specialisation":
+      case "-c":
+        a.specialisation = value();
+        break;
+      case "--rollback":
+        a.rollback = true;
+        break;
+      case "--json":
+        a.json = true;
+        break;
+      case "--install-bootloader":
+        a.installBootloader = true;
+        break;
+      case "--fast":
+      case "--no-reexec":
+      case "--no-build-nix":
+        break;
+      case "-h":
+      case "--help":
+        a.help = true;
+        break;
+      default:
+        if (arg in NIX_OPTIONS) {
+          a.nixFlags.push(arg);
+          for (let k = 0; k < NIX_OPTIONS[arg]!; k++) a.nixFlags.push(k === 0 ? value() : (argv[++i] ?? ""));
+        } else if (arg.startsWith("-")) {
+          throw new SystemError(`unknown option \`${arg}'`);
+        } else {
+          a.positional.push(arg);
+        }
+    }
+  }
+  return a;
+}
+
+export interface OsCommandHooks {
+  readonly buildSystem?: SystemBuilder;
+}
+
+async function runRebuild(argv: readonly string[], hooks: OsCommandHooks): Promise<number> {
+  const a = parseRebuildArgs(argv);
+  if (a.help) {
+    print(HELP);
+    return 0;
+  }
+  const action = a.positional[0];
+  if (action === undefined) throw new SystemError(`no action given (one of ${REBUILD_ACTIONS.join(", ")}, list-generations)`);
+  if (a.positional.length > 1) throw new SystemError(`unexpected argument '${a.positional[1]}'`);
+  const roots = rootsFromOptions(a.root, a.store, false);
+  if (action === "list-generations") {
+    const rows = listSystemGenerations(roots, a.profileName);
+    print(a.json ? JSON.stringify(rows, null, 2) + "\n" : formatGenerationTable(rows));
+    return 0;
+  }
+  if (!isRebuildAction(action)) throw new SystemError(`unknown action '${action}'`);
+  const store = new SystemStore(roots);
+  try {
+    return await rebuild({
+      roots,
+      store,
+      action,
+      flake: a.flake,
+      systemPath: a.systemPath,
+      rollback: a.rollback,
+      profileName: a.profileName,
+      nixFlags: a.nixFlags,
+      installBootloader: a.installBootloader,
+      specialisation: a.specialisation,
+      buildSystem: hooks.buildSystem ?? tixBuildSystemBuilder(a.store),
+      message: (line) => say(line + "\n"),
+    });
+  } finally {
+    store.close();
+  }
+}
+
+function runVersion(argv: readonly string[]): number {
+  let root: string | null = null;
+  let store: string | null = null;
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--root" || arg === "--store") {
+      const v = argv[++i];
+      if (v === undefined) throw new SystemError(`option '${arg}' needs a value`);
+      if (arg === "--root") root = v;
+      else store = v;
+    } else if (arg.startsWith("--root=")) root = arg.slice("--root=".length);
+    else if (arg.startsWith("--store=")) store = arg.slice("--store=".length);
+    else rest.push(arg);
+  }
+  const roots = rootsFromOptions(root, store, false);
+  const out = currentVersionOutput(roots, rest);
+  if (out === null) return runSystemNixosVersion(roots, rest);
+  print(out.stdout);
+  say(out.stderr);
+  return out.status;
+}
+
+export async function runOs(argv: readonly string[], hooks: OsCommandHooks = {}): Promise<number> {
+  try {
+    const [cmd, ...rest] = argv;
+    switch (cmd) {
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        print(HELP);
+        return 0;
+      case "rebuild":
+        return await runRebuild(rest, hooks);
+      case "version":
+        return runVersion(rest);
+      default:
+        throw new SystemError(`unknown command 'tix os ${cmd}'`);
+    }
+  } catch (e) {
+    if (e instanceof SystemError) {
+      say(`error: ${e.message}\n`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,380 @@
+// The `git` input type: a commit of a local or remote repository (remote ones through a bare
+// cache repository per URL), or the tracked files of a local work tree with uncommitted changes.
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { FileType } from "../eval/state.js";
+import type { FetchContext, FetchedTree, InputAttrs } from "./types.js";
+import { FetchError } from "./errors.js";
+import { git, gitBytes, gitSucceeds } from "./git-command.js";
+import { unpackArchive } from "./archive.js";
+import {
+  addTreeToStore,
+  cacheSubdir,
+  narHashOf,
+  checkAttrNames,
+  formatDate,
+  getBool,
+  getStr,
+  isCommitHash,
+  nowSeconds,
+  readJson,
+  requireStr,
+  sha256Hex,
+  sortAttrs,
+  withTemp,
+  writeJson,
+} from "./util.js";
+
+export const GIT_ATTRS = [
+  "url", "ref", "rev", "shallow", "submodules", "allRefs", "lastModified", "revCount", "narHash", "name",
+  "dirtyRev", "dirtyShortRev", "lfs", "exportIgnore", "verifyCommit", "keytype", "publicKey", "publicKeys", "dir",
+];
+
+interface GitParams {
+  readonly url: string;
+  readonly ref?: string;
+  readonly rev?: string;
+  readonly shallow: boolean;
+  readonly submodules: boolean;
+  readonly allRefs: boolean;
+  readonly name: string;
+}
+
+function params(attrs: InputAttrs): GitParams {
+  checkAttrNames(attrs, "git", GIT_ATTRS);
+  const rev = getStr(attrs, "rev");
+  if (rev !== undefined && !isCommitHash(rev)) throw new FetchError(`hash '${rev}' is not a valid Git commit hash`);
+  const ref = getStr(attrs, "ref");
+  if (ref !== undefined && !isValidRefName(ref)) throw new FetchError(`invalid Git branch/tag name '${ref}'`);
+  return {
+    url: requireStr(attrs, "url"),
+    ref,
+    rev,
+    shallow: getBool(attrs, "shallow") ?? false,
+    submodules: getBool(attrs, "submodules") ?? false,
+    allRefs: getBool(attrs, "allRefs") ?? false,
+    name: getStr(attrs, "name") ?? "source",
+  };
+}
+
+/** Roughly git's check-ref-format rules (enough to keep option-like or odd names out). */
+function isValidRefName(ref: string): boolean {
+  if (ref === "" || ref.startsWith("-") || ref.startsWith("/") || ref.endsWith("/") || ref.endsWith(".") || ref.endsWith(".lock")) return false;
+  if (/\.\.|\/\/|@\{|[\x00-\x20\x7f~^:?*[\\]|(^|\/)\./.test(ref)) return false;
+  return ref !== "@";
+}
+
+/** The local directory of a `file://` URL or absolute path, or null for a remote URL. */
+export function localGitPath(url: string): string | null {
+  if (url.startsWith("/")) return url;
+  if (!url.startsWith("file:")) return null;
+  let rest = url.slice("file:".length);
+  if (rest.startsWith("//")) {
+    rest = rest.slice(2);
+    const slash = rest.indexOf("/");
+    const host = slash === -1 ? rest : rest.slice(0, slash);
+    if (host !== "" && host !== "localhost") throw new FetchError(`file:// URL '${url}' has a host name`);
+    rest = slash === -1 ? "/" : rest.slice(slash);
+  }
+  const q = rest.search(/[?#]/);
+  if (q !== -1) rest = rest.slice(0, q);
+  try {
+    return decodeURIComponent(rest);
+  } catch {
+    return rest;
+  }
+}
+
+export function fetchGit(ctx: FetchContext, attrs: InputAttrs): FetchedTree {
+  const p = params(attrs);
+  const local = localGitPath(p.url);
+  if (local !== null && p.ref === undefined && p.rev === undefined && fs.existsSync(path.join(local, ".git"))) {
+    const head = workTreeState(local, p.submodules);
+    if (head.dirty) return fetchDirty(ctx, attrs, p, local, head.rev);
+    return fetchCommit(ctx, attrs, p, local, local, currentBranch(local), head.rev!);
+  }
+  if (local !== null) {
+    if (!fs.existsSync(local)) throw new FetchError(`repository '${p.url}' does not exist`);
+    const ref = p.ref ?? (p.rev === undefined ? currentBranch(local) : undefined);
+    const rev = p.rev ?? resolveLocalRef(local, ref!, p.url);
+    if (!hasCommit(local, rev)) throw missingRev(rev, p.ref ?? currentBranch(local), local);
+    return fetchCommit(ctx, attrs, p, local, local, ref, rev);
+  }
+  const remote = fetchRemote(ctx, p);
+  return fetchCommit(ctx, attrs, p, remote.repoDir, p.url, remote.ref, remote.rev);
+}
+
+function missingRev(rev: string, ref: string, repo: string): FetchError {
+  return new FetchError(
+    `Cannot find Git revision '${rev}' in ref '${ref}' of repository '${repo}'! Please make sure that the rev exists on the ref you've specified or add allRefs = true; to fetchGit.`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Local repositories
+
+interface WorkTreeState {
+  readonly dirty: boolean;
+  /** HEAD's commit, or undefined for a repository without commits. */
+  readonly rev?: string;
+}
+
+function headRev(dir: string): string | undefined {
+  const out = gitBytes(["-C", dir, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"], {});
+  const s = out.toString().trim();
+  return s === "" ? undefined : s;
+}
+
+function workTreeState(dir: string, submodules: boolean): WorkTreeState {
+  let rev: string | undefined;
+  try {
+    rev = headRev(dir);
+  } catch {
+    rev = undefined; // `rev-parse --verify --quiet` exits 1 when there is no commit yet
+  }
+  if (rev === undefined) return { dirty: true };
+  const args = ["-C", dir, "diff", "HEAD", "--quiet"];
+  // Changes inside submodules only matter when the submodules are copied too.
+  if (!submodules) args.push("--ignore-submodules");
+  args.push("--");
+  return { dirty: !gitSucceeds(args), rev };
+}
+
+/** The checked-out branch (`HEAD` when detached). */
+function currentBranch(dir: string): string {
+  try {
+    return git(["-C", dir, "rev-parse", "--abbrev-ref", "HEAD"]);
+  } catch {
+    return "HEAD";
+  }
+}
+
+function hasCommit(repo: string, rev: string): boolean {
+  return gitSucceeds(["-C", repo, "rev-parse", "--verify", "--quiet", `${rev}^{commit}`], [0, 1, 128]);
+}
+
+function resolveLocalRef(repo: string, ref: string, url: string): string {
+  try {
+    return git(["-C", repo, "rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  } catch {
+    throw new FetchError(`cannot find Git reference '${ref}' in repository '${url}'`);
+  }
+}
+
+function fetchDirty(ctx: FetchContext, attrs: InputAttrs, p: GitParams, dir: string, head: string | undefined): FetchedTree {
+  if (!ctx.settings.allowDirty) throw new FetchError(`Git tree '${dir}' is dirty`);
+  ctx.warn(`Git tree '${dir}' is dirty`);
+  const lsArgs = ["-C", dir, "ls-files", "-z"];
+  if (p.submodules) lsArgs.push("--recurse-submodules");
+  const files = new Set<string>();
+  const dirs = new Set<string>();
+  for (const f of gitBytes(lsArgs).toString("latin1").split("\0")) {
+    if (f === "") continue;
+    files.add(f);
+    for (let i = f.indexOf("/"); i !== -1; i = f.indexOf("/", i + 1)) dirs.add(f.slice(0, i));
+  }
+  const filter = (rel: string, type: FileType): boolean => (type === "directory" ? dirs.has(rel) : files.has(rel));
+  const added = addTreeToStore(ctx, dir, p.name, filter);
+  const lastModified = head === undefined ? 0 : commitTime(dir, head);
+  const locked: Record<string, string | number | boolean> = { ...attrs, lastModified, narHash: added.narHash };
+  const extra: { dirtyRev?: string; dirtyShortRev?: string } = {};
+  if (head !== undefined) {
+    extra.dirtyRev = `${head}-dirty`;
+    extra.dirtyShortRev = `${head.slice(0, 7)}-dirty`;
+  }
+  return {
+    storePath: added.storePath,
+    narHash: added.narHash,
+    locked: sortAttrs(locked),
+    lastModified,
+    lastModifiedDate: formatDate(lastModified),
+    submodules: p.submodules,
+    ...extra,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commits
+
+function commitTime(repo: string, rev: string): number {
+  return Number(git(["-C", repo, "log", "-1", "--format=%ct", "--no-show-signature", rev]));
+}
+
+function fetchCommit(
+  ctx: FetchContext,
+  attrs: InputAttrs,
+  p: GitParams,
+  repoDir: string,
+  originUrl: string,
+  ref: string | undefined,
+  rev: string,
+): FetchedTree {
+  // Exports of a commit are remembered: the same commit always gives the same tree.
+  const cacheFile = path.join(cacheSubdir(ctx, "git-exports"), `${sha256Hex(JSON.stringify([rev, p.submodules, p.shallow, p.name]))}.json`);
+  const cached = readJson<ExportCache>(cacheFile);
+  if (cached !== null && ctx.store.isValid(cached.storePath)) {
+    return commitResult(attrs, p, ref, rev, { storePath: cached.storePath, narHash: narHashOf(ctx, cached.storePath) }, cached.lastModified, cached.revCount);
+  }
+  const lastModified = commitTime(repoDir, rev);
+  const revCount = p.shallow ? undefined : Number(git(["-C", repoDir, "rev-list", "--count", rev]));
+  const added = withTemp("git-export", (tmp) => {
+    const tree = path.join(tmp, "tree");
+    if (p.submodules) {
+      checkoutWithSubmodules(repoDir, originUrl, rev, tree);
+      return addTreeToStore(ctx, tree, p.name, (rel) => path.posix.basename(rel) !== ".git");
+    }
+    const tar = path.join(tmp, "export.tar");
+    const fd = fs.openSync(tar, "w");
+    try {
+      gitBytes(["-C", repoDir, "archive", "--format=tar", rev], { stdoutFd: fd });
+    } finally {
+      fs.closeSync(fd);
+    }
+    unpackArchive(tar, tree);
+    return addTreeToStore(ctx, tree, p.name);
+  });
+  writeJson(cacheFile, { storePath: added.storePath, lastModified, revCount } satisfies ExportCache);
+  return commitResult(attrs, p, ref, rev, added, lastModified, revCount);
+}
+
+interface ExportCache {
+  storePath: string;
+  lastModified: number;
+  revCount?: number;
+}
+
+function commitResult(
+  attrs: InputAttrs,
+  p: GitParams,
+  ref: string | undefined,
+  rev: string,
+  added: { storePath: string; narHash: string },
+  lastModified: number,
+  revCount: number | undefined,
+): FetchedTree {
+  const locked: Record<string, string | number | boolean> = { ...attrs, lastModified, narHash: added.narHash, rev };
+  if (ref !== undefined && p.rev === undefined) locked.ref = ref;
+  if (revCount !== undefined) locked.revCount = revCount;
+  return {
+    storePath: added.storePath,
+    narHash: added.narHash,
+    locked: sortAttrs(locked),
+    rev,
+    shortRev: rev.slice(0, 7),
+    revCount,
+    lastModified,
+    lastModifiedDate: formatDate(lastModified),
+    submodules: p.submodules,
+  };
+}
+
+/** Checks out `rev` with its submodules into `dest` (a fresh clone, `.git` directories included). */
+function checkoutWithSubmodules(repoDir: string, originUrl: string, rev: string, dest: string): void {
+  gitBytes(["clone", "--quiet", "--no-checkout", "--", repoDir, dest]);
+  // Relative submodule URLs are resolved against the origin, which must be the real repository.
+  const origin = localGitPath(originUrl) ?? originUrl;
+  gitBytes(["-C", dest, "remote", "set-url", "origin", origin]);
+  gitBytes(["-C", dest, "-c", "advice.detachedHead=false", "checkout", "--quiet", rev]);
+  gitBytes(["-C", dest, "-c", "protocol.file.allow=always", "submodule", "--quiet", "update", "--init", "--recursive"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Remote repositories, through a bare cache repository
+
+interface RefCache {
+  [ref: string]: { rev: string; time: number };
+}
+
+interface RemoteResult {
+  readonly repoDir: string;
+  readonly ref?: string;
+  readonly rev: string;
+}
+
+function fetchRemote(ctx: FetchContext, p: GitParams): RemoteResult {
+  const repoDir = path.join(cacheSubdir(ctx, "git"), sha256Hex(`${p.url}${p.shallow ? "\0shallow" : ""}`).slice(0, 52));
+  if (!fs.existsSync(path.join(repoDir, "HEAD"))) {
+    fs.mkdirSync(repoDir, { recursive: true });
+    gitBytes(["-C", repoDir, "init", "--quiet", "--bare"]);
+  }
+  const refsFile = path.join(repoDir, "tix-refs.json");
+  const refs = readJson<RefCache>(refsFile) ?? {};
+  const fresh = (k: string): string | undefined => {
+    const e = refs[k];
+    return e !== undefined && (ctx.settings.offline || nowSeconds() - e.time < ctx.settings.tarballTtl) ? e.rev : undefined;
+  };
+  const remember = (k: string, rev: string): void => {
+    refs[k] = { rev, time: nowSeconds() };
+    writeJson(refsFile, refs);
+  };
+
+  let ref = p.ref;
+  if (ref === undefined && p.rev === undefined) ref = defaultRef(ctx, p.url, fresh("HEAD"), remember);
+
+  if (p.rev !== undefined) {
+    if (hasCommit(repoDir, p.rev)) return { repoDir, ref, rev: p.rev };
+    if (ctx.settings.offline) throw new FetchError(`cannot fetch Git revision '${p.rev}' of '${p.url}' in offline mode`);
+    const tried = ref ?? defaultRef(ctx, p.url, fresh("HEAD"), remember);
+    fetchInto(repoDir, p, p.allRefs ? "+refs/*:refs/tix-all/*" : tried, tried);
+    if (!hasCommit(repoDir, p.rev)) {
+      // Servers usually allow asking for a commit directly.
+      try {
+        fetchInto(repoDir, p, p.rev, p.rev);
+      } catch {
+        // fall through to the error below
+      }
+    }
+    if (!hasCommit(repoDir, p.rev)) throw missingRev(p.rev, tried, p.url);
+    return { repoDir, ref, rev: p.rev };
+  }
+
+  const known = fresh(`ref:${ref}`);
+  if (known !== undefined && hasCommit(repoDir, known)) return { repoDir, ref, rev: known };
+  if (ctx.settings.offline) {
+    const stale = refs[`ref:${ref}`];
+    if (stale !== undefined && hasCommit(repoDir, stale.rev)) return { repoDir, ref, rev: stale.rev };
+    throw new FetchError(`cannot fetch '${p.url}' in offline mode`);
+  }
+  let rev: string;
+  try {
+    rev = fetchInto(repoDir, p, ref!, ref!);
+  } catch (e) {
+    const stale = refs[`ref:${ref}`];
+    if (stale !== undefined && hasCommit(repoDir, stale.rev)) {
+      ctx.warn(`could not update Git repository '${p.url}'; continuing with the most recent version`);
+      return { repoDir, ref, rev: stale.rev };
+    }
+    throw e;
+  }
+  remember(`ref:${ref}`, rev);
+  return { repoDir, ref, rev };
+}
+
+/** Fetches `what` (a ref, a refspec or a commit) into the cache; returns the fetched commit. */
+function fetchInto(repoDir: string, p: GitParams, what: string, label: string): string {
+  const args = ["-C", repoDir, "-c", "protocol.file.allow=always", "fetch", "--quiet", "--force", "--no-tags"];
+  if (p.shallow) args.push("--depth=1");
+  args.push("--", p.url, what);
+  gitBytes(args);
+  const rev = git(["-C", repoDir, "rev-parse", "--verify", "FETCH_HEAD^{commit}"]);
+  // Keep what was fetched reachable, so the cache survives `git gc`.
+  gitBytes(["-C", repoDir, "update-ref", `refs/tix/${sha256Hex(label).slice(0, 32)}`, rev]);
+  return rev;
+}
+
+/** The branch the remote's HEAD points to (`git ls-remote --symref URL HEAD`). */
+function defaultRef(
+  ctx: FetchContext,
+  url: string,
+  cached: string | undefined,
+  remember: (k: string, v: string) => void,
+): string {
+  if (cached !== undefined) return cached;
+  if (ctx.settings.offline) throw new FetchError(`cannot find the default branch of '${url}' in offline mode`);
+  const out = git(["-c", "protocol.file.allow=always", "ls-remote", "--symref", "--", url, "HEAD"]);
+  const m = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out);
+  const ref = m === null ? "HEAD" : m[1];
+  remember("HEAD", ref);
+  return ref;
+}

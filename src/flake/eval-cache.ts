@@ -1,0 +1,191 @@
+// The evaluation cache: what attributes of a locked flake's outputs evaluated to (child names,
+// strings with context, Booleans, integers, the type of anything else), in SQLite, keyed by the
+// flake's fingerprint, so `flake show` and `build` of an unchanged flake need no evaluation.
+// Cursors walk the outputs and consult the cache first; a miss evaluates and records.
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { createRequire } from "node:module";
+import type Database from "better-sqlite3";
+import { EvalError } from "../eval/errors.js";
+import { Attrs, NixPath, NixString, Thunk, typeOf, type Value } from "../eval/value.js";
+
+export type CachedValue =
+  | { readonly t: "attrs"; readonly names: readonly string[] }
+  | { readonly t: "string"; readonly s: string; readonly ctx: readonly string[] }
+  | { readonly t: "bool"; readonly v: boolean }
+  | { readonly t: "int"; readonly v: number }
+  /** Lists, functions, floats, null, paths: only the type is kept. */
+  | { readonly t: "other"; readonly type: string };
+
+let sqlite: typeof Database | null = null;
+function loadSqlite(): typeof Database {
+  sqlite ??= createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+  return sqlite;
+}
+
+const SCHEMA = `
+create table if not exists Attributes (
+  fingerprint text not null,
+  path text not null,
+  value text not null,
+  primary key (fingerprint, path)
+);
+`;
+
+/** One SQLite file (`<cacheDir>/eval-cache-v1.sqlite`) holding the attributes of many flakes. */
+export class EvalCacheDb {
+  private readonly db: Database.Database;
+  private readonly getStmt: Database.Statement;
+  private readonly putStmt: Database.Statement;
+
+  constructor(file: string) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const Sqlite = loadSqlite();
+    this.db = new Sqlite(file);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = OFF");
+    this.db.exec(SCHEMA);
+    this.getStmt = this.db.prepare("select value from Attributes where fingerprint = ? and path = ?");
+    this.putStmt = this.db.prepare("insert or replace into Attributes (fingerprint, path, value) values (?, ?, ?)");
+  }
+
+  get(fingerprint: string, attrPath: readonly string[]): CachedValue | undefined {
+    const row = this.getStmt.get(fingerprint, attrPath.join("\0")) as { value: string } | undefined;
+    return row === undefined ? undefined : (JSON.parse(row.value) as CachedValue);
+  }
+
+  put(fingerprint: string, attrPath: readonly string[], value: CachedValue): void {
+    this.putStmt.run(fingerprint, attrPath.join("\0"), JSON.stringify(value));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** What a cursor tree needs: the cache (absent for dirty or impure evaluation) and the root value. */
+export interface CursorRoot {
+  readonly cache: { readonly db: EvalCacheDb; readonly fingerprint: string } | null;
+  /** Evaluates the root (the flake's `outputs`), only on a cache miss. */
+  readonly rootValue: () => Value;
+  /** Whether a store path mentioned in a cached string's context still exists. */
+  readonly isValidPath: (storePath: string) => boolean;
+}
+
+function force(v: Value): Value {
+  return v instanceof Thunk ? v.force() : v;
+}
+
+function storePathOfContext(c: string): string {
+  if (c.startsWith("=")) return c.slice(1);
+  if (c.startsWith("!")) return c.slice(c.indexOf("!", 1) + 1);
+  return c;
+}
+
+/** A position in the outputs tree (an attribute path), evaluated lazily. */
+export class AttrCursor {
+  private forced: Value | undefined;
+  private cachedValue: CachedValue | undefined;
+
+  constructor(
+    readonly root: CursorRoot,
+    readonly attrPath: readonly string[],
+    private readonly parent: AttrCursor | null,
+  ) {}
+
+  static root(root: CursorRoot): AttrCursor {
+    return new AttrCursor(root, [], null);
+  }
+
+  /** The evaluated value (never from the cache). */
+  value(): Value {
+    if (this.forced !== undefined) return this.forced;
+    let v: Value;
+    if (this.parent === null) v = force(this.root.rootValue());
+    else {
+      const p = this.parent.value();
+      if (!(p instanceof Attrs)) throw new EvalError(`'${this.parent.attrPath.join(".")}' is not an attribute set`);
+      const c = p.get(this.attrPath[this.attrPath.length - 1]!);
+      if (c === undefined) throw new EvalError(`attribute '${this.attrPath.join(".")}' missing`);
+      v = force(c);
+    }
+    this.forced = v;
+    return v;
+  }
+
+  private lookup(): CachedValue | undefined {
+    if (this.cachedValue !== undefined) return this.cachedValue;
+    const c = this.root.cache;
+    if (c === null) return undefined;
+    const hit = c.db.get(c.fingerprint, this.attrPath);
+    if (hit !== undefined && hit.t === "string" && !hit.ctx.every((x) => this.root.isValidPath(storePathOfContext(x)))) return undefined;
+    this.cachedValue = hit;
+    return hit;
+  }
+
+  /** Evaluates and records a summary of the value. */
+  evaluate(): CachedValue {
+    const v = this.value();
+    let cv: CachedValue;
+    if (v instanceof Attrs) cv = { t: "attrs", names: v.sortedNames() };
+    else if (typeof v === "string") cv = { t: "string", s: v, ctx: [] };
+    else if (v instanceof NixString) cv = { t: "string", s: v.s, ctx: [...v.ctx].sort() };
+    else if (typeof v === "boolean") cv = { t: "bool", v };
+    else if (typeof v === "number") cv = { t: "int", v };
+    else cv = { t: "other", type: v instanceof NixPath ? "path" : typeOf(v) };
+    this.cachedValue = cv;
+    const c = this.root.cache;
+    if (c !== null) c.db.put(c.fingerprint, this.attrPath, cv);
+    return cv;
+  }
+
+  /** The summary, from the cache or by evaluating. */
+  get(): CachedValue {
+    return this.lookup() ?? this.evaluate();
+  }
+
+  /** Child names, or undefined when this is not an attribute set. */
+  attrNames(): readonly string[] | undefined {
+    const c = this.get();
+    return c.t === "attrs" ? c.names : undefined;
+  }
+
+  /** The child cursor, or undefined when there is no such attribute. */
+  maybeGetAttr(name: string): AttrCursor | undefined {
+    const names = this.attrNames();
+    if (names === undefined || !names.includes(name)) return undefined;
+    return new AttrCursor(this.root, [...this.attrPath, name], this);
+  }
+
+  /** Follows a path; undefined when some element is missing or not in an attribute set. */
+  findAlongAttrPath(p: readonly string[]): AttrCursor | undefined {
+    let cur: AttrCursor | undefined = this;
+    for (const name of p) {
+      cur = cur.maybeGetAttr(name);
+      if (cur === undefined) return undefined;
+    }
+    return cur;
+  }
+
+  /** A string (with context) value, or undefined when it is something else. */
+  getString(): NixString | string | undefined {
+    const c = this.get();
+    if (c.t !== "string") return undefined;
+    return c.ctx.length === 0 ? c.s : new NixString(c.s, new Set(c.ctx));
+  }
+
+  /** `type == "derivation"`. */
+  isDerivation(): boolean {
+    return this.typeString() === "derivation";
+  }
+
+  /** The string in this set's `type` attribute, if any. */
+  typeString(): string | undefined {
+    if (this.attrNames() === undefined) return undefined;
+    const t = this.maybeGetAttr("type");
+    if (t === undefined) return undefined;
+    const s = t.getString();
+    return s === undefined ? undefined : typeof s === "string" ? s : s.s;
+  }
+}

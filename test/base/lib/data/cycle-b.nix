@@ -1,0 +1,1 @@
+{ imports = [ ./cycle-a.nix ]; list = [ "cycle-b" ]; }

@@ -1,0 +1,1 @@
+{ imports = [ ./mod-a.nix ]; list = [ "b" ]; }

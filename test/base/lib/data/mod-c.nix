@@ -1,0 +1,1 @@
+{ imports = [ ./mod-c-child.nix ]; list = [ "c" ]; }

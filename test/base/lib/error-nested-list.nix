@@ -1,0 +1,3 @@
+# A list inside the module list.
+let lib = import ../../../flakes/base/lib; in
+(lib.evalModules { modules = [ [ { } ] ]; }).config

@@ -1,0 +1,57 @@
+# List helpers.
+let lib = import ../../../flakes/base/lib; in
+with lib; {
+  optional = [ (optional true 1) (optional false 1) ];
+  optionals = [ (optionals true [ 1 2 ]) (optionals false [ 1 2 ]) ];
+  flatten = flatten [ 1 [ 2 [ 3 [ ] ] ] [ [ 4 ] ] 5 ];
+  unique = unique [ 3 1 3 2 1 { a = 1; } { a = 1; } ];
+  foldl = foldl (acc: x: "(${acc}+${x})") "0" [ "a" "b" "c" ];
+  foldlLazy = foldl (acc: x: x) (throw "unused") [ 1 2 ];
+  foldr = foldr (x: acc: "(${x}+${acc})") "0" [ "a" "b" "c" ];
+  foldl' = foldl' (acc: x: acc + x) 0 [ 1 2 3 ];
+  fold = fold (x: acc: [ x ] ++ acc) [ ] [ 1 2 ];
+  range = [ (range 2 5) (range 3 2) (range 1 1) ];
+  last = last [ 1 2 3 ];
+  init = init [ 1 2 3 ];
+  take = [ (take 2 [ 1 2 3 ]) (take 5 [ 1 2 ]) (take 0 [ 1 ]) ];
+  drop = [ (drop 2 [ 1 2 3 ]) (drop 5 [ 1 2 ]) (drop 0 [ 1 ]) ];
+  sublist = [ (sublist 1 2 [ 1 2 3 4 ]) (sublist 3 10 [ 1 2 3 4 ]) (sublist 9 1 [ 1 ]) ];
+  takeEnd = takeEnd 2 [ 1 2 3 ];
+  dropEnd = dropEnd 2 [ 1 2 3 ];
+  findFirst = [ (findFirst (x: x > 2) null [ 1 3 5 ]) (findFirst (x: x > 9) "none" [ 1 ]) ];
+  findFirstIndex = findFirstIndex (x: x == "b") null [ "a" "b" ];
+  findSingle = [ (findSingle (x: x > 1) "none" "many" [ 1 2 ]) (findSingle (x: x > 0) "none" "many" [ 1 2 ]) (findSingle (x: x > 5) "none" "many" [ 1 2 ]) ];
+  imap0 = imap0 (i: x: "${toString i}${x}") [ "a" "b" ];
+  imap1 = imap1 (i: x: "${toString i}${x}") [ "a" "b" ];
+  ifilter0 = ifilter0 (i: x: i != 1) [ "a" "b" "c" ];
+  count = count (x: x > 1) [ 1 2 3 ];
+  sort = sort lessThan [ 3 1 2 ];
+  sortOn = sortOn (x: x.k) [ { k = 2; v = "a"; } { k = 1; v = "b"; } { k = 2; v = "c"; } ];
+  naturalSort = naturalSort [ "a10" "a2" "a1" "b" ];
+  concatMap = concatMap (x: [ x x ]) [ 1 2 ];
+  remove = remove 2 [ 1 2 3 2 ];
+  intersectLists = intersectLists [ 1 2 3 ] [ 3 4 2 ];
+  subtractLists = subtractLists [ 1 2 ] [ 1 3 2 4 ];
+  reverseList = reverseList [ 1 2 3 ];
+  zipLists = zipLists [ 1 2 3 ] [ "a" "b" ];
+  zipListsWith = zipListsWith (a: b: a + b) [ 1 2 ] [ 10 20 30 ];
+  toList = [ (toList 1) (toList [ 1 ]) ];
+  singleton = singleton 1;
+  replicate = replicate 3 "x";
+  forEach = forEach [ 1 2 ] (x: x * 2);
+  groupBy = groupBy (x: if x > 2 then "big" else "small") [ 1 2 3 4 ];
+  groupBy' = groupBy' (acc: x: acc + x) 0 (x: if x > 2 then "big" else "small") [ 1 2 3 4 ];
+  partition = partition (x: x > 2) [ 1 2 3 4 ];
+  allUnique = [ (allUnique [ 1 2 ]) (allUnique [ 1 1 ]) ];
+  mutuallyExclusive = [ (mutuallyExclusive [ 1 ] [ 2 ]) (mutuallyExclusive [ 1 ] [ 1 ]) ];
+  compareLists = [ (compareLists compare [ 1 2 ] [ 1 3 ]) (compareLists compare [ 1 ] [ 1 ]) (compareLists compare [ 1 2 ] [ 1 ]) ];
+  crossLists = crossLists (a: b: a + b) [ [ 1 2 ] [ 10 20 ] ];
+  commonPrefix = commonPrefix [ 1 2 3 ] [ 1 2 4 ];
+  listHasPrefix = [ (lists.hasPrefix [ 1 ] [ 1 2 ]) (lists.hasPrefix [ 2 ] [ 1 2 ]) ];
+  toposortOk = toposort hasPrefix [ "/a/b" "/a" "/c" "/" ];
+  toposortCycle = let r = toposort (a: b: true) [ 1 2 ]; in { inherit (r) cycle; loopCount = length r.loops; };
+  elem = elem 2 [ 1 2 ];
+  any = any (x: x > 2) [ 1 3 ];
+  all = all (x: x > 2) [ 1 3 ];
+  lastOfEmpty = builtins.tryEval (last [ ]);
+}

@@ -1,0 +1,58 @@
+# String helpers.
+let lib = import ../../../flakes/base/lib; in
+with lib; {
+  optionalString = [ (optionalString true "yes") (optionalString false "yes") ];
+  concatStringsSep = concatStringsSep ", " [ "a" "b" "c" ];
+  concatMapStringsSep = concatMapStringsSep "-" (x: x + x) [ "a" "b" ];
+  concatStrings = concatStrings [ "a" "b" ];
+  concatMapStrings = concatMapStrings (x: "<${x}>") [ "a" "b" ];
+  concatImapStrings = concatImapStrings (i: x: "${toString i}${x}") [ "a" "b" ];
+  concatImapStringsSep = concatImapStringsSep "," (i: x: "${toString i}${x}") [ "a" "b" ];
+  concatLines = concatLines [ "a" "b" ];
+  intersperse = intersperse "," [ "a" "b" "c" ];
+  hasPrefix = [ (hasPrefix "foo" "foobar") (hasPrefix "bar" "foobar") (hasPrefix "" "x") ];
+  hasSuffix = [ (hasSuffix "bar" "foobar") (hasSuffix "foo" "foobar") (hasSuffix "long-suffix" "x") ];
+  hasInfix = [ (hasInfix "ob" "foobar") (hasInfix "x.y" "axzyb") (hasInfix "x.y" "ax.yb") ];
+  removePrefix = [ (removePrefix "foo" "foobar") (removePrefix "x" "foobar") ];
+  removeSuffix = [ (removeSuffix "bar" "foobar") (removeSuffix "x" "foobar") ];
+  splitString = [ (splitString "." "a.b..c") (splitString ", " "x, y") (splitString "/" "") (splitString "a" "banana") ];
+  escapeShellArg = map escapeShellArg [ "simple" "with space" "it's" "" "a=b" "/p/a-t.h_1+2:3@%" "$x" ];
+  escapeShellArgs = escapeShellArgs [ "a" "b c" ];
+  makeBinPath = makeBinPath [ "/p1" { out = "/p2"; bin = "/p2-bin"; outPath = "/p2"; } ];
+  makeSearchPath = makeSearchPath "lib" [ "/a" null "/b" ];
+  makeLibraryPath = makeLibraryPath [ "/a" ];
+  toUpper = toUpper "Hello, World!";
+  toLower = toLower "Hello, World!";
+  trim = map trim [ "  a b  " "\n\tx\r\n" "   " "" "nothing" ];
+  trimWith = [ (trimWith { start = true; } "  a  ") (trimWith { end = true; } "  a  ") ];
+  fileContents = fileContents ./data/text.txt;
+  isString = [ (strings.isString "a") (strings.isString 1) ];
+  escapeNixString = escapeNixString "a\"b$c\${d}";
+  escapeNixIdentifier = map escapeNixIdentifier [ "abc" "a-b" "1a" "a b" "a'" ];
+  escapeRegex = escapeRegex "a.b*c[d]";
+  escapeXML = escapeXML "<a href=\"x\">&'</a>";
+  escape = escape [ "(" ")" ] "f(x)";
+  escapeC = escapeC [ " " "\n" ] "a b\nc";
+  stringToCharacters = stringToCharacters "abc";
+  stringAsChars = stringAsChars (c: if c == "a" then "A" else c) "banana";
+  replaceStrings = replaceStrings [ "a" "b" ] [ "b" "a" ] "abba";
+  versionOlder = [ (versionOlder "1.2" "1.10") (versionOlder "2.0" "1.9") ];
+  versionAtLeast = [ (versionAtLeast "1.10" "1.2") (versionAtLeast "1.2" "1.2") (versionAtLeast "1.1" "1.2") ];
+  versions = [ (versions.major "1.2.3") (versions.minor "1.2.3") (versions.patch "1.2.3") (versions.majorMinor "1.2.3") (versions.pad 4 "1.2") ];
+  toInt = [ (toInt "42") (toInt " -7 ") (builtins.tryEval (toInt "0x1")) (builtins.tryEval (toInt "012")) ];
+  toIntBase10 = toIntBase10 "0012";
+  isStorePath = [ (isStorePath "${builtins.storeDir}/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x") (isStorePath "/tmp/x") (isStorePath 5) ];
+  isStringLike = [ (isStringLike "a") (isStringLike ./data) (isStringLike { outPath = "/x"; }) (isStringLike 1) ];
+  sanitizeDerivationName = map sanitizeDerivationName [ "good-name_1.0" "..bad name!" "" "é" ];
+  getName = [ (getName "hello-2.10") (getName { pname = "p"; name = "p-1"; }) (getVersion "hello-2.10") (getVersion { name = "x-1.0"; }) ];
+  fixedWidthString = [ (fixedWidthString 5 "0" "42") (fixedWidthNumber 3 7) (fixedWidthString 1 "0" "123") ];
+  enableFeature = [ (enableFeature true "x") (enableFeature false "x") (enableFeatureAs true "x" "v") (withFeature false "y") (withFeatureAs true "y" "z") ];
+  normalizePath = normalizePath "//a///b/c/";
+  toShellVars = toShellVars { A = "x y"; L = [ "1" "2 3" ]; M = { k = "v"; }; };
+  levenshtein = [ (levenshtein "kitten" "sitting") (levenshtein "" "abc") (levenshtein "same" "same") (levenshteinAtMost 2 "abc" "abcdef") ];
+  commonPrefixLength = commonPrefixLength "foobar" "foobaz";
+  commonSuffixLength = commonSuffixLength "foobar" "bazbar";
+  toSentenceCase = toSentenceCase "hELLO";
+  charToInt = map charToInt [ "A" " " "~" ];
+  addContextFrom = addContextFrom "a" "b";
+}
