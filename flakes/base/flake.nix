@@ -3,7 +3,7 @@
 
   outputs = { self }:
     let
-      lib = import ./lib;
+      lib = import ./lib // { nixosSystem = args: import ./nixos/eval-config.nix ({ flake = self; } // args); };
       system = "x86_64-linux";
       pkgs = import ./pkgs { inherit system; };
     in
@@ -16,11 +16,6 @@
       packages.${system} = {
         inherit (pkgs) hello busybox httpd;
         default = pkgs.hello;
-      };
-
-      # Adds this flake's set as `base` to another package set.
-      overlays.default = final: prev: {
-        base = import ./pkgs { system = prev.system or system; };
       };
     };
 }

@@ -58,9 +58,12 @@ function parseEvalArgs(argv: string[]): EvalOptions {
   return o;
 }
 
-/** Whether evaluating the expression may need flakes (then it runs against the local store). */
+/**
+ * Whether evaluating the expression may need flakes or fetchers, which write to the local store;
+ * everything else evaluates against a store that only computes paths.
+ */
 function mentionsGetFlake(text: string | null): boolean {
-  return text !== null && text.includes("getFlake");
+  return text !== null && /getFlake|fetchTree|fetchGit|fetchTarball|fetchurl/.test(text);
 }
 
 export function runEval(argv: string[]): number {

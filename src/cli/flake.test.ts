@@ -456,3 +456,39 @@ test("tix build FLAKE#ATTR builds the flake's package and links the result", { s
   const printed = ok(tix(w, w.root, ["build", `git+file://${f}#default`, "--no-link", "--print-out-paths"]), "build url").trim();
   assert.equal(printed, fs.readlinkSync(link));
 });
+
+test("relative path: inputs are locked with their parent (modern Nix); flake update INPUT; archive", () => {
+  const w = world();
+  const { c } = fixture(w);
+  const r = repo(w, "rel", {
+    "flake.nix": `{
+  inputs.sub.url = "path:./sub";
+  inputs.data = { url = "path:./data"; flake = false; };
+  inputs.c.url = "git+file://${c}";
+  outputs = { self, sub, data, c }: { v = sub.v + builtins.readFile (data + "/f") + c.v; };
+}
+`,
+    "sub/flake.nix": `{ outputs = { self }: { v = "sub,"; }; }\n`,
+    "data/f": "data,",
+  });
+  assert.equal(ok(tix(w, r, ["eval", ".#v"]), "eval"), '"sub,data,c"\n');
+  const lock = JSON.parse(lockOf(r)) as { nodes: Record<string, { locked: unknown; parent?: unknown }> };
+  assert.deepEqual(lock.nodes["sub"]!.locked, { path: "./sub", type: "path" });
+  assert.deepEqual(lock.nodes["sub"]!.parent, []);
+  git(w, r, "add", "flake.lock");
+  git(w, r, "commit", "-qm", "lock");
+
+  commitFile(w, c, "flake.nix", `{ outputs = { self }: { v = "C"; }; }\n`);
+  const upd = tix(w, r, ["flake", "update", "c"]);
+  ok(upd, "update c");
+  assert.match(upd.stderr, /• Updated input 'c':/);
+  assert.doesNotMatch(upd.stderr, /input 'sub'/);
+  assert.equal(ok(tix(w, r, ["eval", ".#v"]), "eval"), '"sub,data,C"\n');
+
+  const archived = JSON.parse(ok(tix(w, r, ["flake", "archive", "--json"]), "archive")) as { path: string; inputs: Record<string, { path: string }> };
+  assert.deepEqual(Object.keys(archived.inputs), ["c", "data", "sub"]);
+  assert.equal(archived.inputs["sub"]!.path, archived.path);
+  const other = path.join(w.root, "other-store");
+  ok(tix(w, r, ["flake", "archive", "--to", other]), "archive --to");
+  assert.ok(fs.existsSync(path.join(other, archived.inputs["c"]!.path)));
+});

@@ -191,7 +191,6 @@ function metadata(o: FlakeCmdOptions): number {
     if (flake.description !== undefined) line("Description", flake.description);
     line("Path", tree.storePath);
     if (tree.rev !== undefined) line("Revision", tree.rev);
-    if (tree.dirtyRev !== undefined) line("Revision", tree.dirtyRev);
     if (tree.revCount !== undefined) line("Revisions", String(tree.revCount));
     if (tree.lastModified !== undefined) line("Last modified", formatLocalTime(tree.lastModified));
     const root = locked.lockFile.root;

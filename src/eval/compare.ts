@@ -53,14 +53,31 @@ export function valuesEqual(a: Value, b: Value, top: boolean): boolean {
   }
   if (a instanceof Attrs) {
     if (!(b instanceof Attrs)) return false;
-    if (a.map === b.map) return true;
+    if (a === b) return true;
     if (isDerivation(a) && isDerivation(b)) {
       const ao = a.get("outPath"), bo = b.get("outPath");
       if (ao !== undefined && bo !== undefined) return valuesEqual(ao, bo, false);
     }
     if (a.size !== b.size) return false;
+    const ak = a.arrayKeys();
+    if (ak !== null) {
+      const av = a.arrayValues()!;
+      const names = ak.list;
+      const bk = b.arrayKeys();
+      if (bk === ak) {
+        // Same names in the same order (e.g. both built by one literal): compare by position.
+        const bv = b.arrayValues()!;
+        for (let i = 0; i < av.length; i++) if (!valuesEqual(av[i], bv[i], false)) return false;
+        return true;
+      }
+      for (let i = 0; i < av.length; i++) {
+        const bv = b.get(names[i]);
+        if (bv === undefined || !valuesEqual(av[i], bv, false)) return false;
+      }
+      return true;
+    }
     for (const [k, av] of a.map) {
-      const bv = b.map.get(k);
+      const bv = b.get(k);
       if (bv === undefined || !valuesEqual(av, bv, false)) return false;
     }
     return true;

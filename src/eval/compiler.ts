@@ -12,12 +12,14 @@ import { showValueForError } from "./print.js";
 import { didYouMean, type EvalState } from "./state.js";
 import {
   Attrs,
+  Keys,
   Lambda,
   NixFloat,
   NixPath,
   NixString,
   Thunk,
   mkString,
+  updateAttrs as mergeAttrs,
   type AttrPositions,
   type Code,
   type Env,
@@ -226,7 +228,7 @@ export class Compiler {
           throw typeError("a set", set, "while evaluating the first subexpression of a with expression", pos);
         }
         frame[1] = set;
-        const v = set.map.get(name);
+        const v = set.get(name);
         if (v !== undefined) return v;
       }
       throw new EvalError(`undefined variable '${name}'`, "eval", pos);
@@ -308,7 +310,7 @@ export class Compiler {
         let v = t(env);
         if (v instanceof Thunk) v = v.force();
         if (v instanceof Attrs) {
-          const r = v.map.get(name);
+          const r = v.get(name);
           if (r !== undefined) return r;
           throw missingAttr(name, v, pos);
         }
@@ -325,7 +327,7 @@ export class Compiler {
           if (d !== null) return d(env);
           throw typeError("a set", v, `while evaluating the attribute '${describe(i, env)}'`, pos);
         }
-        const r = v.map.get(name);
+        const r = v.get(name);
         if (r === undefined) {
           if (d !== null) return d(env);
           throw missingAttr(name, v, pos);
@@ -344,7 +346,7 @@ export class Compiler {
       for (const n of names) {
         if (v instanceof Thunk) v = v.force();
         if (!(v instanceof Attrs)) return false;
-        const r = v.map.get(typeof n === "string" ? n : (n(env) as string));
+        const r = v.get(typeof n === "string" ? n : (n(env) as string));
         if (r === undefined) return false;
         v = r;
       }
@@ -364,6 +366,8 @@ export class Compiler {
       const sources = e.inheritFrom.map((x) => this.compile(x, scope));
       const values = e.attrs.map((a) => ({ name: a.name, lazy: this.lazyAttr(a, inner, inner, sources) }));
       const dyn = this.compileDynamic(e.dynamic, inner, positions);
+      // Without dynamic attributes every set built here has the same names: share them.
+      const keys = dyn === null ? Keys.of(values.map((v) => v.name)) : null;
       return (env) => {
         let frame = env;
         if (sources.length > 0) {
@@ -371,14 +375,21 @@ export class Compiler {
           frame[0] = env;
           for (let i = 0; i < sources.length; i++) frame[i + 1] = new Thunk(sources[i], env);
         }
+        if (keys !== null) {
+          const vals = new Array(values.length);
+          for (let i = 0; i < values.length; i++) {
+            const l = values[i].lazy;
+            vals[i] = l.constant ? l.value : l.make(frame);
+          }
+          return Attrs.fromKeys(keys, vals, positions);
+        }
         const map = new Map<string, Value>();
         for (let i = 0; i < values.length; i++) {
           const l = values[i].lazy;
           map.set(values[i].name, l.constant ? l.value : l.make(frame));
         }
-        const set = new Attrs(map, positions);
         if (dyn !== null) dyn(frame, map);
-        return set;
+        return new Attrs(map, positions);
       };
     }
     // rec: every static attribute is a slot of a new frame, visible to all values.
@@ -388,10 +399,12 @@ export class Compiler {
     const names = e.attrs.map((a) => a.name);
     const overridesSlot = names.indexOf("__overrides") + 1;
     const state = this.state;
+    const keys = dyn === null && overridesSlot === 0 ? Keys.of(names.slice()) : null;
     return (env) => {
       const frame = new Array(frameSize + 1);
       frame[0] = env;
       init.fill(frame);
+      if (keys !== null) return Attrs.fromKeys(keys, frame.slice(1, names.length + 1), positions);
       const map = new Map<string, Value>();
       for (let i = 0; i < names.length; i++) map.set(names[i], frame[i + 1]);
       if (overridesSlot > 0) {
@@ -463,7 +476,7 @@ export class Compiler {
         let s = frame[slot];
         if (s instanceof Thunk) s = s.force();
         const set = expectAttrs(s, `while evaluating the attribute '${name}'`, pos);
-        const v = set.map.get(name);
+        const v = set.get(name);
         if (v === undefined) throw missingAttr(name, set, pos);
         return v;
       };
@@ -523,7 +536,7 @@ export class Compiler {
     }
     const inner = new Scope(scope, names);
     const formals: FormalInfo[] | null = e.formals
-      ? e.formals.formals.map((f, i) => ({ name: f.name, slot: formalSlots[i], default: f.default ? this.compile(f.default, inner) : null }))
+      ? e.formals.formals.map((f, i) => ({ name: f.name, slot: formalSlots[i], default: f.default ? this.compile(f.default, inner) : null, pos: f.pos }))
       : null;
     const info: LambdaInfo = {
       name,
@@ -675,17 +688,15 @@ function withPos<T>(f: () => T, pos: Pos): T {
 export function updateAttrs(l: Attrs, r: Attrs): Attrs {
   if (l.size === 0) return r;
   if (r.size === 0) return l;
-  const map = new Map(l.map);
-  for (const [k, v] of r.map) map.set(k, v);
   const rp = r.positions;
   const positions =
     rp === null ? l.positions : l.positions === null ? rp : { source: rp.source, get offsets() { return rp.offsets; }, fallback: l.positions };
-  return new Attrs(map, positions);
+  return mergeAttrs(l, r, positions);
 }
 
 function missingAttr(name: string, set: Attrs, pos: Pos): EvalError {
   const e = new EvalError(`attribute '${name}' missing`, "eval", pos);
-  e.hint = didYouMean(name, [...set.map.keys()]);
+  e.hint = didYouMean(name, set.keys());
   return e;
 }
 

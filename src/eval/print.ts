@@ -144,11 +144,11 @@ export function printValue(v: Value, opts: PrintOptions): string {
         const drv = derivationPathOf(v);
         if (drv !== null) return void parts.push(`${LQ}derivation ${drv}${RQ}`);
       }
-      if (seen.has(v.map)) return void parts.push(`${LQ}repeated${RQ}`);
-      seen.add(v.map);
+      if (seen.has(v)) return void parts.push(`${LQ}repeated${RQ}`);
+      seen.add(v);
       if (limited && depth >= 10) return void parts.push("{ ... }");
       parts.push("{ ");
-      let names = v.sortedNames();
+      let names = v.sortedNamesShared();
       if (limited) {
         const first = names.filter((n) => n === "type" || n === "_type");
         if (first.length) names = [...first, ...names.filter((n) => n !== "type" && n !== "_type")];
@@ -160,7 +160,7 @@ export function printValue(v: Value, opts: PrintOptions): string {
           break;
         }
         parts.push(printAttrName(names[i]), " = ");
-        go(v.map.get(names[i])!, depth + 1);
+        go(v.get(names[i])!, depth + 1);
         parts.push("; ");
       }
       parts.push("}");

@@ -177,23 +177,26 @@ function isAlnum(b: number): boolean {
 function isGraph(b: number): boolean {
   return b >= 33 && b <= 126;
 }
-const CLASSES: Readonly<Record<string, (b: number) => boolean>> = {
-  alnum: isAlnum,
-  alpha: isAlpha,
-  blank: (b) => b === 32 || b === 9,
-  cntrl: (b) => b < 32 || b === 127,
-  digit: isDigit,
-  d: isDigit,
-  graph: isGraph,
-  lower: isLower,
-  print: (b) => b >= 32 && b <= 126,
-  punct: (b) => isGraph(b) && !isAlnum(b),
-  space: (b) => b === 32 || (b >= 9 && b <= 13),
-  s: (b) => b === 32 || (b >= 9 && b <= 13),
-  upper: isUpper,
-  w: (b) => isAlnum(b) || b === 95,
-  xdigit: (b) => isDigit(b) || (b >= 65 && b <= 70) || (b >= 97 && b <= 102),
-};
+function isSpace(b: number): boolean {
+  return b === 32 || (b >= 9 && b <= 13);
+}
+const CLASSES: ReadonlyMap<string, (b: number) => boolean> = new Map([
+  ["alnum", isAlnum],
+  ["alpha", isAlpha],
+  ["blank", (b: number) => b === 32 || b === 9],
+  ["cntrl", (b: number) => b < 32 || b === 127],
+  ["digit", isDigit],
+  ["d", isDigit],
+  ["graph", isGraph],
+  ["lower", isLower],
+  ["print", (b: number) => b >= 32 && b <= 126],
+  ["punct", (b: number) => isGraph(b) && !isAlnum(b)],
+  ["space", isSpace],
+  ["s", isSpace],
+  ["upper", isUpper],
+  ["w", (b: number) => isAlnum(b) || b === 95],
+  ["xdigit", (b: number) => isDigit(b) || (b >= 65 && b <= 70) || (b >= 97 && b <= 102)],
+]);
 
 function toLowerByte(b: number): number {
   return isUpper(b) ? b + 32 : b;
@@ -533,7 +536,7 @@ class Parser {
         equivs.push(toLowerByte(collate(this.val)));
       } else if (this.match(T_CLASS)) {
         pushClass();
-        const cls = CLASSES[this.val.toLowerCase()];
+        const cls = CLASSES.get(this.val.toLowerCase());
         if (cls === undefined) this.fail();
         classes.push(cls);
       } else if (this.match(T_ORD)) {
@@ -1292,6 +1295,8 @@ type Searcher = (from: number, prevAvail: boolean, notNull: boolean, continuous:
 class Regex implements CompiledRegex {
   readonly groupCount: number;
   private auto: Automaton | null = null;
+  // Lazily built; null when the exact engine must be used.
+  private jsSrc: string | null | undefined = undefined;
   private jsMatch: RegExp | null | undefined = undefined;
   private jsSearch: { g: RegExp; y: RegExp } | null | undefined = undefined;
 
@@ -1308,7 +1313,8 @@ class Regex implements CompiledRegex {
   }
 
   private jsSource(): string | null {
-    return jsCompatible(this.root) ? toJs(this.root) : null;
+    if (this.jsSrc === undefined) this.jsSrc = jsCompatible(this.root) ? toJs(this.root) : null;
+    return this.jsSrc;
   }
 
   matchWhole(s: string): (string | null)[] | null {
@@ -1338,10 +1344,11 @@ class Regex implements CompiledRegex {
     return this.automaton().matchWhole(s);
   }
 
+  /** A regex_search over `s` (exact engine, or a JS RegExp when equivalent). */
   private searcher(s: string): Searcher {
+    const memo = new Memo(s.length); // shared by all searches over `s`
     const exact: Searcher = (from, prevAvail, notNull, continuous) =>
       this.automaton().search(s, from, prevAvail, notNull, continuous, memo);
-    const memo = new Memo(s.length);
     if (this.jsSearch === undefined) {
       this.jsSearch = null;
       const src = this.jsSource();

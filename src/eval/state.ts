@@ -225,7 +225,8 @@ export class EvalState {
     if (++this.callDepth > this.maxCallDepth) this.callDepthExceeded(pos);
     try {
       // A plain `x: body` lambda: its frame is [parent, x].
-      let r = info.body([f.env, arg]);
+      const env = new Array(2); env[0] = f.env; env[1] = arg;
+      let r = info.body(env);
       if (r instanceof Thunk) r = r.force();
       return r;
     } finally {
@@ -298,14 +299,29 @@ export class EvalState {
         seen.add(v);
         for (const x of v) go(x);
       } else if (v instanceof Attrs) {
-        if (seen.has(v.map)) return v;
-        seen.add(v.map);
-        for (const [name, x] of v.map) {
-          try {
-            go(x);
-          } catch (e) {
-            if (e instanceof EvalError) e.addTrace(`while evaluating the attribute '${name}'`, attrPos(v, name));
-            throw e;
+        if (seen.has(v)) return v;
+        seen.add(v);
+        const set = v;
+        const keys = set.arrayKeys();
+        if (keys !== null) {
+          const values = set.arrayValues()!;
+          const names = keys.list;
+          for (let i = 0; i < values.length; i++) {
+            try {
+              go(values[i]);
+            } catch (e) {
+              if (e instanceof EvalError) e.addTrace(`while evaluating the attribute '${names[i]}'`, attrPos(set, names[i]));
+              throw e;
+            }
+          }
+        } else {
+          for (const [name, x] of set.map) {
+            try {
+              go(x);
+            } catch (e) {
+              if (e instanceof EvalError) e.addTrace(`while evaluating the attribute '${name}'`, attrPos(set, name));
+              throw e;
+            }
           }
         }
       }

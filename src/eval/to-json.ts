@@ -257,7 +257,7 @@ export function valueToJSON(
         out.write(pretty ? ": " : ":");
         const apos = attrPos(v, name);
         try {
-          write(v.map.get(name)!, apos ?? pos, depth + 1);
+          write(v.get(name)!, apos ?? pos, depth + 1);
         } catch (e) {
           if (e instanceof EvalError) e.addTrace(`while evaluating attribute '${name}'`, apos ?? pos);
           throw e;

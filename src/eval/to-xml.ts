@@ -100,7 +100,7 @@ export function valueToXML(
       const apos = attrPos(s, name);
       if (opts.location && apos !== null) addPos(attrs, apos);
       open("attr", attrs);
-      write(s.map.get(name)!);
+      write(s.get(name)!);
       close("attr");
     }
   };

@@ -73,25 +73,222 @@ export function findAttrPos(p: AttrPositions | null | undefined, name: string): 
   return null;
 }
 
-export class Attrs {
+/**
+ * Where the names of array-backed attribute sets live: a growing list of distinct names, plus a
+ * name → position index built on demand. Several `Keys` can share one table: a set whose `Keys`
+ * cover the whole table can be extended (by `//`) by appending to it; the shorter `Keys` simply
+ * ignore the entries past their length.
+ */
+class KeyTable {
+  readonly names: string[];
+  private index: Map<string, number> | null = null;
+  private indexed = 0;
+  constructor(names: string[]) {
+    this.names = names;
+  }
+  /** Position of `name` among the first `n` names, or -1. */
+  lookup(name: string, n: number): number {
+    let index = this.index;
+    if (index === null) index = this.index = new Map();
+    const names = this.names;
+    for (let i = this.indexed; i < names.length; i++) index.set(names[i], i);
+    this.indexed = names.length;
+    const p = index.get(name);
+    return p !== undefined && p < n ? p : -1;
+  }
+}
+
+/** Sets up to this size find names by scanning instead of through the index. */
+const SCAN_LIMIT = 12;
+
+/**
+ * The attribute names of array-backed sets, in insertion order. Shared by every set with the same
+ * names in the same order: all sets built by one attribute set literal, `mapAttrs` results and
+ * their source, `//` results that only override existing names.
+ */
+export class Keys {
+  private sorted: string[] | null = null;
   constructor(
-    readonly map: Map<string, Value>,
-    readonly positions: AttrPositions | null = null,
+    private readonly table: KeyTable,
+    readonly length: number,
   ) {}
+  static of(names: string[]): Keys {
+    return new Keys(new KeyTable(names), names.length);
+  }
+  /** The names in insertion order (the array may be longer; only the first `length` count). */
+  get list(): readonly string[] {
+    return this.table.names;
+  }
+  name(i: number): string {
+    return this.table.names[i];
+  }
+  /** Position of `name`, or -1. */
+  find(name: string): number {
+    const n = this.length;
+    if (n <= SCAN_LIMIT) {
+      const names = this.table.names;
+      for (let i = 0; i < n; i++) if (names[i] === name) return i;
+      return -1;
+    }
+    return this.table.lookup(name, n);
+  }
+  /** These names followed by `more` (distinct names none of which is in this list). */
+  extend(more: readonly string[]): Keys {
+    const names = this.table.names;
+    if (names.length === this.length) {
+      for (let i = 0; i < more.length; i++) names.push(more[i]);
+      return new Keys(this.table, this.length + more.length);
+    }
+    const copy = names.slice(0, this.length);
+    for (let i = 0; i < more.length; i++) copy.push(more[i]);
+    return Keys.of(copy);
+  }
+  /** Names in byte order; shared, never to be modified. */
+  sortedNames(): readonly string[] {
+    let s = this.sorted;
+    if (s === null) s = this.sorted = this.table.names.slice(0, this.length).sort(compareNames);
+    return s;
+  }
+}
+
+/**
+ * An attribute set. Immutable once built. Stored either as a `Map` (sets built by `new Attrs(map)`,
+ * the form every layer may use) or as shared `Keys` plus an array of values (sets built by the
+ * evaluator's hot paths: literals, `//`, `mapAttrs`), which is much cheaper to create and copy.
+ * Iteration follows insertion order in both forms; `//` keeps the left operand's order and appends
+ * the right operand's new names, exactly as copying a Map and setting the new entries would.
+ */
+export class Attrs {
+  /** Map form (also a cache of `map` for the array form). */
+  private m: Map<string, Value> | null;
+  /** Array form: names and values (`v.length === k.length`). */
+  private readonly k: Keys | null;
+  private readonly v: Value[] | null;
+  readonly positions: AttrPositions | null;
+  constructor(
+    map: Map<string, Value> | null,
+    positions: AttrPositions | null = null,
+    keys: Keys | null = null,
+    values: Value[] | null = null,
+  ) {
+    this.m = map;
+    this.k = keys;
+    this.v = values;
+    this.positions = positions;
+  }
+  /** An array-backed set; `values[i]` belongs to `keys.name(i)`. */
+  static fromKeys(keys: Keys, values: Value[], positions: AttrPositions | null = null): Attrs {
+    return new Attrs(null, positions, keys, values);
+  }
+  /** A Map of the attributes (built on first use for array-backed sets; not to be modified). */
+  get map(): Map<string, Value> {
+    let m = this.m;
+    if (m === null) {
+      m = new Map();
+      const k = this.k!;
+      const v = this.v!;
+      for (let i = 0; i < v.length; i++) m.set(k.name(i), v[i]);
+      this.m = m;
+    }
+    return m;
+  }
   get(name: string): Value | undefined {
-    return this.map.get(name);
+    const v = this.v;
+    if (v !== null) {
+      const i = this.k!.find(name);
+      return i < 0 ? undefined : v[i];
+    }
+    return this.m!.get(name);
   }
   has(name: string): boolean {
-    return this.map.has(name);
+    if (this.v !== null) return this.k!.find(name) >= 0;
+    return this.m!.has(name);
   }
   get size(): number {
-    return this.map.size;
+    const v = this.v;
+    return v !== null ? v.length : this.m!.size;
   }
-  /** Names in Nix's observable order: byte-wise (our strings are byte strings). */
+  /** Names in Nix's observable order: byte-wise (our strings are byte strings). A fresh array. */
   sortedNames(): string[] {
-    return [...this.map.keys()].sort(compareNames);
+    if (this.v !== null) return this.k!.sortedNames().slice();
+    return [...this.m!.keys()].sort(compareNames);
+  }
+  /** Like sortedNames, but possibly shared: callers must not modify it. */
+  sortedNamesShared(): readonly string[] {
+    if (this.v !== null) return this.k!.sortedNames();
+    return [...this.m!.keys()].sort(compareNames);
+  }
+  /** Names in insertion order (a fresh array). */
+  keys(): string[] {
+    if (this.v !== null) return this.k!.list.slice(0, this.v.length);
+    return [...this.m!.keys()];
+  }
+  /** Calls `f(value, name)` for every attribute, in insertion order. */
+  forEach(f: (value: Value, name: string) => void): void {
+    const v = this.v;
+    if (v !== null) {
+      const names = this.k!.list;
+      for (let i = 0; i < v.length; i++) f(v[i], names[i]);
+    } else this.m!.forEach(f);
+  }
+  /** [name, value] pairs in insertion order. */
+  *entries(): IterableIterator<[string, Value]> {
+    const v = this.v;
+    if (v !== null) {
+      const names = this.k!.list;
+      for (let i = 0; i < v.length; i++) yield [names[i], v[i]];
+    } else yield* this.m!;
+  }
+  /** The array form's names, or null for a Map-backed set. */
+  arrayKeys(): Keys | null {
+    return this.k;
+  }
+  /** The array form's values, or null for a Map-backed set (not to be modified). */
+  arrayValues(): readonly Value[] | null {
+    return this.v;
   }
   static readonly empty = new Attrs(new Map());
+}
+
+/** `l // r`: r's attributes override l's. Keeps l's names first, in order, then r's new ones. */
+export function updateAttrs(l: Attrs, r: Attrs, positions: AttrPositions | null): Attrs {
+  let lk = l.arrayKeys();
+  let vals: Value[];
+  if (lk !== null) vals = (l.arrayValues() as Value[]).slice();
+  else {
+    const names: string[] = [];
+    vals = [];
+    for (const [name, v] of l.map) {
+      names.push(name);
+      vals.push(v);
+    }
+    lk = Keys.of(names);
+  }
+  let added: string[] | null = null;
+  const rk = r.arrayKeys();
+  if (rk !== null) {
+    const rv = r.arrayValues()!;
+    const rnames = rk.list;
+    for (let i = 0; i < rv.length; i++) {
+      const name = rnames[i];
+      const at = lk.find(name);
+      if (at >= 0) vals[at] = rv[i];
+      else {
+        (added ??= []).push(name);
+        vals.push(rv[i]);
+      }
+    }
+  } else {
+    for (const [name, v] of r.map) {
+      const at = lk.find(name);
+      if (at >= 0) vals[at] = v;
+      else {
+        (added ??= []).push(name);
+        vals.push(v);
+      }
+    }
+  }
+  return Attrs.fromKeys(added === null ? lk : lk.extend(added), vals, positions);
 }
 
 export function compareNames(a: string, b: string): number {

@@ -15,7 +15,7 @@ import { stripPrefix } from "./container-config.js";
 import { setupNetwork, hostInterfaceName, interfaceExists, removeHostInterfaces } from "./container-network.js";
 import type { ContainerDirs, ContainerPaths } from "./container-paths.js";
 import { SystemError } from "./errors.js";
-import { requireProgram } from "./exec.js";
+import { requireProgram, requireRoot } from "./exec.js";
 import { applyFirewall, chooseFirewallBackend, type FirewallBackend } from "./firewall.js";
 import { removeHostsEntry, setHostsEntry } from "./hosts-file.js";
 import { storePhysical, underRoot, type SystemRoots } from "./roots.js";
@@ -27,7 +27,7 @@ export interface RuntimeInfo {
   readonly leader: number;
   /** The leader's start time (field 22 of /proc/PID/stat), to notice a reused pid. */
   readonly leaderStart: string;
-  /** Host pid of the bubblewrap process watching the leader. */
+  /** Host pid of the process watching the leader (a shell around bubblewrap). */
   readonly monitor: number;
   /** The system path started, as the guest sees it. */
   readonly system: string;
@@ -177,6 +177,22 @@ function readInfo(stream: Readable, child: ChildProcess, timeoutMs: number): Pro
   });
 }
 
+/**
+ * Runs bwrap, then removes the container's hosts entry and runtime record, so that a container
+ * whose init exits by itself (or dies) leaves nothing behind either. The hosts file is rewritten
+ * in place, like hosts-file.ts does.
+ */
+const MONITOR_SCRIPT = `"$@"
+status=$?
+if [ -f "$TIX_HOSTS_FILE" ] && grep -q "# tix-container $TIX_CONTAINER\$" "$TIX_HOSTS_FILE"; then
+  grep -v "# tix-container $TIX_CONTAINER\$" "$TIX_HOSTS_FILE" > "$TIX_HOSTS_FILE.tix-tmp"
+  cat "$TIX_HOSTS_FILE.tix-tmp" > "$TIX_HOSTS_FILE"
+  rm -f "$TIX_HOSTS_FILE.tix-tmp"
+fi
+rm -f "$TIX_RUNTIME_FILE"
+exit $status
+`;
+
 export interface StartOptions {
   readonly roots: SystemRoots;
   readonly dirs: ContainerDirs;
@@ -196,6 +212,7 @@ export async function startContainer(o: StartOptions): Promise<RuntimeInfo> {
   const { roots, dirs, paths, conf } = o;
   const running = readRuntime(paths);
   if (running !== null) return running;
+  requireRoot("starting a container");
   const bwrap = requireProgram("bwrap", "bubblewrap");
   requireProgram("nsenter", "util-linux");
   requireProgram("ip", "iproute2");
@@ -208,12 +225,19 @@ export async function startContainer(o: StartOptions): Promise<RuntimeInfo> {
   const logFd = fs.openSync(paths.logFile, "a");
   let child: ChildProcess;
   try {
-    child = spawn(bwrap, bwrapArgs(roots, paths, conf), { detached: true, stdio: ["ignore", logFd, logFd, "pipe", "pipe"] });
+    child = spawn("/bin/sh", ["-c", MONITOR_SCRIPT, "tix-container-monitor", bwrap, ...bwrapArgs(roots, paths, conf)], {
+      detached: true,
+      stdio: ["ignore", logFd, logFd, "pipe", "pipe"],
+      env: { ...process.env, TIX_CONTAINER: paths.name, TIX_HOSTS_FILE: dirs.hostsFile, TIX_RUNTIME_FILE: paths.runtimeFile },
+    });
   } finally {
     fs.closeSync(logFd);
   }
   const infoStream = child.stdio[3] as Readable;
   const blockStream = child.stdio[4] as Writable;
+  // bwrap closes its ends when it is done with them; that is no error of ours.
+  infoStream.on("error", () => undefined);
+  blockStream.on("error", () => undefined);
   let leader = 0;
   const abort = (e: unknown): never => {
     if (leader > 0) killQuietly(leader, "SIGKILL");
@@ -262,8 +286,13 @@ export async function startContainer(o: StartOptions): Promise<RuntimeInfo> {
     }
     if (initState(leader) === "running") break;
     if (Date.now() > deadline) {
+      const state = initState(leader);
       stopContainer(dirs, paths, { force: true });
-      throw new SystemError("failed to start container (init did not report its services up in time)");
+      const tail = logTail(paths);
+      throw new SystemError(
+        `failed to start container (init did not report its services up in time; its state: ${state ?? "unknown"})` +
+          (tail ? `; its console said:\n${tail}` : ""),
+      );
     }
     await delay(25);
   }
@@ -311,6 +340,7 @@ export interface StopOptions {
 export function stopContainer(dirs: ContainerDirs, paths: ContainerPaths, o: StopOptions = {}): boolean {
   const info = readRuntime(paths);
   if (info !== null) {
+    requireRoot("stopping a container");
     killQuietly(info.leader, o.force ? "SIGKILL" : "SIGTERM");
     if (!waitGone(info.leader, info.leaderStart, o.force ? 5000 : (o.timeoutMs ?? 30_000))) {
       killQuietly(info.leader, "SIGKILL");
@@ -325,6 +355,7 @@ export function stopContainer(dirs: ContainerDirs, paths: ContainerPaths, o: Sto
 
 /** The nsenter command that runs `argv` inside the running container (all its namespaces). */
 export function enterCommand(info: RuntimeInfo, argv: readonly string[]): string[] {
+  requireRoot("entering a container");
   return [requireProgram("nsenter", "util-linux"), "-t", `${info.leader}`, "-m", "-u", "-i", "-n", "-p", "-r", "-w", "--", ...argv];
 }
 

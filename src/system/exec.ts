@@ -62,3 +62,8 @@ export function requireProgram(name: string, debianPackage: string): string {
   if (p === null) throw new SystemError(`'${name}' is required but not installed (Debian package ${debianPackage})`);
   return p;
 }
+
+/** Namespaces, veths and mounts need root: say so plainly instead of failing halfway. */
+export function requireRoot(what: string): void {
+  if (process.getuid !== undefined && process.getuid() !== 0) throw new SystemError(`${what} requires root`);
+}

@@ -19,20 +19,21 @@ let
       options = load ./options.nix;
       types = load ./types.nix;
       modules = load ./modules.nix;
+      meta = load ./meta.nix;
 
       namespaces = {
         inherit trivial attrsets lists strings versions asserts debug generators customisation
-          options types modules fixedPoints;
+          options types modules fixedPoints meta;
       };
 
-      # Names found directly on `lib` (later namespaces win on clashes, so `lib.hasPrefix` is
-      # the string one).
-      flat = lists // attrsets // strings // trivial // fixedPoints // customisation // debug
+      # Names found directly on `lib`. Clashes: `hasPrefix`/`removePrefix` are the string ones,
+      # `replicate` the list one, `importJSON`/`importTOML` the plain (non-module) ones.
+      flat = lists // attrsets // strings // trivial // fixedPoints // customisation // debug // meta
         // { inherit (asserts) assertMsg assertOneOf; }
         // options // modules
         // {
           inherit (types) mkOptionType isType setType isOptionType defaultTypeMerge defaultFunctor;
-          inherit (lists) toposort;
+          inherit (lists) toposort replicate;
           inherit (trivial) importJSON importTOML;
         };
     in

@@ -179,7 +179,7 @@ let
   checkDeclaration = loc: decl:
     if isOption decl.tree then decl
     else if typeOfProperty decl.tree == "option-type" then
-      throw "In module `${decl.file}': expected an option declaration at option path `${showOption loc}' but got an attribute set with type option-type.\nDeclare the option with `lib.mkOption { type = ...; }' instead of the bare type."
+      throw "In module ${decl.file}: expected an option declaration at option path `${showOption loc}` but got an attribute set with type option-type.\nA type is not an option: declare it as `lib.mkOption { type = ...; }'."
     else if !isAttrs decl.tree then
       throw "In module `${decl.file}': the option declaration at `${showOption loc}' is not an option or an attribute set of options."
     else decl;
@@ -505,6 +505,9 @@ let
 
   setDefaultModuleLocation = file: m: { _file = file; imports = [ m ]; };
 
+  # A module file that is a function of some static argument, applied, keeping its location.
+  importApply = file: arg: setDefaultModuleLocation file (import file arg);
+
   mkAliasIfDef = option: mkIf (isOption option && option.isDefined);
   mkAliasAndWrapDefinitions = wrap: option: mkAliasIfDef option (wrap (mkMerge option.definitions));
   mkAliasAndWrapDefsWithPriority = wrap: option:
@@ -615,7 +618,7 @@ in
     mkOptionDefault mkDefault mkImageMediaOverride mkForce mkVMOverride mkOrder mkBefore mkAfter
     mkFixStrictness pushDownProperties dischargeProperties filterOverrides filterOverrides'
     sortProperties mergeDefinitions evalOptionValue mergeOptionDecls evalModules
-    setDefaultModuleLocation mkAliasIfDef mkAliasAndWrapDefinitions
+    setDefaultModuleLocation importApply mkAliasIfDef mkAliasAndWrapDefinitions
     mkAliasAndWrapDefsWithPriority mkAliasDefinitions mkDerivedConfig doRename
     mkRenamedOptionModule mkRenamedOptionModuleWith mkAliasOptionModule mkAliasOptionModuleMD
     mkRemovedOptionModule mkMergedOptionModule mkChangedOptionModule importJSON importTOML;

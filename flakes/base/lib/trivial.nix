@@ -92,6 +92,9 @@ in
   functionArgs = functionArgsOf;
   isFunction = isFunctionLike;
   inherit (builtins) seq deepSeq bitAnd bitOr bitXor lessThan add sub isInt isBool isFloat
-    isString typeOf;
+    isString isPath typeOf pathExists readFile genericClosure;
+  fakeHash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+  fakeSha256 = "0000000000000000000000000000000000000000000000000000";
+  fakeSha512 = "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000";
   nixpkgsVersion = version;
 }

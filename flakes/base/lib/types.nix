@@ -151,18 +151,18 @@ let
         sized = name: bits: signed: lo: hi:
           range name "${toString bits} bit ${if signed then "signed" else "unsigned"} integer; between ${betweenDesc lo hi}"
             lo hi (defaultFunctor name // { type = ints.${name}; });
-        lowerBound = name: description: lo: mkOptionType {
+        lowerBound = attr: name: description: lo: mkOptionType {
           inherit name description;
           descriptionClass = "noun";
           check = x: isInt x && x >= lo;
           merge = mergeEqualOption;
-          functor = defaultFunctor name // { type = ints.${name}; };
+          functor = defaultFunctor name // { type = ints.${attr}; };
         };
       in
       {
         inherit between;
-        unsigned = lowerBound "unsignedInt" "unsigned integer, meaning >=0" 0;
-        positive = lowerBound "positiveInt" "positive integer, meaning >0" 1;
+        unsigned = lowerBound "unsigned" "unsignedInt" "unsigned integer, meaning >=0" 0;
+        positive = lowerBound "positive" "positiveInt" "positive integer, meaning >0" 1;
         u8 = sized "u8" 8 false 0 255;
         u16 = sized "u16" 16 false 0 65535;
         u32 = sized "u32" 32 false 0 4294967295;

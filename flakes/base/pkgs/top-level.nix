@@ -24,6 +24,8 @@ trivial // tools // {
   # The set itself and how it was made.
   pkgs = final;
   inherit lib config system;
+  # The source of the base flake, like nixpkgs' `pkgs.path`.
+  path = ../.;
   buildPlatform = final.stdenv.buildPlatform;
   hostPlatform = final.stdenv.hostPlatform;
   targetPlatform = final.stdenv.targetPlatform;
@@ -45,6 +47,16 @@ trivial // tools // {
   runtimeShellPackage = final.busybox;
   bashInteractive = final.bash;
   busybox-sandbox-shell = final.busybox;
+
+  # makeWrapper / wrapProgram shell functions for builds (put it in nativeBuildInputs).
+  makeWrapper = final.runCommand "make-wrapper"
+    {
+      meta.description = "Setup hook with makeWrapper and wrapProgram (wrapper scripts setting the environment and flags)";
+    }
+    ''
+      mkdir -p "$out/nix-support"
+      substitute ${./build-support/make-wrapper.sh} "$out/nix-support/setup-hook" --subst-var-by shell ${final.runtimeShell}
+    '';
 
   hello = callPackage ./tools/hello { };
   httpd = callPackage ./tools/httpd.nix { };

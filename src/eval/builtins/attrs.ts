@@ -4,7 +4,7 @@ import type { Source } from "../../lang/ast.js";
 import { EvalError } from "../errors.js";
 import { expectAttrs, expectFunction, expectList, expectPlainString } from "../expect.js";
 import type { EvalState } from "../state.js";
-import { Attrs, findAttrPos, type AttrPositions, type Value } from "../value.js";
+import { Attrs, Keys, findAttrPos, type AttrPositions, type Value } from "../value.js";
 import { deferred } from "./lazy.js";
 import type { BuiltinRegistry } from "./registry.js";
 
@@ -17,17 +17,16 @@ export function register(r: BuiltinRegistry): void {
 
   r.def("attrValues", 1, (args, pos) => {
     const s = expectAttrs(args[0], "while evaluating the argument passed to builtins.attrValues", pos);
-    const names = s.sortedNames();
-    const map = s.map;
+    const names = s.sortedNamesShared();
     const out: Value[] = new Array(names.length);
-    for (let i = 0; i < names.length; i++) out[i] = map.get(names[i])!;
+    for (let i = 0; i < names.length; i++) out[i] = s.get(names[i])!;
     return out;
   });
 
   r.def("getAttr", 2, (args, pos) => {
     const name = expectPlainString(args[0], "while evaluating the first argument passed to builtins.getAttr", pos);
     const s = expectAttrs(args[1], "while evaluating the second argument passed to builtins.getAttr", pos);
-    const v = s.map.get(name);
+    const v = s.get(name);
     if (v === undefined) {
       throw new EvalError(`attribute '${name}' missing`, "eval", pos).addTrace("in the attribute set under consideration");
     }
@@ -36,7 +35,7 @@ export function register(r: BuiltinRegistry): void {
 
   r.def("hasAttr", 2, (args, pos) => {
     const name = expectPlainString(args[0], "while evaluating the first argument passed to builtins.hasAttr", pos);
-    return expectAttrs(args[1], "while evaluating the second argument passed to builtins.hasAttr", pos).map.has(name);
+    return expectAttrs(args[1], "while evaluating the second argument passed to builtins.hasAttr", pos).has(name);
   });
 
   r.def("removeAttrs", 2, (args, pos) => {
@@ -49,6 +48,25 @@ export function register(r: BuiltinRegistry): void {
         "while evaluating the values of the second argument passed to builtins.removeAttrs",
         pos,
       );
+    }
+    const keys = s.arrayKeys();
+    if (keys !== null) {
+      // Array-backed: keep the names not removed, in order (sharing the names if none is).
+      const values = s.arrayValues()!;
+      let drop: Set<number> | null = null;
+      for (let i = 0; i < remove.length; i++) {
+        const at = keys.find(remove[i]);
+        if (at >= 0) (drop ??= new Set()).add(at);
+      }
+      if (drop === null) return Attrs.fromKeys(keys, values.slice(), s.positions);
+      const names: string[] = [];
+      const kept: Value[] = [];
+      for (let i = 0; i < values.length; i++) {
+        if (drop.has(i)) continue;
+        names.push(keys.name(i));
+        kept.push(values[i]);
+      }
+      return Attrs.fromKeys(Keys.of(names), kept, s.positions);
     }
     let map: Map<string, Value> | null = null;
     for (let i = 0; i < remove.length; i++) {
@@ -70,7 +88,7 @@ export function register(r: BuiltinRegistry): void {
     let source: Source | null = null;
     for (let i = 0; i < n; i++) {
       const elem = expectAttrs(list[i], "while evaluating an element of the list passed to builtins.listToAttrs", pos);
-      const nameV = elem.map.get("name");
+      const nameV = elem.get("name");
       if (nameV === undefined) {
         throw new EvalError("attribute 'name' missing", "eval", pos).addTrace("in a {name=...; value=...;} pair");
       }
@@ -87,7 +105,7 @@ export function register(r: BuiltinRegistry): void {
     const map = new Map<string, Value>();
     let missing = false;
     for (let i = n - 1; i >= 0; i--) {
-      const value = elems[i].map.get("value");
+      const value = elems[i].get("value");
       if (value === undefined) missing = true;
       map.set(names[i], value === undefined ? MISSING : value);
     }
@@ -106,12 +124,14 @@ export function register(r: BuiltinRegistry): void {
     const b = expectAttrs(args[1], "while evaluating the second argument passed to builtins.intersectAttrs", pos);
     const map = new Map<string, Value>();
     if (a.size < b.size) {
-      for (const name of a.map.keys()) {
-        const v = b.map.get(name);
+      for (const name of a.keys()) {
+        const v = b.get(name);
         if (v !== undefined) map.set(name, v);
       }
     } else {
-      for (const [name, v] of b.map) if (a.map.has(name)) map.set(name, v);
+      b.forEach((v, name) => {
+        if (a.has(name)) map.set(name, v);
+      });
     }
     return new Attrs(map, b.positions);
   });
@@ -125,7 +145,7 @@ export function register(r: BuiltinRegistry): void {
         list[i],
         "while evaluating an element in the list passed as second argument to builtins.catAttrs",
         pos,
-      ).map.get(name);
+      ).get(name);
       if (v !== undefined) out.push(v);
     }
     return out;
@@ -135,8 +155,17 @@ export function register(r: BuiltinRegistry): void {
     const s = expectAttrs(args[1], "while evaluating the second argument passed to builtins.mapAttrs", pos);
     const f = args[0];
     const apply = (nameValue: [string, Value]): Value => state.call(f, nameValue, pos);
-    const map = new Map<string, Value>();
     // Each entry [name, value] is both the thunk's payload and the call's argument list.
+    const keys = s.arrayKeys();
+    if (keys !== null) {
+      // Same names as the input: share them.
+      const values = s.arrayValues()!;
+      const names = keys.list;
+      const out: Value[] = new Array(values.length);
+      for (let i = 0; i < values.length; i++) out[i] = deferred(apply, [names[i], values[i]]);
+      return Attrs.fromKeys(keys, out);
+    }
+    const map = new Map<string, Value>();
     for (const entry of s.map) map.set(entry[0], deferred(apply, entry));
     return new Attrs(map);
   });
@@ -151,11 +180,11 @@ export function register(r: BuiltinRegistry): void {
         "while evaluating a value of the list passed as second argument to builtins.zipAttrsWith",
         null,
       );
-      for (const [name, v] of s.map) {
+      s.forEach((v, name) => {
         const g = groups.get(name);
         if (g === undefined) groups.set(name, [v]);
         else g.push(v);
-      }
+      });
     }
     const apply = (nameValues: [string, Value[]]): Value => state.call(f, nameValues, pos);
     const map = new Map<string, Value>();
@@ -170,7 +199,7 @@ export function register(r: BuiltinRegistry): void {
       pos,
     );
     const s = expectAttrs(args[1], "while evaluating the second argument passed to builtins.unsafeGetAttrPos", pos);
-    if (!s.map.has(name)) return null;
+    if (!s.has(name)) return null;
     const p = findAttrPos(s.positions, name);
     if (p === null || p.source.origin !== "file" || p.source.path === null) return null;
     return state.posToAttrs(p);

@@ -37,7 +37,7 @@ with lib; {
   zipListsWith = zipListsWith (a: b: a + b) [ 1 2 ] [ 10 20 30 ];
   toList = [ (toList 1) (toList [ 1 ]) ];
   singleton = singleton 1;
-  replicate = replicate 3 "x";
+  replicate = [ (replicate 3 "x") (strings.replicate 3 "ab") ];
   forEach = forEach [ 1 2 ] (x: x * 2);
   groupBy = groupBy (x: if x > 2 then "big" else "small") [ 1 2 3 4 ];
   groupBy' = groupBy' (acc: x: acc + x) 0 (x: if x > 2 then "big" else "small") [ 1 2 3 4 ];

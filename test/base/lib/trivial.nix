@@ -48,4 +48,11 @@ in
   mkOptionExported = (mkOption { default = 1; }) // { };
   namespaces = map (n: builtins.isAttrs lib.${n}) [ "trivial" "attrsets" "lists" "strings" "options" "types" "modules" "fixedPoints" "customisation" "generators" "asserts" "debug" "versions" ];
   unfix = (lib.__unfix__ lib).trivial.release;
+  wholeLibForces = builtins.deepSeq lib true;
+  fakeHashes = [ fakeHash fakeSha256 (builtins.stringLength fakeSha512) ];
+  builtinsReexported = [ (pathExists ./data/value.json) (pathExists ./data/absent) (isPath ./data) ];
+  importApply = let r = evalModules { modules = [ (modules.importApply ./data/applied.nix { greeting = "hi"; }) ]; }; in
+    { value = r.config.applied; declarations = r.options.applied.declarations; };
+  meta = let drv = { type = "derivation"; name = "tool-1.0"; outPath = "/out"; bin = { outPath = "/bin-out"; }; meta.mainProgram = "tool-cli"; }; in
+    [ (getExe drv) (getExe' drv "other") (lowPrio { meta.a = 1; }).meta (hiPrio { }).meta.priority ];
 }

@@ -142,6 +142,8 @@ in
       strMatching = declaredTwice (t.strMatching "a") (t.strMatching "a");
       separated = declaredTwice t.lines t.lines;
       port = declaredTwice t.port t.port;
+      unsigned = declaredTwice t.ints.unsigned t.ints.unsigned;
+      between = declaredTwice (t.ints.between 1 3) (t.ints.between 1 3);
       submodules = declaredTwice (t.submodule { }) (t.submodule { });
       functor = t.int.functor.name;
       direct = (t.enum [ "x" ]).typeMerge (t.enum [ "y" ]).functor;

@@ -97,9 +97,13 @@ addInput() {
   done
 }
 
-for _i in ${nativeBuildInputs:-} ${propagatedNativeBuildInputs:-} ${buildInputs:-} ${propagatedBuildInputs:-}; do
+_inputs="${depsBuildBuild:-} ${nativeBuildInputs:-} ${propagatedNativeBuildInputs:-} ${buildInputs:-} ${propagatedBuildInputs:-}"
+if [ -n "${doCheck:-}" ]; then _inputs="$_inputs ${nativeCheckInputs:-} ${checkInputs:-}"; fi
+if [ -n "${doInstallCheck:-}" ]; then _inputs="$_inputs ${nativeInstallCheckInputs:-} ${installCheckInputs:-}"; fi
+for _i in $_inputs; do
   addInput "$_i"
 done
+unset _inputs
 unset _i
 
 PATH="$_inputPath"

@@ -1,6 +1,6 @@
 # hello: bin/hello prints a greeting ("Hello, world!" unless `greeting` is overridden).
 # A tiny source tree taken through every phase of stdenv.mkDerivation.
-{ lib, stdenv }:
+{ stdenv }:
 stdenv.mkDerivation (finalAttrs: {
   pname = "hello";
   version = "1.0";

@@ -1,0 +1,104 @@
+# environment.*: the system path (sw/) and the /etc tree (etc/).
+{ config, lib, pkgs, ... }:
+let
+  inherit (lib) mkOption types;
+  q = lib.escapeShellArg;
+  info = config.system.build.versionInfo;
+
+  # nixos-version (spec §5): the version data is baked in.
+  json = builtins.toJSON (lib.filterAttrs (n: v: v != null) {
+    inherit (info) configurationRevision nixosVersion nixpkgsRevision;
+  });
+  nixosVersionScript = pkgs.writeScriptBin "nixos-version" ''
+    #!${pkgs.busybox}/bin/sh
+    prog=''${0##*/}
+    case "$1" in
+      --hash|--revision)
+        rev=${q (if info.nixpkgsRevision == null then "" else info.nixpkgsRevision)}
+        case "$rev" in
+          "" | *[!0-9a-f]*) echo "$prog: Nixpkgs commit hash is unknown" >&2; exit 1 ;;
+        esac
+        echo "$rev" ;;
+      --configuration-revision)
+        ${if info.configurationRevision == null
+          then ''echo "$prog: configuration revision is unknown" >&2; exit 1''
+          else "echo ${q info.configurationRevision}"} ;;
+      --json) echo ${q json} ;;
+      -h|--help)
+        echo "Usage: nixos-version [--hash|--revision|--configuration-revision|--json]"
+        echo
+        echo "Show the version of the running system."
+        echo
+        echo "  --hash, --revision         the nixpkgs commit the system was built from"
+        echo "  --configuration-revision   the revision of the configuration (system.configurationRevision)"
+        echo "  --json                     all of it as JSON" ;;
+      *) echo ${q "${info.nixosVersion} (${info.nixosCodeName})"} ;;
+    esac
+  '';
+
+  etcEntries = lib.filter (e: e.enable) (lib.attrValues config.environment.etc);
+
+  etcDrv = pkgs.runCommand "etc" { preferLocalBuild = true; }
+    (''
+      mkdir -p "$out/etc"
+    '' + lib.concatMapStrings (e: ''
+      mkdir -p "$(dirname "$out/etc/"${q e.target})"
+      ln -s ${q "${e.source}"} "$out/etc/"${q e.target}
+    '' + lib.optionalString (e.mode != "symlink") ''
+      printf '%s\n' ${q e.mode} > "$out/etc/"${q e.target}.mode
+    '') etcEntries);
+
+  etcModule = { name, config, ... }: {
+    options = {
+      enable = mkOption { type = types.bool; default = true; };
+      target = mkOption { type = types.str; default = name; description = "Path below /etc."; };
+      text = mkOption { type = types.nullOr types.lines; default = null; };
+      source = mkOption { type = types.path; description = "The file (or directory) to link."; };
+      mode = mkOption {
+        type = types.str;
+        default = "symlink";
+        description = "`symlink`, `direct`, or an octal mode: the file is copied with that mode.";
+      };
+    };
+    config.source = lib.mkIf (config.text != null)
+      (lib.mkDefault (pkgs.writeText "etc-${baseNameOf name}" config.text));
+  };
+in
+{
+  options.environment = {
+    systemPackages = mkOption {
+      type = types.listOf types.package;
+      default = [ ];
+      description = "Packages installed in the system path (/run/current-system/sw).";
+    };
+    etc = mkOption {
+      type = types.attrsOf (types.submodule etcModule);
+      default = { };
+      description = "Files of /etc.";
+    };
+  };
+
+  config = {
+    environment.etc = {
+      hostname.text = config.networking.hostName + "\n";
+      os-release.text = ''
+        NAME=NixOS
+        ID=nixos
+        VERSION="${info.nixosVersion} (${info.nixosCodeName})"
+        VERSION_CODENAME=${lib.toLower info.nixosCodeName}
+        VERSION_ID="${info.nixosVersion}"
+        PRETTY_NAME="NixOS ${info.nixosVersion} (${info.nixosCodeName})"
+      '';
+      profile.text = lib.mkDefault ''
+        export PATH=/run/current-system/sw/bin:/run/current-system/sw/sbin
+      '';
+    };
+    system.build.nixosVersionScript = nixosVersionScript;
+    system.build.etc = etcDrv;
+    system.build.sw = pkgs.buildEnv {
+      name = "system-path";
+      paths = config.environment.systemPackages ++ [ nixosVersionScript pkgs.busybox ];
+      ignoreCollisions = true;
+    };
+  };
+}

@@ -1,0 +1,1 @@
+{ greeting }: { options.applied = (import ../../../../flakes/base/lib).mkOption { default = greeting; }; }

@@ -1,0 +1,329 @@
+// base.lib.nixosSystem (flakes/base/nixos): evaluating a simpleContainer-style configuration
+// with tix (option values, errors), real Nix as the oracle for the toplevel's drvPath, a build of
+// the toplevel in a chroot store (the files of the system contract, nixos-version --json), and
+// as root a container booted from it that serves "It works!".
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/** The repository root: the nearest ancestor holding flakes/base/flake.nix (works from dist/test/ too). */
+function findRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, "flakes", "base", "flake.nix"))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error("nixos.test: cannot find flakes/base above " + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+  return dir;
+}
+
+const root = findRoot();
+const EVAL_CONFIG = path.join(root, "flakes", "base", "nixos", "eval-config.nix");
+const TIX = path.join(root, "bin", "tix");
+const NIX_ENV: NodeJS.ProcessEnv = { NIX_CONFIG: "experimental-features = nix-command\nsubstituters =", NIX_PATH: "" };
+const IT_WORKS = "<html><body><h1>It works!</h1></body></html>\n";
+
+interface Run {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, timeout = 120_000): Run {
+  const r = spawnSync(cmd, args, { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 64 << 20, timeout });
+  return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? (r.error ? String(r.error) : "") };
+}
+
+function ok(r: Run, what: string): string {
+  if (r.status !== 0) throw new Error(`${what} failed (${r.status}):\n${r.stderr}`);
+  return r.stdout;
+}
+
+function have(cmd: string, args: string[] = ["--version"]): boolean {
+  return spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
+}
+
+/** The simpleContainer template's module, with a fixed configuration revision. */
+const CONTAINER_MODULE = `({ pkgs, ... }: {
+  boot.isContainer = true;
+  system.configurationRevision = "9190c396f4dcfc734e554768c53a81d1c231c6a7";
+  networking.useDHCP = false;
+  networking.firewall.allowedTCPPorts = [ 80 ];
+  services.httpd = { enable = true; adminAddr = "morty@example.org"; };
+})`;
+
+const REGISTRY_MODULE = `{
+  nix.registry.base.flake = {
+    outPath = "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-source";
+    rev = "0123456789abcdef0123456789abcdef01234567";
+    narHash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+    lastModified = 1592812800;
+  };
+  nix.settings.sandbox = false;
+  nix.extraOptions = "keep-outputs = true\\n";
+  environment.etc."tix-test.conf" = { text = "one\\n"; mode = "0640"; };
+  users.users.alice = { isNormalUser = true; extraGroups = [ "wheel" ]; };
+  systemd.services.hello = {
+    description = "say hello";
+    wantedBy = [ "multi-user.target" ];
+    after = [ "httpd.service" ];
+    script = "echo hello; exec sleep 1000";
+    environment.GREETING = "hi";
+    serviceConfig = { Restart = "on-failure"; User = "alice"; };
+  };
+}`;
+
+function system(modules: readonly string[]): string {
+  return `(import ${EVAL_CONFIG} { system = "x86_64-linux"; modules = [ ${modules.join(" ")} ]; })`;
+}
+
+function tixEval(expr: string): Run {
+  return run(TIX, ["eval", "--impure", "--json", "--expr", expr]);
+}
+
+describe("evaluation", () => {
+  test("option values of the simpleContainer configuration", () => {
+    const e = `let c = ${system([CONTAINER_MODULE])}.config; in {
+      inherit (c.networking) hostName useDHCP;
+      ports = c.networking.firewall.allowedTCPPorts;
+      fw = c.networking.firewall.enable;
+      inherit (c.boot) isContainer;
+      rev = c.system.configurationRevision;
+      httpd = c.services.httpd.enable;
+      admin = c.services.httpd.adminAddr;
+      services = builtins.attrNames c.systemd.services;
+      release = c.system.nixos.release;
+      codeName = c.system.nixos.codeName;
+      stateVersion = c.system.stateVersion;
+      name = c.system.build.toplevel.name;
+    }`;
+    const got = JSON.parse(ok(tixEval(e), "tix eval")) as Record<string, unknown>;
+    assert.deepEqual(got, {
+      hostName: "nixos",
+      useDHCP: false,
+      ports: [80],
+      fw: true,
+      isContainer: true,
+      rev: "9190c396f4dcfc734e554768c53a81d1c231c6a7",
+      httpd: true,
+      admin: "morty@example.org",
+      services: ["httpd"],
+      release: "20.03",
+      codeName: "Markhor",
+      stateVersion: "20.03",
+      name: "nixos-system-nixos-20.03pre-git",
+    });
+  });
+
+  test("the flake exports lib.nixosSystem; the version carries the flake's date", () => {
+    const base = path.join(root, "flakes", "base");
+    const e = `((builtins.getFlake "path:${base}").lib.nixosSystem { system = "x86_64-linux"; modules = [ { networking.hostName = "web"; } ]; }).config.system.build.toplevel.name`;
+    const name = JSON.parse(ok(tixEval(e), "tix eval")) as string;
+    assert.match(name, /^nixos-system-web-20\.03\.\d{8}\.[0-9a-z]+$/);
+  });
+
+  test("registry.json pins the flake's locked attributes (Nix's v2 format); nix.conf", () => {
+    const e = `let c = ${system([REGISTRY_MODULE])}.config; in {
+      registry = builtins.fromJSON c.environment.etc."nix/registry.json".text;
+      conf = c.environment.etc."nix/nix.conf".text;
+    }`;
+    const got = JSON.parse(ok(tixEval(e), "tix eval")) as { registry: unknown; conf: string };
+    assert.deepEqual(got.registry, {
+      version: 2,
+      flakes: [
+        {
+          exact: true,
+          from: { id: "base", type: "indirect" },
+          to: {
+            type: "path",
+            path: "/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-source",
+            rev: "0123456789abcdef0123456789abcdef01234567",
+            narHash: "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+            lastModified: 1592812800,
+          },
+        },
+      ],
+    });
+    assert.equal(got.conf, "sandbox = false\nkeep-outputs = true\n");
+  });
+
+  test("an unknown option is an error", () => {
+    const r = tixEval(`${system(["{ foo.bar = 1; }"])}.config.system.build.toplevel.drvPath`);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /The option `foo' does not exist/);
+  });
+
+  test("a type mismatch is an error", () => {
+    const r = tixEval(`${system(["{ networking.hostName = 5; }"])}.config.networking.hostName`);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /A definition for option `networking\.hostName' is not of type `string'/);
+  });
+
+  test("a failed assertion stops the toplevel", () => {
+    const r = tixEval(`${system([`{ assertions = [ { assertion = false; message = "boom"; } { assertion = true; message = "fine"; } ]; }`])}.config.system.build.toplevel.drvPath`);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /Failed assertions:\n\s*- boom\n/);
+    assert.doesNotMatch(r.stderr, /fine/);
+  });
+
+  test("warnings are traced", () => {
+    const r = tixEval(`${system([`{ warnings = [ "careful" ]; }`])}.config.system.build.toplevel.name`);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /warning: careful/);
+  });
+
+  test("overlays reach pkgs", () => {
+    const m = `({ pkgs, ... }: { nixpkgs.overlays = [ (final: prev: { marker = "overlaid"; }) ]; environment.etc.marker.text = pkgs.marker; })`;
+    const got = JSON.parse(ok(tixEval(`${system([m])}.config.environment.etc.marker.text`), "tix eval")) as string;
+    assert.equal(got, "overlaid");
+  });
+
+  test("drvPaths equal real Nix's", { skip: have("nix-instantiate") ? false : "no nix-instantiate" }, () => {
+    const e = `map (s: s.config.system.build.toplevel.drvPath) [ ${system([CONTAINER_MODULE])} ${system([CONTAINER_MODULE, REGISTRY_MODULE])} ]`;
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nixos-nix-"));
+    try {
+      const nix = JSON.parse(ok(run("nix-instantiate", ["--store", d, "--eval", "--strict", "--json", "-E", e], NIX_ENV), "nix-instantiate")) as string[];
+      const tix = JSON.parse(ok(tixEval(e), "tix eval")) as string[];
+      assert.equal(tix.length, 2);
+      assert.deepEqual(tix, nix);
+    } finally {
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
+
+function buildSkip(): string | false {
+  if (process.getuid?.() !== 0) return "needs root (chroot stores)";
+  if (!have("bwrap")) return "needs bubblewrap";
+  if (!fs.existsSync("/nix/store")) return "needs /nix/store to bind the chroot store over";
+  return false;
+}
+
+describe("the built toplevel", { skip: buildSkip() }, () => {
+  let store: string;
+  let top: string;
+  /** A path of the chroot store, on the host. */
+  const host = (p: string) => path.join(store, p);
+  /** Runs argv with the chroot store at /nix/store. */
+  const inStore = (argv: string[]) => run("bwrap", ["--dev-bind", "/", "/", "--bind", path.join(store, "nix/store"), "/nix/store", "--", ...argv]);
+
+  before(() => {
+    store = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nixos-store-"));
+    const e = `${system([CONTAINER_MODULE, REGISTRY_MODULE])}.config.system.build.toplevel`;
+    top = ok(run(TIX, ["build", "--store", store, "--impure", "--expr", e, "--no-link", "--print-out-paths"], {}, 600_000), "tix build").trim();
+  });
+
+  after(() => {
+    if (store) fs.rmSync(store, { recursive: true, force: true });
+  });
+
+  test("the system contract's entries", () => {
+    assert.match(top, /^\/nix\/store\/[0-9a-z]{32}-nixos-system-nixos-20\.03pre-git$/);
+    for (const f of ["init", "activate", "bin/switch-to-configuration", "bin/tix-service"]) {
+      const st = fs.statSync(host(top + "/" + f));
+      assert.ok((st.mode & 0o111) !== 0, `${f} is executable`);
+      const text = fs.readFileSync(host(top + "/" + f), "utf8");
+      assert.doesNotMatch(text, /@busybox@/, f);
+      assert.match(text, /^#!\/nix\/store\/[0-9a-z]{32}-busybox-[^/]*\/bin\/sh\n/, f);
+    }
+    assert.equal(fs.readFileSync(host(top + "/nixos-version"), "utf8"), "20.03pre-git");
+    assert.equal(fs.readFileSync(host(top + "/configuration-name"), "utf8"), "20.03pre-git");
+    assert.equal(fs.readFileSync(host(top + "/system"), "utf8"), "x86_64-linux");
+    assert.equal(fs.readFileSync(host(top + "/init-interface-version"), "utf8"), "tix-init 1");
+    assert.deepEqual(JSON.parse(fs.readFileSync(host(top + "/version-info.json"), "utf8")), {
+      nixosVersion: "20.03pre-git",
+      nixosCodeName: "Markhor",
+      nixpkgsRevision: null,
+      configurationRevision: "9190c396f4dcfc734e554768c53a81d1c231c6a7",
+    });
+    assert.equal(fs.readFileSync(host(top + "/firewall/allowed-tcp-ports"), "utf8"), "80\n");
+    assert.equal(fs.readFileSync(host(top + "/firewall/enable"), "utf8"), "1\n");
+  });
+
+  test("etc/: hostname, os-release, registry.json, nix.conf, a copied file with its mode", () => {
+    const etc = fs.realpathSync(host(top + "/etc")).replace(store, "");
+    const read = (f: string) => fs.readFileSync(host(fs.readlinkSync(host(etc + "/" + f))), "utf8");
+    assert.equal(read("hostname"), "nixos\n");
+    assert.match(read("os-release"), /^ID=nixos$/m);
+    assert.match(read("profile"), /\/run\/current-system\/sw\/bin/);
+    assert.equal((JSON.parse(read("nix/registry.json")) as { version: number }).version, 2);
+    assert.equal(read("nix/nix.conf"), "sandbox = false\nkeep-outputs = true\n");
+    assert.equal(read("tix-test.conf"), "one\n");
+    assert.equal(fs.readFileSync(host(etc + "/tix-test.conf.mode"), "utf8"), "0640\n");
+  });
+
+  test("users/ and services/", () => {
+    const passwd = fs.readFileSync(host(top + "/users/passwd"), "utf8");
+    assert.match(passwd, /^root:x:0:0:System administrator:\/root:\/run\/current-system\/sw\/bin\/sh$/m);
+    assert.match(passwd, /^alice:x:1000:100::\/home\/alice:\/run\/current-system\/sw\/bin\/sh$/m);
+    assert.match(fs.readFileSync(host(top + "/users/group"), "utf8"), /^wheel:x:1:alice$/m);
+    const svc = (n: string, f: string) => fs.readFileSync(host(`${top}/services/${n}/${f}`), "utf8");
+    assert.match(svc("httpd", "run"), /\nexec \/nix\/store\/[0-9a-z]{32}-httpd-[^ ]*\/bin\/httpd -f -p 80\n/);
+    assert.equal(svc("httpd", "restart"), "always\n");
+    assert.match(svc("httpd", "check"), /wget -q -O \/dev\/null http:\/\/127\.0\.0\.1:80\//);
+    assert.match(svc("hello", "run"), /echo hello; exec sleep 1000/);
+    assert.equal(svc("hello", "after"), "httpd\n");
+    assert.equal(svc("hello", "user"), "alice\n");
+    assert.equal(svc("hello", "restart"), "on-failure\n");
+    assert.equal(svc("hello", "environment"), "GREETING=hi\n");
+  });
+
+  test("sw/bin: busybox applets, httpd and nixos-version (spec §5)", () => {
+    for (const p of ["sh", "cat", "wget", "su", "httpd", "nixos-version"]) assert.ok(fs.existsSync(host(top + "/sw/bin/" + p)) || fs.lstatSync(host(top + "/sw")).isSymbolicLink(), p);
+    const nv = (...args: string[]) => inStore([`${top}/sw/bin/nixos-version`, ...args]);
+    assert.equal(ok(nv(), "nixos-version"), "20.03pre-git (Markhor)\n");
+    assert.equal(ok(nv("--json"), "nixos-version --json"), '{"configurationRevision":"9190c396f4dcfc734e554768c53a81d1c231c6a7","nixosVersion":"20.03pre-git"}\n');
+    assert.equal(ok(nv("--configuration-revision"), "nixos-version"), "9190c396f4dcfc734e554768c53a81d1c231c6a7\n");
+    const hash = nv("--hash");
+    assert.deepEqual([hash.status, hash.stderr], [1, "nixos-version: Nixpkgs commit hash is unknown\n"]);
+  });
+});
+
+function containerSkip(): string | false {
+  const b = buildSkip();
+  if (b !== false) return b;
+  for (const p of ["nsenter", "ip", "curl"]) if (!have("sh", ["-c", `command -v ${p}`])) return `needs ${p}`;
+  return false;
+}
+
+describe("a container booted from the toplevel", { skip: containerSkip() }, () => {
+  const name = `nx${process.pid % 100000}`;
+  const netns = `tixnixos-${process.pid}`;
+  let store: string;
+  let state: string;
+  let top: string;
+  const env = () => ({ TIX_STATE_ROOT: state, TIX_CONTAINER_START_TIMEOUT: "40" });
+  const inNetns = (argv: string[], e: NodeJS.ProcessEnv = {}) => run("nsenter", [`--net=/run/netns/${netns}`, ...argv], e, 90_000);
+  const tix = (...args: string[]) => inNetns([TIX, "container", "--store", store, ...args], env());
+
+  before(() => {
+    store = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nixos-ct-store-"));
+    state = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nixos-ct-"));
+    const e = `${system([CONTAINER_MODULE])}.config.system.build.toplevel`;
+    top = ok(run(TIX, ["build", "--store", store, "--impure", "--expr", e, "--no-link", "--print-out-paths"], {}, 600_000), "tix build").trim();
+    assert.equal(run("ip", ["netns", "add", netns]).status, 0);
+    assert.equal(inNetns(["ip", "link", "set", "lo", "up"]).status, 0);
+  });
+
+  after(() => {
+    tix("destroy", name);
+    run("ip", ["netns", "del", netns]);
+    for (const d of [store, state]) if (d) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  test("create, start, It works!, nixos-version inside", () => {
+    const c = tix("create", name, "--system-path", top);
+    assert.equal(c.status, 0, c.stderr);
+    const s = tix("start", name);
+    assert.equal(s.status, 0, s.stderr);
+    const page = inNetns(["curl", "-sS", "-m", "10", "http://10.233.1.2/"]);
+    assert.equal(page.stdout, IT_WORKS, page.stderr);
+    const v = tix("run", name, "--", "nixos-version", "--json");
+    assert.equal(v.stdout, '{"configurationRevision":"9190c396f4dcfc734e554768c53a81d1c231c6a7","nixosVersion":"20.03pre-git"}\n');
+    assert.equal(tix("run", name, "--", "cat", "/etc/hostname").stdout, "nixos\n");
+  });
+});
