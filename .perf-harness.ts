@@ -14,6 +14,7 @@ for (const f of files) {
   for (let r = 0; r < reps; r++) {
     const t0 = process.cpuUsage();
     const ev = new Evaluator({ settings: { ...defaultSettings }, io: nodeEvalIO(process.env), store, extraBuiltins: STORE_BUILTINS });
+    if (process.env.WARM) ev.state.forceDeep(ev.evalFile(process.env.WARM));
     let v = ev.evalFile(f);
     if (v instanceof Thunk) v = v.force();
     v = ev.state.forceDeep(v);

@@ -123,8 +123,8 @@ export class Compiler {
         return (env) => {
           let c = cond(env);
           if (c instanceof Thunk) c = c.force();
-          if (c === true) return th(env);
-          if (c === false) return el(env);
+          if (c === true) return callCode(th, env);
+          if (c === false) return callCode(el, env);
           throw typeError("a Boolean", c, "while evaluating a branch condition", pos);
         };
       }
@@ -574,9 +574,46 @@ export class Compiler {
             return withPos(() => subNumbers(x, y), pos);
           };
         case "__mul":
-          return (env) => withPos(() => mulNumbers(a(env), b(env)), pos);
+          return (env) => {
+            // Errors anywhere in here get the operator's position (as withPos would add).
+            try {
+              let x = a(env);
+              const y = b(env);
+              if (x instanceof Thunk) x = x.force();
+              if (typeof x === "number") {
+                const yv = y instanceof Thunk ? y.force() : y;
+                if (typeof yv === "number") {
+                  const r = x * yv;
+                  if (Number.isSafeInteger(r)) return r === 0 ? 0 : r;
+                }
+                return mulNumbers(x, yv);
+              }
+              return mulNumbers(x, y);
+            } catch (e) {
+              if (e instanceof EvalError) e.at(pos);
+              throw e;
+            }
+          };
         case "__div":
-          return (env) => withPos(() => divNumbers(a(env), b(env)), pos);
+          return (env) => {
+            try {
+              let x = a(env);
+              const y = b(env);
+              if (x instanceof Thunk) x = x.force();
+              if (typeof x === "number") {
+                const yv = y instanceof Thunk ? y.force() : y;
+                if (typeof yv === "number" && yv !== 0) {
+                  const r = Math.trunc(x / yv);
+                  return r === 0 ? 0 : r;
+                }
+                return divNumbers(x, yv);
+              }
+              return divNumbers(x, y);
+            } catch (e) {
+              if (e instanceof EvalError) e.at(pos);
+              throw e;
+            }
+          };
         case "__lessThan":
           return (env) => {
             let x = a(env);
@@ -598,6 +635,15 @@ export class Compiler {
         const arg = a0.constant ? a0.value : a0.make(env);
         if (f instanceof Lambda) return state.callLambda(f, arg, pos);
         return state.call(f, [arg], pos);
+      };
+    }
+    if (args.length === 2) {
+      const a0 = args[0];
+      const a1 = args[1];
+      return (env) => {
+        const x = a0.constant ? a0.value : a0.make(env);
+        const y = a1.constant ? a1.value : a1.make(env);
+        return state.call2(fn(env), x, y, pos);
       };
     }
     return (env) => {
@@ -674,6 +720,21 @@ export class Compiler {
     }
     throw new Error(`unknown operator ${op}`);
   }
+}
+
+/**
+ * Runs compiled code through one shared call site that is made megamorphic up front, so optimised
+ * code never speculates on which code it calls. Used for the branches of `if`: a recursion descends
+ * through one branch and reaches the other only at its bottom, and code that had speculated on the
+ * first would be thrown away right there, deoptimising each of its activations on the deep stack.
+ */
+function callCode(code: Code, env: Env): Value {
+  return code(env);
+}
+{
+  const a: Code = () => null;
+  const b: Code = () => true;
+  for (let i = 0; i < 4000; i++) callCode(i & 1 ? a : b, EMPTY_LIST);
 }
 
 function withPos<T>(f: () => T, pos: Pos): T {

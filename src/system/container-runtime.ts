@@ -182,7 +182,9 @@ function readInfo(stream: Readable, child: ChildProcess, timeoutMs: number): Pro
  * whose init exits by itself (or dies) leaves nothing behind either. The hosts file is rewritten
  * in place, like hosts-file.ts does.
  */
-const MONITOR_SCRIPT = `"$@"
+const MONITOR_SCRIPT = `"$@" &
+exec 3>&- 4>&-
+wait $!
 status=$?
 if [ -f "$TIX_HOSTS_FILE" ] && grep -q "# tix-container $TIX_CONTAINER\$" "$TIX_HOSTS_FILE"; then
   grep -v "# tix-container $TIX_CONTAINER\$" "$TIX_HOSTS_FILE" > "$TIX_HOSTS_FILE.tix-tmp"
@@ -274,7 +276,7 @@ export async function startContainer(o: StartOptions): Promise<RuntimeInfo> {
     startedAt: new Date().toISOString(),
   };
   fs.writeFileSync(paths.runtimeFile, JSON.stringify(info, null, 2) + "\n");
-  blockStream.end("1");
+  blockStream.end("1", () => blockStream.destroy());
   child.unref();
 
   const deadline = Date.now() + (o.timeoutMs ?? startTimeout());

@@ -238,6 +238,17 @@ describe("containers on namespaces", { skip }, () => {
     assert.equal(tix("destroy", second).status, 0);
   });
 
+  test("a container that shuts itself down is cleaned up after too", async () => {
+    assert.equal(tix("start", name).status, 0);
+    tix("run", name, "--", "kill", "1");
+    for (let i = 0; i < 100 && fs.existsSync(path.join(root, "run/tix-containers", `${name}.json`)); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(fs.existsSync(path.join(root, "run/tix-containers", `${name}.json`)), false);
+    assert.doesNotMatch(fs.readFileSync(path.join(root, "etc/hosts"), "utf8"), new RegExp(name));
+    assert.equal(inNetns(["ip", "-o", "link", "show"]).stdout.includes("ve-"), false);
+  });
+
   test("destroy of a running container leaves nothing behind", () => {
     assert.equal(tix("start", name).status, 0);
     const { leader } = runtime();

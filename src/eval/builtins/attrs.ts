@@ -154,7 +154,7 @@ export function register(r: BuiltinRegistry): void {
   r.def("mapAttrs", 2, (args, pos) => {
     const s = expectAttrs(args[1], "while evaluating the second argument passed to builtins.mapAttrs", pos);
     const f = args[0];
-    const apply = (nameValue: [string, Value]): Value => state.call(f, nameValue, pos);
+    const apply = (nameValue: [string, Value]): Value => state.call2(f, nameValue[0], nameValue[1], pos);
     // Each entry [name, value] is both the thunk's payload and the call's argument list.
     const keys = s.arrayKeys();
     if (keys !== null) {
@@ -186,7 +186,7 @@ export function register(r: BuiltinRegistry): void {
         else g.push(v);
       });
     }
-    const apply = (nameValues: [string, Value[]]): Value => state.call(f, nameValues, pos);
+    const apply = (nameValues: [string, Value[]]): Value => state.call2(f, nameValues[0], nameValues[1], pos);
     const map = new Map<string, Value>();
     for (const entry of groups) map.set(entry[0], deferred(apply, entry));
     return new Attrs(map);
@@ -212,7 +212,7 @@ export function register(r: BuiltinRegistry): void {
     for (let i = 0; i < list.length; i++) {
       const x = list[i];
       const key = expectPlainString(
-        state.call(f, [x], pos),
+        state.call1(f, x, pos),
         "while evaluating the return value of the grouping function passed to builtins.groupBy",
         pos,
       );

@@ -20,7 +20,7 @@ export function deferred<P>(code: (payload: P) => Value, payload: P): Thunk {
 
 /** Code for `deferred`: applies `f` to the payload. Create once per builtin call. */
 export function applier(state: EvalState, f: Value, pos: Pos | null): (x: Value) => Value {
-  return (x) => state.call(f, [x], pos);
+  return (x) => state.call1(f, x, pos);
 }
 
 /** A thunk for `f x`. */
@@ -33,5 +33,5 @@ export function lazyApply2(state: EvalState, f: Value, x: Value, y: Value, pos: 
   return new Thunk(lazyApply2Code, [state, f, x, y, pos]);
 }
 
-const lazyApply1Code: Code = (env) => (env[0] as EvalState).call(env[1], [env[2]], env[3]);
-const lazyApply2Code: Code = (env) => (env[0] as EvalState).call(env[1], [env[2], env[3]], env[4]);
+const lazyApply1Code: Code = (env) => (env[0] as EvalState).call1(env[1], env[2], env[3]);
+const lazyApply2Code: Code = (env) => (env[0] as EvalState).call2(env[1], env[2], env[3], env[4]);

@@ -58,7 +58,7 @@ export function register(r: BuiltinRegistry): void {
     for (let i = 0; i < list.length; i++) {
       const x = list[i];
       const keep = expectBool(
-        state.call(f, [x], pos),
+        state.call1(f, x, pos),
         "while evaluating the return value of the filtering function passed to builtins.filter",
         pos,
       );
@@ -89,7 +89,7 @@ export function register(r: BuiltinRegistry): void {
     const parts: Value[][] = new Array(list.length);
     for (let i = 0; i < list.length; i++) {
       parts[i] = expectList(
-        state.call(f, [list[i]], pos),
+        state.call1(f, list[i], pos),
         "while evaluating the return value of the function passed to builtins.concatMap",
         pos,
       );
@@ -102,7 +102,7 @@ export function register(r: BuiltinRegistry): void {
     const list = expectList(args[2], "while evaluating the third argument passed to builtins.foldlStrict", pos);
     // Every intermediate accumulator is forced: `call` returns values in weak head normal form.
     let acc = args[1];
-    for (let i = 0; i < list.length; i++) acc = state.call(op, [acc, list[i]], pos);
+    for (let i = 0; i < list.length; i++) acc = state.call2(op, acc, list[i], pos);
     return acc;
   });
 
@@ -142,7 +142,7 @@ export function register(r: BuiltinRegistry): void {
           }
         : (a: Value, b: Value): boolean =>
             expectBool(
-              state.call(cmp, [a, b], null),
+              state.call2(cmp, a, b, null),
               "while evaluating the return value of the sorting function passed to builtins.sort",
               pos,
             );
@@ -159,7 +159,7 @@ export function register(r: BuiltinRegistry): void {
       const x = list[i];
       if (x instanceof Thunk) x.force();
       const ok = expectBool(
-        state.call(f, [x], pos),
+        state.call1(f, x, pos),
         "while evaluating the return value of the partition function passed to builtins.partition",
         pos,
       );
@@ -180,7 +180,7 @@ function anyOrAll(state: EvalState, args: Value[], pos: Pos | null, any: boolean
   const list = expectList(args[1], `while evaluating the second argument passed to builtins.${name}`, pos);
   const ctx = `while evaluating the return value of the function passed to builtins.${name}`;
   for (let i = 0; i < list.length; i++) {
-    if (expectBool(state.call(f, [list[i]], pos), ctx, pos) === any) return any;
+    if (expectBool(state.call1(f, list[i], pos), ctx, pos) === any) return any;
   }
   return !any;
 }
