@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
-for pkg in nix-bin busybox-static bubblewrap iproute2 git; do
+for pkg in nix-bin busybox-static bubblewrap iproute2 git nftables curl; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

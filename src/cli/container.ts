@@ -2,6 +2,7 @@
 // anywhere on the line; `--` ends them (the command of `run` follows it).
 
 import {
+  containerHostKey,
   containerIp,
   containerStatus,
   createContainer,
@@ -52,6 +53,7 @@ Actions:
   root-login NAME           a root shell inside the container
   login NAME                the container's login program
   show-ip NAME              the container's IP address
+  show-host-key NAME        the container's public SSH host key
 
 Options:
   --root DIR                the directory standing for / (default: $TIX_STATE_ROOT, else /)
@@ -198,14 +200,14 @@ export async function runContainer(argv: readonly string[], hooks: ContainerComm
     const ctx: ContainerContext = {
       roots,
       store,
-      buildSystem: hooks.buildSystem ?? tixBuildSystemBuilder(a.store),
+      buildSystem: hooks.buildSystem ?? tixBuildSystemBuilder(roots),
       message: (line) => say(line + "\n"),
     };
     if (a.action === "list") {
       for (const n of listContainers(roots)) print(n + "\n");
       return 0;
     }
-    const known = ["create", "destroy", "start", "stop", "restart", "terminate", "status", "update", "run", "login", "root-login", "show-ip"];
+    const known = ["create", "destroy", "start", "stop", "restart", "terminate", "status", "update", "run", "login", "root-login", "show-ip", "show-host-key"];
     if (!known.includes(a.action)) throw new SystemError(`unknown action ‘${a.action}’`);
     if (a.name === null) throw new SystemError("no container name specified");
     const name = a.name;
@@ -268,6 +270,11 @@ export async function runContainer(argv: readonly string[], hooks: ContainerComm
       case "show-ip":
         print(containerIp(roots, name) + "\n");
         return 0;
+      case "show-host-key": {
+        const key = containerHostKey(roots, name);
+        if (key !== null) print(key);
+        return key === null ? 1 : 0;
+      }
     }
     return 1;
   } catch (e) {

@@ -199,7 +199,7 @@ async function runRebuild(argv: readonly string[], hooks: OsCommandHooks): Promi
       nixFlags: a.nixFlags,
       installBootloader: a.installBootloader,
       specialisation: a.specialisation,
-      buildSystem: hooks.buildSystem ?? tixBuildSystemBuilder(a.store),
+      buildSystem: hooks.buildSystem ?? tixBuildSystemBuilder(roots),
       message: (line) => say(line + "\n"),
     });
   } finally {

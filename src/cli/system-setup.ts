@@ -14,8 +14,12 @@ export function rootsFromOptions(root: string | null, store: string | null, useE
   return makeRoots(r, store === null ? null : storeRootFromOption(store));
 }
 
-/** Builds with a child `tix build --no-link --print-out-paths`; its stderr is shown as it comes. */
-export function tixBuildSystemBuilder(store: string | null): SystemBuilder {
+/**
+ * Builds with a child `tix build --no-link --print-out-paths` into the store of `roots`; its
+ * stderr is shown as it comes.
+ */
+export function tixBuildSystemBuilder(roots: SystemRoots): SystemBuilder {
+  const store = roots.storeRoot === "/" ? null : roots.storeRoot;
   return (req: SystemBuildRequest) =>
     new Promise((resolve, reject) => {
       const self = process.argv[1];

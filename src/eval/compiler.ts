@@ -20,6 +20,7 @@ import {
   Thunk,
   mkString,
   updateAttrs as mergeAttrs,
+  callCode,
   type AttrPositions,
   type Code,
   type Env,
@@ -121,11 +122,11 @@ export class Compiler {
         const el = this.compile(e.else, scope);
         const pos = this.pos(e.cond.pos);
         return (env) => {
-          let c = cond(env);
+          let c = callCode(cond, env);
           if (c instanceof Thunk) c = c.force();
-          if (c === true) return callCode(th, env);
-          if (c === false) return callCode(el, env);
-          throw typeError("a Boolean", c, "while evaluating a branch condition", pos);
+          if (typeof c !== "boolean") throw typeError("a Boolean", c, "while evaluating a branch condition", pos);
+          // One call site for both branches (see callCode).
+          return callCode(c ? th : el, env);
         };
       }
       case "Assert": {
@@ -137,7 +138,7 @@ export class Compiler {
         const eqL = eq ? this.compile(eq.lhs, scope) : null;
         const eqR = eq ? this.compile(eq.rhs, scope) : null;
         return (env) => {
-          const c = expectBool(cond(env), "in the condition of the assert statement", pos);
+          const c = expectBool(callCode(cond, env), "in the condition of the assert statement", pos);
           if (c) return body(env);
           let reason: string | null = null;
           if (eqL && eqR) reason = explainInequality(eqL(env), eqR(env));
@@ -149,7 +150,7 @@ export class Compiler {
       case "Not": {
         const x = this.compile(e.expr, scope);
         const pos = this.pos(e.pos);
-        return (env) => !expectBool(x(env), "in the argument of the not operator", pos);
+        return (env) => !expectBool(callCode(x, env), "in the argument of the not operator", pos);
       }
       case "BinOp":
         return this.compileBinOp(e.op, e.lhs, e.rhs, scope, e.pos);
@@ -248,7 +249,7 @@ export class Compiler {
           s += c;
           continue;
         }
-        const r = state.coerceToString(c(env), COERCE_INTERPOLATE, pos);
+        const r = state.coerceToString(callCode(c, env), COERCE_INTERPOLATE, pos);
         if (typeof r === "string") s += r;
         else {
           s += r.s;
@@ -269,7 +270,7 @@ export class Compiler {
       for (const c of codes) {
         if (typeof c === "string") s += c;
         else {
-          const r = state.coerceToString(c(env), COERCE_NO_COPY, pos);
+          const r = state.coerceToString(callCode(c, env), COERCE_NO_COPY, pos);
           if (typeof r !== "string") {
             throw new EvalError("a string that refers to a store path cannot be appended to a path", "eval", pos);
           }
@@ -286,7 +287,7 @@ export class Compiler {
     const code = this.compile(n.expr, scope);
     const pos = this.pos(n.pos);
     return (env) => {
-      let v = code(env);
+      let v = callCode(code, env);
       if (v instanceof Thunk) v = v.force();
       if (typeof v === "string") return v;
       if (v instanceof NixString) return this.state.plainString(v, null, pos);
@@ -307,7 +308,7 @@ export class Compiler {
     if (names.length === 1 && typeof names[0] === "string" && d === null) {
       const name = names[0];
       return (env) => {
-        let v = t(env);
+        let v = callCode(t, env);
         if (v instanceof Thunk) v = v.force();
         if (v instanceof Attrs) {
           const r = v.get(name);
@@ -318,7 +319,7 @@ export class Compiler {
       };
     }
     return (env) => {
-      let v = t(env);
+      let v = callCode(t, env);
       for (let i = 0; i < names.length; i++) {
         if (v instanceof Thunk) v = v.force();
         const n = names[i];
@@ -342,7 +343,7 @@ export class Compiler {
     const t = this.compile(target, scope);
     const names = path.map((n) => this.attrNameCode(n, scope));
     return (env) => {
-      let v = t(env);
+      let v = callCode(t, env);
       for (const n of names) {
         if (v instanceof Thunk) v = v.force();
         if (!(v instanceof Attrs)) return false;
@@ -520,7 +521,7 @@ export class Compiler {
       const frame = new Array(frameSize + 1);
       frame[0] = env;
       init.fill(frame);
-      return body(frame);
+      return callCode(body, frame);
     };
   }
 
@@ -563,8 +564,8 @@ export class Compiler {
       switch (fnExpr.name) {
         case "__sub":
           return (env) => {
-            let x = a(env);
-            let y = b(env);
+            let x = callCode(a, env);
+            let y = callCode(b, env);
             if (x instanceof Thunk) x = x.force();
             if (y instanceof Thunk) y = y.force();
             if (typeof x === "number" && typeof y === "number") {
@@ -577,8 +578,8 @@ export class Compiler {
           return (env) => {
             // Errors anywhere in here get the operator's position (as withPos would add).
             try {
-              let x = a(env);
-              const y = b(env);
+              let x = callCode(a, env);
+              const y = callCode(b, env);
               if (x instanceof Thunk) x = x.force();
               if (typeof x === "number") {
                 const yv = y instanceof Thunk ? y.force() : y;
@@ -597,8 +598,8 @@ export class Compiler {
         case "__div":
           return (env) => {
             try {
-              let x = a(env);
-              const y = b(env);
+              let x = callCode(a, env);
+              const y = callCode(b, env);
               if (x instanceof Thunk) x = x.force();
               if (typeof x === "number") {
                 const yv = y instanceof Thunk ? y.force() : y;
@@ -616,8 +617,8 @@ export class Compiler {
           };
         case "__lessThan":
           return (env) => {
-            let x = a(env);
-            let y = b(env);
+            let x = callCode(a, env);
+            let y = callCode(b, env);
             if (x instanceof Thunk) x = x.force();
             if (y instanceof Thunk) y = y.force();
             if (typeof x === "number" && typeof y === "number") return x < y;
@@ -630,7 +631,7 @@ export class Compiler {
     if (args.length === 1) {
       const a0 = args[0];
       return (env) => {
-        let f = fn(env);
+        let f = callCode(fn, env);
         if (f instanceof Thunk) f = f.force();
         const arg = a0.constant ? a0.value : a0.make(env);
         if (f instanceof Lambda) return state.callLambda(f, arg, pos);
@@ -643,7 +644,7 @@ export class Compiler {
       return (env) => {
         const x = a0.constant ? a0.value : a0.make(env);
         const y = a1.constant ? a1.value : a1.make(env);
-        return state.call2(fn(env), x, y, pos);
+        return state.call2(callCode(fn, env), x, y, pos);
       };
     }
     return (env) => {
@@ -652,7 +653,7 @@ export class Compiler {
         const l = args[i];
         vals[i] = l.constant ? l.value : l.make(env);
       }
-      return state.call(fn(env), vals, pos);
+      return state.call(callCode(fn, env), vals, pos);
     };
   }
 
@@ -671,39 +672,39 @@ export class Compiler {
     const pos = this.pos(offset);
     switch (op) {
       case "==":
-        return (env) => valuesEqual(a(env), b(env), true);
+        return (env) => valuesEqual(callCode(a, env), callCode(b, env), true);
       case "!=":
-        return (env) => !valuesEqual(a(env), b(env), true);
+        return (env) => !valuesEqual(callCode(a, env), callCode(b, env), true);
       case "&&":
         return (env) =>
-          expectBool(a(env), "in the left operand of the AND (&&) operator", pos) &&
-          expectBool(b(env), "in the right operand of the AND (&&) operator", pos);
+          expectBool(callCode(a, env), "in the left operand of the AND (&&) operator", pos) &&
+          expectBool(callCode(b, env), "in the right operand of the AND (&&) operator", pos);
       case "||":
         return (env) =>
-          expectBool(a(env), "in the left operand of the OR (||) operator", pos) ||
-          expectBool(b(env), "in the right operand of the OR (||) operator", pos);
+          expectBool(callCode(a, env), "in the left operand of the OR (||) operator", pos) ||
+          expectBool(callCode(b, env), "in the right operand of the OR (||) operator", pos);
       case "->":
         return (env) =>
-          !expectBool(a(env), "in the left operand of the IMPL (->) operator", pos) ||
-          expectBool(b(env), "in the right operand of the IMPL (->) operator", pos);
+          !expectBool(callCode(a, env), "in the left operand of the IMPL (->) operator", pos) ||
+          expectBool(callCode(b, env), "in the right operand of the IMPL (->) operator", pos);
       case "//":
         return (env) => {
-          const r = expectAttrs(b(env), "in the right operand of the update (//) operator", pos);
-          const l = expectAttrs(a(env), "in the left operand of the update (//) operator", pos);
+          const r = expectAttrs(callCode(b, env), "in the right operand of the update (//) operator", pos);
+          const l = expectAttrs(callCode(a, env), "in the left operand of the update (//) operator", pos);
           return updateAttrs(l, r);
         };
       case "++":
         return (env) => {
-          const l = expectList(a(env), "in the left operand of the list concatenation (++) operator", pos);
-          const r = expectList(b(env), "in the right operand of the list concatenation (++) operator", pos);
+          const l = expectList(callCode(a, env), "in the left operand of the list concatenation (++) operator", pos);
+          const r = expectList(callCode(b, env), "in the right operand of the list concatenation (++) operator", pos);
           return l.length === 0 ? r : r.length === 0 ? l : l.concat(r);
         };
       case "+":
         return (env) => {
-          let x = a(env);
+          let x = callCode(a, env);
           if (x instanceof Thunk) x = x.force();
           if (typeof x === "number") {
-            let y = b(env);
+            let y = callCode(b, env);
             if (y instanceof Thunk) y = y.force();
             if (typeof y === "number") {
               const r = x + y;
@@ -713,28 +714,13 @@ export class Compiler {
           }
           if (typeof x === "bigint" || x instanceof NixFloat) {
             const xx = x;
-            return withPos(() => addNumbers(xx, b(env)), pos);
+            return withPos(() => addNumbers(xx, callCode(b, env)), pos);
           }
-          return state.concatStrings(x, b(env), pos);
+          return state.concatStrings(x, callCode(b, env), pos);
         };
     }
     throw new Error(`unknown operator ${op}`);
   }
-}
-
-/**
- * Runs compiled code through one shared call site that is made megamorphic up front, so optimised
- * code never speculates on which code it calls. Used for the branches of `if`: a recursion descends
- * through one branch and reaches the other only at its bottom, and code that had speculated on the
- * first would be thrown away right there, deoptimising each of its activations on the deep stack.
- */
-function callCode(code: Code, env: Env): Value {
-  return code(env);
-}
-{
-  const a: Code = () => null;
-  const b: Code = () => true;
-  for (let i = 0; i < 4000; i++) callCode(i & 1 ? a : b, EMPTY_LIST);
 }
 
 function withPos<T>(f: () => T, pos: Pos): T {

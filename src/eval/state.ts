@@ -17,6 +17,7 @@ import {
   PrimOp,
   PrimOpApp,
   Thunk,
+  callCode,
   intToString,
   mkString,
   showType,
@@ -226,7 +227,7 @@ export class EvalState {
     try {
       // A plain `x: body` lambda: its frame is [parent, x].
       const env = new Array(2); env[0] = f.env; env[1] = arg;
-      let r = info.body(env);
+      let r = callCode(info.body, env);
       if (r instanceof Thunk) r = r.force();
       return r;
     } finally {
@@ -281,7 +282,7 @@ export class EvalState {
           }
         }
       }
-      let r = info.body(env);
+      let r = callCode(info.body, env);
       if (r instanceof Thunk) r = r.force();
       return r;
     } finally {

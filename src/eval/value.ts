@@ -351,6 +351,21 @@ export class PrimOpApp {
   ) {}
 }
 
+/**
+ * Runs compiled code through one shared call site that is made megamorphic up front, so optimised
+ * code never speculates on which code it calls. Used for the branches of `if`: a recursion descends
+ * through one branch and reaches the other only at its bottom, and code that had speculated on the
+ * first would be thrown away right there, deoptimising each of its activations on the deep stack.
+ */
+export function callCode(code: Code, env: Env): Value {
+  return code(env);
+}
+{
+  const a: Code = () => null;
+  const b: Code = () => true;
+  for (let i = 0; i < 4000; i++) callCode(i & 1 ? a : b, []);
+}
+
 const BLACKHOLE: unique symbol = Symbol("blackhole");
 
 
@@ -390,7 +405,7 @@ export class Thunk {
     this.code = null;
     this.value = BLACKHOLE;
     try {
-      let v = code(env);
+      let v = callCode(code, env);
       if (v instanceof Thunk) v = v.force();
       this.value = v;
       this.env = null;

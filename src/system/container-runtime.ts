@@ -155,23 +155,29 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Reads bubblewrap's info JSON (it names the leader's pid). */
+/**
+ * Reads bubblewrap's info JSON (it names the leader's pid) to the end: bwrap writes it in
+ * pieces, and closing our end early would kill bwrap with SIGPIPE halfway.
+ */
 function readInfo(stream: Readable, child: ChildProcess, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     let text = "";
+    let settled = false;
     const done = (err: Error | null, pid?: number): void => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      stream.removeAllListeners("data");
       child.removeListener("exit", onExit);
       if (err !== null) reject(err);
       else resolve(pid!);
     };
     const onExit = (code: number | null): void => done(new SystemError(`bwrap exited (${code ?? "signal"}) before the container started`));
     const timer = setTimeout(() => done(new SystemError("timed out waiting for bwrap to create the container")), timeoutMs);
-    stream.on("data", (chunk: Buffer) => {
-      text += chunk.toString("utf8");
+    stream.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+    stream.on("end", () => {
       const m = /"child-pid"\s*:\s*([0-9]+)/.exec(text);
-      if (m !== null) done(null, Number(m[1]));
+      if (m === null) done(new SystemError(`bwrap did not say which process is the container's: ${text.trim() || "(nothing)"}`));
+      else done(null, Number(m[1]));
     });
     child.once("exit", onExit);
   });
@@ -253,7 +259,6 @@ export async function startContainer(o: StartOptions): Promise<RuntimeInfo> {
   } catch (e) {
     abort(e);
   }
-  infoStream.destroy();
   const leaderStart = processStartTime(leader) ?? abort(new SystemError("the container's init vanished"));
 
   let firewall: FirewallBackend | null = null;

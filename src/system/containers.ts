@@ -305,6 +305,20 @@ export function containerIp(roots: SystemRoots, name: string): string {
   return stripPrefix(a);
 }
 
+/** `show-host-key`: the container's public SSH host key (ed25519, else ecdsa), or null. */
+export function containerHostKey(roots: SystemRoots, name: string): string | null {
+  containerConfig(roots, name);
+  const root = containerPaths(roots, name).rootDir;
+  for (const k of ["ssh_host_ed25519_key.pub", "ssh_host_ecdsa_key.pub"]) {
+    try {
+      return fs.readFileSync(path.join(root, "etc/ssh", k), "utf8");
+    } catch {
+      // try the next kind
+    }
+  }
+  return null;
+}
+
 function runningInfo(roots: SystemRoots, name: string): RuntimeInfo {
   containerConfig(roots, name);
   const info = readRuntime(containerPaths(roots, name));
