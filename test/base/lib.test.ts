@@ -203,7 +203,7 @@ function describeRun(r: RunResult): string {
   return `exit ${r.code ?? "(killed)"}${r.stderr ? `; stderr:\n${r.stderr.slice(-3000)}` : ""}`;
 }
 
-function checkAgainstRecording(c: Case, r: RunResult, errorFile: string): void {
+function checkAgainstRecording(c: Case, r: RunResult, errorFile: string, stderrInAnyOrder = false): void {
   if (c.expectsError) {
     assert.notEqual(r.code, 0, `expected ${c.name} to fail; ${describeRun(r)}`);
     assert.equal(errorMessage(r.stderr), read(errorFile).replace(/\n$/, ""), describeRun(r));
@@ -211,7 +211,10 @@ function checkAgainstRecording(c: Case, r: RunResult, errorFile: string): void {
   }
   assert.equal(r.code, 0, describeRun(r));
   assert.equal(withoutRoot(r.stdout), read(`${c.name}.exp`));
-  if (c.checksStderr) assert.equal(diagnostics(r.stderr), read(`${c.name}.stderr.exp`).replace(/\n$/, ""));
+  if (c.checksStderr) {
+    const sorted = (t: string): string => (stderrInAnyOrder ? t.split("\n").sort().join("\n") : t);
+    assert.equal(sorted(diagnostics(r.stderr)), sorted(read(`${c.name}.stderr.exp`).replace(/\n$/, "")));
+  }
 }
 
 function record(c: Case, r: RunResult): void {
@@ -263,7 +266,8 @@ describe("base lib recordings match nix-instantiate", () => {
       startAll();
       const r = await nixResults!.get(c.name);
       if (recording) return record(c, r);
-      checkAgainstRecording(c, r, exists(`${c.name}.err28.exp`) ? `${c.name}.err28.exp` : `${c.name}.err.exp`);
+      // Nix 2.8 does not always print traces and warnings in evaluation order.
+      checkAgainstRecording(c, r, exists(`${c.name}.err28.exp`) ? `${c.name}.err28.exp` : `${c.name}.err.exp`, true);
     });
   }
 });
