@@ -39,6 +39,12 @@ export class Scope {
   ) {}
 }
 
+/** Adds the dynamic attributes of a set literal (skipping null names; duplicates are errors). */
+interface DynamicAttrs {
+  intoMap(env: Env, map: Map<string, Value>): void;
+  intoArrays(env: Env, names: string[], vals: Value[]): void;
+}
+
 /** How to get a lazily evaluated value without evaluating anything now. */
 type Lazy = { readonly constant: true; readonly value: Value } | { readonly constant: false; readonly make: Code };
 
@@ -202,6 +208,12 @@ export class Compiler {
           return (env) => env[0][0][slot];
         case 3:
           return (env) => env[0][0][0][slot];
+        case 4:
+          return (env) => env[0][0][0][0][slot];
+        case 5:
+          return (env) => env[0][0][0][0][0][slot];
+        case 6:
+          return (env) => env[0][0][0][0][0][0][slot];
         default:
           return (env) => {
             for (let i = 0; i < depth; i++) env = env[0];
@@ -368,7 +380,8 @@ export class Compiler {
       const values = e.attrs.map((a) => ({ name: a.name, lazy: this.lazyAttr(a, inner, inner, sources) }));
       const dyn = this.compileDynamic(e.dynamic, inner, positions);
       // Without dynamic attributes every set built here has the same names: share them.
-      const keys = dyn === null ? Keys.of(values.map((v) => v.name)) : null;
+      const staticNames = values.map((v) => v.name);
+      const keys = dyn === null ? Keys.of(staticNames.slice()) : null;
       return (env) => {
         let frame = env;
         if (sources.length > 0) {
@@ -384,13 +397,15 @@ export class Compiler {
           }
           return Attrs.fromKeys(keys, vals, positions);
         }
-        const map = new Map<string, Value>();
+        // Dynamic attributes: the static names, then the dynamic ones in order.
+        const names = staticNames.slice();
+        const vals: Value[] = new Array(values.length);
         for (let i = 0; i < values.length; i++) {
           const l = values[i].lazy;
-          map.set(values[i].name, l.constant ? l.value : l.make(frame));
+          vals[i] = l.constant ? l.value : l.make(frame);
         }
-        if (dyn !== null) dyn(frame, map);
-        return new Attrs(map, positions);
+        dyn!.intoArrays(frame, names, vals);
+        return Attrs.fromKeys(Keys.of(names), vals, positions);
       };
     }
     // rec: every static attribute is a slot of a new frame, visible to all values.
@@ -418,7 +433,7 @@ export class Compiler {
         }
         void state;
       }
-      if (dyn !== null) dyn(frame, map);
+      if (dyn !== null) dyn.intoMap(frame, map);
       return new Attrs(map, positions);
     };
   }
@@ -491,26 +506,50 @@ export class Compiler {
     dyn: readonly { name: Expr; value: Expr; pos: number }[],
     scope: Scope,
     positions: AttrPositions,
-  ): ((env: Env, map: Map<string, Value>) => void) | null {
+  ): DynamicAttrs | null {
     if (dyn.length === 0) return null;
     const items = dyn.map((d) => ({ name: this.compile(d.name, scope), value: this.lazy(d.value, scope), pos: this.pos(d.pos), lastName: null as string | null }));
     const state = this.state;
-    return (env, map) => {
-      for (const it of items) {
-        let n = it.name(env);
-        if (n instanceof Thunk) n = n.force();
-        if (n === null) continue;
-        const name =
-          typeof n === "string" ? n : n instanceof NixString ? state.plainString(n, null, it.pos) : (() => {
-            throw typeError("a string", n, "while evaluating the name of a dynamic attribute", it.pos);
-          })();
-        if (map.has(name)) {
-          const earlier = positions.offsets.get(name) ?? items.find((x) => x !== it && x.lastName === name)?.pos.offset ?? it.pos.offset;
-          throw new EvalError(`dynamic attribute '${name}' already defined at ${state.formatPos({ source: it.pos.source, offset: earlier })}`, "eval", it.pos);
+    const nameOf = (it: (typeof items)[number], env: Env): string | null => {
+      let n = callCode(it.name, env);
+      if (n instanceof Thunk) n = n.force();
+      if (n === null) return null;
+      if (typeof n === "string") return n;
+      if (n instanceof NixString) return state.plainString(n, null, it.pos);
+      throw typeError("a string", n, "while evaluating the name of a dynamic attribute", it.pos);
+    };
+    const duplicate = (it: (typeof items)[number], name: string): EvalError => {
+      const earlier = positions.offsets.get(name) ?? items.find((x) => x !== it && x.lastName === name)?.pos.offset ?? it.pos.offset;
+      return new EvalError(`dynamic attribute '${name}' already defined at ${state.formatPos({ source: it.pos.source, offset: earlier })}`, "eval", it.pos);
+    };
+    return {
+      intoMap: (env, map) => {
+        for (const it of items) {
+          const name = nameOf(it, env);
+          if (name === null) continue;
+          if (map.has(name)) throw duplicate(it, name);
+          it.lastName = name;
+          map.set(name, it.value.constant ? it.value.value : it.value.make(env));
         }
-        it.lastName = name;
-        map.set(name, it.value.constant ? it.value.value : it.value.make(env));
-      }
+      },
+      intoArrays: (env, names, vals) => {
+        let seen: Set<string> | null = null;
+        for (const it of items) {
+          const name = nameOf(it, env);
+          if (name === null) continue;
+          let dup: boolean;
+          if (names.length <= 16) dup = names.includes(name);
+          else {
+            if (seen === null) seen = new Set(names);
+            dup = seen.has(name);
+          }
+          if (dup) throw duplicate(it, name);
+          if (seen !== null) seen.add(name);
+          it.lastName = name;
+          names.push(name);
+          vals.push(it.value.constant ? it.value.value : it.value.make(env));
+        }
+      },
     };
   }
 
@@ -526,6 +565,11 @@ export class Compiler {
   }
 
   private compileLambda(e: Extract<Expr, { kind: "Lambda" }>, scope: Scope, name: string | null): Code {
+    const info = this.lambdaInfo(e, scope, name);
+    return (env) => new Lambda(info, env);
+  }
+
+  private lambdaInfo(e: Extract<Expr, { kind: "Lambda" }>, scope: Scope, name: string | null): LambdaInfo {
     const names = new Map<string, number>();
     let slot = 1;
     const argSlot = e.arg !== null ? slot++ : -1;
@@ -549,9 +593,17 @@ export class Compiler {
       formalNames: formals ? new Set(formals.map((f) => f.name)) : null,
       ellipsis: e.formals?.ellipsis ?? false,
       body: null as unknown as Code,
+      inner: null,
     };
-    (info as { body: Code }).body = this.compile(e.body, inner);
-    return (env) => new Lambda(info, env);
+    if (e.body.kind === "Lambda") {
+      // `x: y: …`: the body only creates a closure of the inner lambda over this call's frame.
+      const innerInfo = this.lambdaInfo(e.body, inner, null);
+      (info as { inner: LambdaInfo | null }).inner = innerInfo;
+      (info as { body: Code }).body = (env) => new Lambda(innerInfo, env);
+    } else {
+      (info as { body: Code }).body = this.compile(e.body, inner);
+    }
+    return info;
   }
 
   private compileCall(fnExpr: Expr, argExprs: readonly Expr[], scope: Scope, offset: number): Code {
@@ -572,7 +624,7 @@ export class Compiler {
               const r = x - y;
               if (Number.isSafeInteger(r)) return r;
             }
-            return withPos(() => subNumbers(x, y), pos);
+            return subAt(x, y, pos);
           };
         case "__mul":
           return (env) => {
@@ -622,7 +674,7 @@ export class Compiler {
             if (x instanceof Thunk) x = x.force();
             if (y instanceof Thunk) y = y.force();
             if (typeof x === "number" && typeof y === "number") return x < y;
-            return withPos(() => lessThan(x, y), pos);
+            return lessThanAt(x, y, pos);
           };
       }
     }
@@ -635,7 +687,7 @@ export class Compiler {
         if (f instanceof Thunk) f = f.force();
         const arg = a0.constant ? a0.value : a0.make(env);
         if (f instanceof Lambda) return state.callLambda(f, arg, pos);
-        return state.call(f, [arg], pos);
+        return state.call1(f, arg, pos);
       };
     }
     if (args.length === 2) {
@@ -710,12 +762,9 @@ export class Compiler {
               const r = x + y;
               if (Number.isSafeInteger(r)) return r;
             }
-            return withPos(() => addNumbers(x as number, y), pos);
+            return addAt(x, y, pos);
           }
-          if (typeof x === "bigint" || x instanceof NixFloat) {
-            const xx = x;
-            return withPos(() => addNumbers(xx, callCode(b, env)), pos);
-          }
+          if (typeof x === "bigint" || x instanceof NixFloat) return addAtLazy(x, b, env, pos);
           return state.concatStrings(x, callCode(b, env), pos);
         };
     }
@@ -723,9 +772,41 @@ export class Compiler {
   }
 }
 
-function withPos<T>(f: () => T, pos: Pos): T {
+// The slow paths of the arithmetic operators: errors get the operator's position. (Separate
+// functions rather than closures: a closure capturing the operands would make every evaluation
+// of the operator allocate a context for them, fast path included.)
+
+function subAt(x: Value, y: Value, pos: Pos): Value {
   try {
-    return f();
+    return subNumbers(x, y);
+  } catch (e) {
+    if (e instanceof EvalError) e.at(pos);
+    throw e;
+  }
+}
+
+function lessThanAt(x: Value, y: Value, pos: Pos): boolean {
+  try {
+    return lessThan(x, y);
+  } catch (e) {
+    if (e instanceof EvalError) e.at(pos);
+    throw e;
+  }
+}
+
+function addAt(x: number | bigint | NixFloat, y: Value, pos: Pos): Value {
+  try {
+    return addNumbers(x, y);
+  } catch (e) {
+    if (e instanceof EvalError) e.at(pos);
+    throw e;
+  }
+}
+
+/** `x + b` for a non-int x, evaluating b here. */
+function addAtLazy(x: bigint | NixFloat, b: Code, env: Env, pos: Pos): Value {
+  try {
+    return addNumbers(x, callCode(b, env));
   } catch (e) {
     if (e instanceof EvalError) e.at(pos);
     throw e;

@@ -22,6 +22,7 @@ import {
   mkString,
   showType,
   type Env,
+  type LambdaInfo,
   type Pos,
   type Value,
 } from "./value.js";
@@ -156,16 +157,31 @@ export class EvalState {
     let i = 0;
     while (i < args.length) {
       if (f instanceof Lambda) {
-        f = this.callLambda(f, args[i++], pos);
-      } else if (f instanceof PrimOp || f instanceof PrimOpApp) {
-        const primop = f instanceof PrimOp ? f : f.primop;
-        const have = f instanceof PrimOp ? [] : f.args;
-        const need = primop.arity - have.length;
-        const avail = args.length - i;
-        if (avail < need) {
-          return new PrimOpApp(primop, have.concat(args.slice(i)));
+        // `x: y: …` applied to several arguments: bind the outer ones without creating the
+        // intermediate closures (evaluating a lambda literal can do nothing else).
+        let info = f.info;
+        let env = f.env;
+        let inner: LambdaInfo | null | undefined;
+        while (info.formals === null && (inner = info.inner) != null && i < args.length - 1) {
+          const frame = new Array(2);
+          frame[0] = env;
+          frame[1] = args[i++];
+          env = frame;
+          info = inner;
         }
-        const all = have.length === 0 && i === 0 && need === args.length ? args : have.concat(args.slice(i, i + need));
+        f = this.callInfo(info, env, args[i++], pos);
+      } else if (f instanceof PrimOp) {
+        const need = f.arity;
+        if (args.length - i < need) return new PrimOpApp(f, args.slice(i));
+        const all = i === 0 && need === args.length ? args : args.slice(i, i + need);
+        i += need;
+        f = this.callPrimOp(f, all, pos);
+      } else if (f instanceof PrimOpApp) {
+        const primop = f.primop;
+        const have = f.args;
+        const need = primop.arity - have.length;
+        if (args.length - i < need) return new PrimOpApp(primop, have.concat(args.slice(i)));
+        const all = have.concat(args.slice(i, i + need));
         i += need;
         f = this.callPrimOp(primop, all, pos);
       } else if (f instanceof Attrs && f.has("__functor")) {
@@ -194,6 +210,7 @@ export class EvalState {
   call1(fn: Value, arg: Value, pos: Pos | null): Value {
     const f = fn instanceof Thunk ? fn.force() : fn;
     if (f instanceof Lambda) return this.callLambda(f, arg, pos);
+    if (f instanceof PrimOp && f.arity === 1) return this.callPrimOp(f, [arg], pos);
     return this.call(f, [arg], pos);
   }
 
@@ -201,6 +218,15 @@ export class EvalState {
   call2(fn: Value, a: Value, b: Value, pos: Pos | null): Value {
     const f = fn instanceof Thunk ? fn.force() : fn;
     if (f instanceof Lambda) {
+      const info = f.info;
+      const inner = info.inner;
+      if (info.formals === null && inner != null) {
+        // `a: b: …`: bind `a` without creating the closure its body would return.
+        const env = new Array(2);
+        env[0] = f.env;
+        env[1] = a;
+        return this.callInfo(inner, env, b, pos);
+      }
       const g = this.callLambda(f, a, pos);
       if (g instanceof Lambda) return this.callLambda(g, b, pos);
       return this.call(g, [b], pos);
@@ -221,12 +247,18 @@ export class EvalState {
   }
 
   callLambda(f: Lambda, arg: Value, pos: Pos | null): Value {
-    const info = f.info;
-    if (info.formals !== null) return this.callWithFormals(f, arg, pos);
+    return this.callInfo(f.info, f.env, arg, pos);
+  }
+
+  /** Calls the lambda `info` closed over `parent` (what a Lambda holds) with `arg`. */
+  private callInfo(info: LambdaInfo, parent: Env, arg: Value, pos: Pos | null): Value {
+    if (info.formals !== null) return this.callWithFormals(info, parent, arg, pos);
     if (++this.callDepth > this.maxCallDepth) this.callDepthExceeded(pos);
     try {
       // A plain `x: body` lambda: its frame is [parent, x].
-      const env = new Array(2); env[0] = f.env; env[1] = arg;
+      const env = new Array(2);
+      env[0] = parent;
+      env[1] = arg;
       let r = callCode(info.body, env);
       if (r instanceof Thunk) r = r.force();
       return r;
@@ -240,12 +272,11 @@ export class EvalState {
     throw new EvalError("stack overflow; max-call-depth exceeded", "stack", pos);
   }
 
-  private callWithFormals(f: Lambda, arg: Value, pos: Pos | null): Value {
-    const info = f.info;
+  private callWithFormals(info: LambdaInfo, parent: Env, arg: Value, pos: Pos | null): Value {
     if (++this.callDepth > this.maxCallDepth) this.callDepthExceeded(pos);
     try {
       const env: Env = new Array(info.slots + 1);
-      env[0] = f.env;
+      env[0] = parent;
       if (info.argSlot >= 0) env[info.argSlot] = arg;
       const formals = info.formals!;
       let set: Value = arg instanceof Thunk ? arg.force() : arg;

@@ -73,71 +73,63 @@ export function findAttrPos(p: AttrPositions | null | undefined, name: string): 
   return null;
 }
 
-/**
- * Where the names of array-backed attribute sets live: a growing list of distinct names, plus a
- * name → position index built on demand. Several `Keys` can share one table: a set whose `Keys`
- * cover the whole table can be extended (by `//`) by appending to it; the shorter `Keys` simply
- * ignore the entries past their length.
- */
-class KeyTable {
-  readonly names: string[];
-  private index: Map<string, number> | null = null;
-  private indexed = 0;
-  constructor(names: string[]) {
-    this.names = names;
-  }
-  /** Position of `name` among the first `n` names, or -1. */
-  lookup(name: string, n: number): number {
-    let index = this.index;
-    if (index === null) index = this.index = new Map();
-    const names = this.names;
-    for (let i = this.indexed; i < names.length; i++) index.set(names[i], i);
-    this.indexed = names.length;
-    const p = index.get(name);
-    return p !== undefined && p < n ? p : -1;
-  }
-}
-
-/** Sets up to this size find names by scanning instead of through the index. */
+/** Sets up to this size find names by scanning instead of through an index. */
 const SCAN_LIMIT = 12;
 
 /**
  * The attribute names of array-backed sets, in insertion order. Shared by every set with the same
  * names in the same order: all sets built by one attribute set literal, `mapAttrs` results and
  * their source, `//` results that only override existing names.
+ *
+ * `//` adding names to a set whose `Keys` cover their whole `names` array appends to that array
+ * and shares it (and the name → position index) with the new, longer `Keys`; each `Keys` only
+ * looks at its first `length` names. Names in one array are therefore always distinct.
  */
 export class Keys {
+  private readonly names: string[];
+  readonly length: number;
+  /** name → position for names[0 .. indexed), possibly shared with longer Keys on `names`. */
+  private index: Map<string, number> | null;
+  private indexed: number;
   private sorted: string[] | null = null;
-  constructor(
-    private readonly table: KeyTable,
-    readonly length: number,
-  ) {}
+  private constructor(names: string[], length: number, index: Map<string, number> | null, indexed: number) {
+    this.names = names;
+    this.length = length;
+    this.index = index;
+    this.indexed = indexed;
+  }
+  /** Keys for distinct `names` (the array is kept, and may later be appended to). */
   static of(names: string[]): Keys {
-    return new Keys(new KeyTable(names), names.length);
+    return new Keys(names, names.length, null, 0);
   }
   /** The names in insertion order (the array may be longer; only the first `length` count). */
   get list(): readonly string[] {
-    return this.table.names;
+    return this.names;
   }
   name(i: number): string {
-    return this.table.names[i];
+    return this.names[i];
   }
   /** Position of `name`, or -1. */
   find(name: string): number {
     const n = this.length;
+    const names = this.names;
     if (n <= SCAN_LIMIT) {
-      const names = this.table.names;
       for (let i = 0; i < n; i++) if (names[i] === name) return i;
       return -1;
     }
-    return this.table.lookup(name, n);
+    let index = this.index;
+    if (index === null) index = this.index = new Map();
+    for (let i = this.indexed; i < n; i++) index.set(names[i], i);
+    if (this.indexed < n) this.indexed = n;
+    const p = index.get(name);
+    return p !== undefined && p < n ? p : -1;
   }
   /** These names followed by `more` (distinct names none of which is in this list). */
   extend(more: readonly string[]): Keys {
-    const names = this.table.names;
+    const names = this.names;
     if (names.length === this.length) {
       for (let i = 0; i < more.length; i++) names.push(more[i]);
-      return new Keys(this.table, this.length + more.length);
+      return new Keys(names, this.length + more.length, this.index, this.indexed);
     }
     const copy = names.slice(0, this.length);
     for (let i = 0; i < more.length; i++) copy.push(more[i]);
@@ -146,7 +138,7 @@ export class Keys {
   /** Names in byte order; shared, never to be modified. */
   sortedNames(): readonly string[] {
     let s = this.sorted;
-    if (s === null) s = this.sorted = this.table.names.slice(0, this.length).sort(compareNames);
+    if (s === null) s = this.sorted = this.names.slice(0, this.length).sort(compareNames);
     return s;
   }
 }
@@ -322,6 +314,11 @@ export interface LambdaInfo {
   readonly formalNames: ReadonlySet<string> | null;
   readonly ellipsis: boolean;
   readonly body: Code;
+  /**
+   * When the body is itself a lambda literal (`x: y: …`), its info: calls with several arguments
+   * then bind the outer argument without creating the closure the body evaluates to.
+   */
+  readonly inner?: LambdaInfo | null;
 }
 
 export class Lambda {
@@ -366,54 +363,54 @@ export function callCode(code: Code, env: Env): Value {
   for (let i = 0; i < 4000; i++) callCode(i & 1 ? a : b, []);
 }
 
-const BLACKHOLE: unique symbol = Symbol("blackhole");
 
 
-/** A lazily evaluated value; evaluated at most once, then shared. */
+/** Code of a thunk under evaluation: forcing it again is infinite recursion. */
+const BLACKHOLE: Code = () => {
+  throw new EvalError("infinite recursion encountered", "recursion");
+};
+
+/**
+ * A lazily evaluated value; evaluated at most once, then shared. Two fields only (thunks are the
+ * most numerous objects): `code` is the code to run, BLACKHOLE while it runs, null once done;
+ * `slot` holds the environment until then, and the value afterwards.
+ */
 export class Thunk {
   private code: Code | null;
-  private env: Env | null;
-  private value: Value | typeof BLACKHOLE | undefined;
+  private slot: Env | Value;
   constructor(code: Code, env: Env) {
     this.code = code;
-    this.env = env;
-    this.value = undefined;
+    this.slot = env;
   }
   static of(value: Value): Thunk {
-    const t = new Thunk(null as unknown as Code, null as unknown as Env);
+    const t = new Thunk(null as unknown as Code, value as Env);
     t.code = null;
-    t.value = value;
     return t;
   }
   get evaluated(): boolean {
-    return this.code === null && this.value !== BLACKHOLE;
+    return this.code === null;
   }
   get underEvaluation(): boolean {
-    return this.value === BLACKHOLE;
+    return this.code === BLACKHOLE;
   }
   /** The value if already evaluated, else undefined (never evaluates). */
   peek(): Value | undefined {
-    return this.code === null && this.value !== BLACKHOLE ? (this.value as Value) : undefined;
+    return this.code === null ? (this.slot as Value) : undefined;
   }
   force(): Value {
     const code = this.code;
-    if (code === null) {
-      if (this.value === BLACKHOLE) throw new EvalError("infinite recursion encountered", "recursion");
-      return this.value as Value;
-    }
-    const env = this.env!;
-    this.code = null;
-    this.value = BLACKHOLE;
+    if (code === null) return this.slot as Value;
+    // Under evaluation, `code` is BLACKHOLE itself, which throws (leaving the state as it is).
+    this.code = BLACKHOLE;
     try {
-      let v = callCode(code, env);
+      let v = callCode(code, this.slot as Env);
       if (v instanceof Thunk) v = v.force();
-      this.value = v;
-      this.env = null;
+      this.slot = v;
+      this.code = null;
       return v;
     } catch (e) {
       // Not memoised: forcing again re-evaluates (so interrupts and tryEval behave).
       this.code = code;
-      this.value = undefined;
       throw e;
     }
   }

@@ -116,7 +116,11 @@ export function register(r: BuiltinRegistry): void {
         }
       }
     }
-    return new Attrs(map, source === null ? null : new ListToAttrsPositions(source, names, elems));
+    if (source === null) return new Attrs(map);
+    // Keep only the elements' positions (not the elements) for the lazily built positions.
+    const elemPositions: (AttrPositions | null)[] = new Array(n);
+    for (let i = 0; i < n; i++) elemPositions[i] = elems[i].positions;
+    return new Attrs(map, new ListToAttrsPositions(source, names, elemPositions));
   });
 
   r.def("intersectAttrs", 2, (args, pos) => {
@@ -234,11 +238,11 @@ const MISSING: Value = Object.freeze([]) as unknown as Value;
 class ListToAttrsPositions implements AttrPositions {
   private built: Map<string, number> | null = null;
   private names: string[] | null;
-  private elems: Attrs[] | null;
+  private elems: (AttrPositions | null)[] | null;
   constructor(
     readonly source: Source,
     names: string[],
-    elems: Attrs[],
+    elems: (AttrPositions | null)[],
   ) {
     this.names = names;
     this.elems = elems;
@@ -249,7 +253,7 @@ class ListToAttrsPositions implements AttrPositions {
       const names = this.names!;
       const elems = this.elems!;
       for (let i = names.length - 1; i >= 0; i--) {
-        const p = elems[i].positions;
+        const p = elems[i];
         const off = p !== null && p.source === this.source ? p.offsets.get("value") : undefined;
         if (off !== undefined) offsets.set(names[i], off);
         else offsets.delete(names[i]);

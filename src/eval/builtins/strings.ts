@@ -40,6 +40,14 @@ function replaceAll(
       break;
     }
   }
+  if (firstEmpty < 0) {
+    // Only non-empty patterns: native searching gives the same leftmost, first-listed matches.
+    if (n === 1) {
+      const pattern = from[0];
+      return s.indexOf(pattern) < 0 ? s : s.split(pattern).join(replacement(0));
+    }
+    if (s.length >= REGEX_MIN_LENGTH) return replaceWithRegExp(s, from, replacement);
+  }
   const limit = firstEmpty >= 0 ? firstEmpty : n;
   // Candidate pattern indices per first byte, in list order, ending with the first empty pattern.
   const byFirst: (number[] | undefined)[] = new Array(256);
@@ -88,6 +96,21 @@ function replaceAll(
   }
   if (runStart < len) parts.push(s.slice(runStart));
   return parts.join("");
+}
+
+/** Below this length the scanning loop of replaceAll beats building a RegExp. */
+const REGEX_MIN_LENGTH = 256;
+
+/**
+ * replaceAll for non-empty patterns: an alternation of the patterns in list order, which at each
+ * position takes the first listed pattern that matches, as Nix does. Duplicates resolve to the
+ * first occurrence, which is the alternative that wins.
+ */
+function replaceWithRegExp(s: string, from: readonly string[], replacement: (i: number) => string): string {
+  const index = new Map<string, number>();
+  for (let i = from.length - 1; i >= 0; i--) index.set(from[i], i);
+  const source = from.map((p) => p.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&")).join("|");
+  return s.replace(new RegExp(source, "g"), (m) => replacement(index.get(m)!));
 }
 
 /** The compiled regex for `pattern` (cached per evaluation); invalid patterns are uncatchable errors. */
