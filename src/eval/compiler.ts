@@ -120,7 +120,13 @@ export class Compiler {
         const withScope = new Scope(scope, null);
         const envLazy = this.lazy(e.env, scope);
         const body = this.compile(e.body, withScope);
-        return (env) => body([env, envLazy.constant ? envLazy.value : envLazy.make(env)]);
+        return (env) => {
+          // Frames are all made with `new Array` (one elements kind for every env access).
+          const frame = new Array(2);
+          frame[0] = env;
+          frame[1] = envLazy.constant ? envLazy.value : envLazy.make(env);
+          return callCode(body, frame);
+        };
       }
       case "If": {
         const cond = this.compile(e.cond, scope);
@@ -817,9 +823,22 @@ export function updateAttrs(l: Attrs, r: Attrs): Attrs {
   if (l.size === 0) return r;
   if (r.size === 0) return l;
   const rp = r.positions;
-  const positions =
-    rp === null ? l.positions : l.positions === null ? rp : { source: rp.source, get offsets() { return rp.offsets; }, fallback: l.positions };
+  const positions = rp === null ? l.positions : l.positions === null ? rp : new UpdatePositions(rp, l.positions);
   return mergeAttrs(l, r, positions);
+}
+
+/** Positions of `l // r`: r's, then (through `fallback`) l's. */
+class UpdatePositions implements AttrPositions {
+  constructor(
+    private readonly right: AttrPositions,
+    readonly fallback: AttrPositions,
+  ) {}
+  get source(): Source {
+    return this.right.source;
+  }
+  get offsets(): ReadonlyMap<string, number> {
+    return this.right.offsets;
+  }
 }
 
 function missingAttr(name: string, set: Attrs, pos: Pos): EvalError {

@@ -46,7 +46,10 @@ export class Evaluator {
     }
     for (const g of ["true", "false", "null", "builtins"]) if (!names.has(g)) bind(g, builtinsMap.get(g) ?? null);
     this.baseScope = new Scope(null, names);
-    state.baseEnv = values as Env;
+    // Copied into a `new Array` like every other frame (one elements kind for all env accesses).
+    const baseEnv: Env = new Array(values.length);
+    for (let i = 0; i < values.length; i++) baseEnv[i] = values[i];
+    state.baseEnv = baseEnv;
     this.compiler = new Compiler(state, this.baseScope);
     state.evalSource = (source) => this.evalSource(source);
     state.evalFile = (path) => this.evalFile(path);
@@ -56,11 +59,12 @@ export class Evaluator {
   /** `scopedImport`: the attributes of `attrs` shadow the global scope for this source. */
   evalSourceWithScope(source: Source, attrs: Attrs): Value {
     const names = new Map<string, number>();
-    const frame: Env = [this.state.baseEnv];
-    for (const [name, v] of attrs.map) {
-      names.set(name, frame.length);
-      frame.push(v);
-    }
+    const frame: Env = new Array(attrs.size + 1);
+    frame[0] = this.state.baseEnv;
+    attrs.forEach((v, name) => {
+      names.set(name, names.size + 1);
+      frame[names.size] = v;
+    });
     const code = this.compiler.compileTop(parse(source), source, new Scope(this.baseScope, names));
     return code(frame);
   }

@@ -102,6 +102,10 @@ export class Keys {
   static of(names: string[]): Keys {
     return new Keys(names, names.length, null, 0);
   }
+  /** Like `of`, with `index` (name → position of every name) already built. */
+  static withIndex(names: string[], index: Map<string, number>): Keys {
+    return new Keys(names, names.length, index, names.length);
+  }
   /** The names in insertion order (the array may be longer; only the first `length` count). */
   get list(): readonly string[] {
     return this.names;
@@ -138,7 +142,8 @@ export class Keys {
   /** Names in byte order; shared, never to be modified. */
   sortedNames(): readonly string[] {
     let s = this.sorted;
-    if (s === null) s = this.sorted = this.names.slice(0, this.length).sort(compareNames);
+    // The default sort compares UTF-16 code units, i.e. bytes here, like compareNames.
+    if (s === null) s = this.sorted = this.names.slice(0, this.length).sort();
     return s;
   }
 }
@@ -203,12 +208,12 @@ export class Attrs {
   /** Names in Nix's observable order: byte-wise (our strings are byte strings). A fresh array. */
   sortedNames(): string[] {
     if (this.v !== null) return this.k!.sortedNames().slice();
-    return [...this.m!.keys()].sort(compareNames);
+    return [...this.m!.keys()].sort();
   }
   /** Like sortedNames, but possibly shared: callers must not modify it. */
   sortedNamesShared(): readonly string[] {
     if (this.v !== null) return this.k!.sortedNames();
-    return [...this.m!.keys()].sort(compareNames);
+    return [...this.m!.keys()].sort();
   }
   /** Names in insertion order (a fresh array). */
   keys(): string[] {

@@ -102,25 +102,37 @@ export function register(r: BuiltinRegistry): void {
     }
     // Pass 2, backwards, so that the first element with a name is the one left in the map. A
     // missing `value` only matters for those winners (later duplicates don't need one).
-    const map = new Map<string, Value>();
+    // The result is array-backed, its names in the order a Map filled by this pass would have.
+    const index = new Map<string, number>();
+    const outNames: string[] = [];
+    const outValues: Value[] = [];
     let missing = false;
     for (let i = n - 1; i >= 0; i--) {
-      const value = elems[i].get("value");
-      if (value === undefined) missing = true;
-      map.set(names[i], value === undefined ? MISSING : value);
+      let value = elems[i].get("value");
+      if (value === undefined) {
+        missing = true;
+        value = MISSING;
+      }
+      const at = index.get(names[i]);
+      if (at === undefined) {
+        index.set(names[i], outNames.length);
+        outNames.push(names[i]);
+        outValues.push(value);
+      } else outValues[at] = value;
     }
     if (missing) {
-      for (const v of map.values()) {
+      for (const v of outValues) {
         if (v === MISSING) {
           throw new EvalError("attribute 'value' missing", "eval", pos).addTrace("in a {name=...; value=...;} pair");
         }
       }
     }
-    if (source === null) return new Attrs(map);
+    const keys = Keys.withIndex(outNames, index);
+    if (source === null) return Attrs.fromKeys(keys, outValues);
     // Keep only the elements' positions (not the elements) for the lazily built positions.
     const elemPositions: (AttrPositions | null)[] = new Array(n);
     for (let i = 0; i < n; i++) elemPositions[i] = elems[i].positions;
-    return new Attrs(map, new ListToAttrsPositions(source, names, elemPositions));
+    return Attrs.fromKeys(keys, outValues, new ListToAttrsPositions(source, names, elemPositions));
   });
 
   r.def("intersectAttrs", 2, (args, pos) => {
@@ -158,17 +170,18 @@ export function register(r: BuiltinRegistry): void {
   r.def("mapAttrs", 2, (args, pos) => {
     const s = expectAttrs(args[1], "while evaluating the second argument passed to builtins.mapAttrs", pos);
     const f = args[0];
-    const apply = (nameValue: [string, Value]): Value => state.call2(f, nameValue[0], nameValue[1], pos);
-    // Each entry [name, value] is both the thunk's payload and the call's argument list.
     const keys = s.arrayKeys();
     if (keys !== null) {
-      // Same names as the input: share them.
+      // Same names as the input: share them. Each thunk's payload is just its index.
       const values = s.arrayValues()!;
       const names = keys.list;
+      const applyAt = (i: number): Value => state.call2(f, names[i], values[i], pos);
       const out: Value[] = new Array(values.length);
-      for (let i = 0; i < values.length; i++) out[i] = deferred(apply, [names[i], values[i]]);
+      for (let i = 0; i < values.length; i++) out[i] = deferred(applyAt, i);
       return Attrs.fromKeys(keys, out);
     }
+    const apply = (nameValue: [string, Value]): Value => state.call2(f, nameValue[0], nameValue[1], pos);
+    // Each entry [name, value] is both the thunk's payload and the call's argument list.
     const map = new Map<string, Value>();
     for (const entry of s.map) map.set(entry[0], deferred(apply, entry));
     return new Attrs(map);
