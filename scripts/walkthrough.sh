@@ -4,7 +4,8 @@
 # hosts entries) lives under one directory, so the host's /nix and /etc are left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+# TIX_WALKTHROUGH_SKIP_SETUP=1: already set up (the end-to-end test runs this script).
+[ -n "${TIX_WALKTHROUGH_SKIP_SETUP:-}" ] || bash scripts/setup.sh
 repo=$(pwd)
 tix="$repo/bin/tix"
 work=$(mktemp -d /tmp/tix-walkthrough.XXXXXX)
