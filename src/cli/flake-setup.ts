@@ -104,7 +104,14 @@ export function parseFlakeFlag(o: FlakeCliOptions, a: string, next: () => string
     case "--commit-lock-file": o.commitLockFile = true; return true;
     case "--no-registries": o.useRegistries = false; return true;
     case "--update-input": o.updateInputs.push(next()); return true;
-    case "--override-input": { const p = next(); o.overrideInputs.push([p, next()]); return true; }
+    case "--override-input": {
+      // As in Nix: an override is for this run only, so the lock file is not written
+      // (`flake lock` and `flake update` write it anyway).
+      const p = next();
+      o.overrideInputs.push([p, next()]);
+      o.writeLockFile = false;
+      return true;
+    }
     case "--override-flake": { const f = next(); o.overrideFlakes.push([f, next()]); return true; }
     case "--impure": o.impure = true; return true;
     case "--pure-eval": o.impure = false; return true;

@@ -216,6 +216,26 @@ test("--update-input after a new commit, --commit-lock-file and --override-input
   assert.match(ovr.tixLock, /"original": \{\n\s+"type": "git",\n\s+"url": "file:\/\/.*\/c"/);
 });
 
+test("--override-input outside 'flake lock' leaves flake.lock alone and says so, as Nix does", { skip: withNix }, () => {
+  const w = world();
+  const { a, b } = fixture(w);
+  ok(tix(w, a, ["flake", "lock"]), "lock");
+  git(w, a, "add", "flake.lock");
+  git(w, a, "commit", "-qm", "lock");
+  const before = lockOf(a);
+  const out: Record<string, RunResult> = {};
+  for (const who of ["nix", "tix"] as const) {
+    const args = ["eval", "--raw", ".#v", "--override-input", "d", b, "--commit-lock-file"];
+    out[who] = who === "nix" ? nix(w, a, args) : tix(w, a, args);
+    ok(out[who]!, `${who} eval --override-input`);
+    assert.equal(lockOf(a), before, `${who} left flake.lock alone`);
+    assert.equal(git(w, a, "status", "--short"), "");
+  }
+  assert.equal(out["tix"]!.stdout, out["nix"]!.stdout);
+  assert.equal(out["tix"]!.stderr, out["nix"]!.stderr);
+  assert.match(out["tix"]!.stderr, /^warning: not writing modified lock file of flake 'git\+file:\/\/.*\/a':\n• Updated input 'd':\n/);
+});
+
 test("nested url overrides lock the override as 'original' (modern Nix; 2.8 kept the dependency's own)", () => {
   const w = world();
   const { c } = fixture(w);

@@ -245,6 +245,7 @@ function show(o: FlakeCmdOptions): number {
 }
 
 function lock(o: FlakeCmdOptions): number {
+  o.writeLockFile = true; // whatever the flags say, as Nix's `flake lock`
   return withSession(o, (session) => {
     const ref = session.parseRef(onlyFlakeArg(o)).ref;
     session.lock(ref);
@@ -264,6 +265,7 @@ function update(o: FlakeCmdOptions): number {
     if (flakeArg === null && looksLikeFlakeRef(a)) flakeArg = a;
     else inputs.push(a);
   }
+  o.writeLockFile = true; // whatever the flags say, as Nix's `flake update`
   if (inputs.length === 0) o.recreateLockFile = true;
   else for (const i of inputs) o.updateInputs.push(printInputPath(parseInputPath(i)));
   return withSession(o, (session) => {
