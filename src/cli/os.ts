@@ -9,7 +9,8 @@ import {
   rebuild,
   REBUILD_ACTIONS,
 } from "../system/os-rebuild.js";
-import { currentVersionOutput, runSystemNixosVersion } from "../system/os-version.js";
+import { runInRoot } from "../system/activation.js";
+import { currentSystem, currentVersionOutput, runSystemNixosVersion } from "../system/os-version.js";
 import type { SystemBuilder } from "../system/system-builder.js";
 import { SystemStore } from "../system/system-store.js";
 import { argBytes, writeErr, writeOut } from "./output.js";
@@ -29,6 +30,9 @@ Commands:
       --json                  list-generations as JSON
   version [--json | --revision | --hash | --configuration-revision]
                             the version of the running system (like nixos-version)
+  enter [-c COMMAND | -- ARGS...]
+                            run a command (default: a shell) in the system below --root,
+                            with that directory as / (like nixos-enter)
 
 Options:
   --root DIR                act on the system installed below DIR (default: /); activation then
@@ -230,6 +234,34 @@ function runVersion(argv: readonly string[]): number {
   return out.status;
 }
 
+/** `tix os enter`: a command (or a shell) inside the system below the root, as nixos-enter. */
+function runEnter(argv: readonly string[]): number {
+  let root: string | null = null;
+  let store: string | null = null;
+  let command: string[] | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new SystemError(`option '${arg}' needs a value`);
+      return v;
+    };
+    if (arg === "--") {
+      command = argv.slice(i + 1);
+      break;
+    } else if (arg === "--root") root = value();
+    else if (arg === "--store") store = value();
+    else if (arg.startsWith("--root=")) root = arg.slice("--root=".length);
+    else if (arg.startsWith("--store=")) store = arg.slice("--store=".length);
+    else if (arg === "-c" || arg === "--command") command = ["/run/current-system/sw/bin/sh", "-c", value()];
+    else throw new SystemError(`unknown option \`${arg}'`);
+  }
+  const roots = rootsFromOptions(root, store, false);
+  if (roots.root !== "/") currentSystem(roots); // fails clearly when nothing is installed there
+  if (command === null || command.length === 0) command = ["/run/current-system/sw/bin/sh"];
+  return runInRoot(roots, command);
+}
+
 export async function runOs(argv: readonly string[], hooks: OsCommandHooks = {}): Promise<number> {
   try {
     const [cmd, ...rest] = argv;
@@ -244,6 +276,8 @@ export async function runOs(argv: readonly string[], hooks: OsCommandHooks = {})
         return await runRebuild(rest, hooks);
       case "version":
         return runVersion(rest);
+      case "enter":
+        return runEnter(rest);
       default:
         throw new SystemError(`unknown command 'tix os ${cmd}'`);
     }

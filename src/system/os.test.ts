@@ -113,6 +113,17 @@ describe("os rebuild and version below a root", { skip: namespaceTestsSkipReason
     assert.equal(versionHere("--configuration-revision")?.stdout, "9190c396f4dcfc734e554768c53a81d1c231c6a7\n");
   });
 
+  test("enter runs a command with the root as / (like nixos-enter)", () => {
+    const r = runTix(["os", "enter", "--root", root, "--", "cat", "/etc/tix-test.conf"]);
+    assert.deepEqual([r.status, r.stdout, r.stderr], [0, "generation one\n", ""]);
+    const c = runTix(["os", "enter", "--root", root, "-c", "cat /etc/hostname; exit 3"]);
+    assert.deepEqual([c.status, c.stdout], [3, "machine\n"]);
+    const empty = tempDir("tix-os-enter-");
+    const e = runTix(["os", "enter", "--root", empty, "--", "true"]);
+    assert.deepEqual([e.status, e.stderr], [1, "error: there is no current system (/run/current-system does not lead into the store)\n"]);
+    fs.rmSync(empty, { recursive: true, force: true });
+  });
+
   test("a second switch, the generations, and a rollback", async () => {
     assert.equal((await rebuildHere("switch", { systemPath: systems.second })).status, 0);
     assert.equal(link("nix/var/nix/profiles/system"), "system-2-link");
