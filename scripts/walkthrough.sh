@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 [ -n "${TIX_WALKTHROUGH_SKIP_SETUP:-}" ] || bash scripts/setup.sh
 repo=$(pwd)
 tix="$repo/bin/tix"
-work=$(mktemp -d /tmp/tix-walkthrough.XXXXXX)
+# TIX_WALKTHROUGH_DIR: an empty directory to work in (the end-to-end test cleans it up itself).
+work=${TIX_WALKTHROUGH_DIR:-$(mktemp -d /tmp/tix-walkthrough.XXXXXX)}
 export TIX_STATE_ROOT="$work/root"
 export HOME="$work/home"
 mkdir -p "$TIX_STATE_ROOT" "$HOME"
@@ -149,6 +150,7 @@ run git status --short
 step "A host system: tix os rebuild (into $work/machine, standing for /)"
 run "$tix" os rebuild switch --flake .#my-machine --root "$work/machine" "${store[@]}"
 run "$tix" os version --json --root "$work/machine" "${store[@]}"; echo
+printf '(git rev-parse HEAD: %s)\n' "$(git rev-parse HEAD)"
 
 step "nixpkgs pinned in the systems' flake registry"
 run "$tix" os enter --root "$work/machine" "${store[@]}" -- cat /etc/nix/registry.json; echo
