@@ -13,7 +13,7 @@ work=${TIX_WALKTHROUGH_DIR:-$(mktemp -d /tmp/tix-walkthrough.XXXXXX)}
 export TIX_STATE_ROOT="$work/root"
 export HOME="$work/home"
 mkdir -p "$TIX_STATE_ROOT" "$HOME"
-export GIT_AUTHOR_NAME=tix GIT_AUTHOR_EMAIL=tix@example.org GIT_COMMITTER_NAME=tix GIT_COMMITTER_EMAIL=tix@example.org
+export GIT_PAGER=cat GIT_AUTHOR_NAME=tix GIT_AUTHOR_EMAIL=tix@example.org GIT_COMMITTER_NAME=tix GIT_COMMITTER_EMAIL=tix@example.org
 store=(--store "$TIX_STATE_ROOT")
 
 cleanup() {
@@ -23,7 +23,19 @@ cleanup() {
 trap cleanup EXIT
 
 step() { printf '\n\033[1m# %s\033[0m\n' "$*"; }
-run() { printf '$ %s\n' "$*"; "$@"; }
+# Prints "$ COMMAND" as one would type it (tix by its name, arguments quoted where needed), runs it.
+run() {
+  local a shown=""
+  for a in "$@"; do
+    [ "$a" = "$tix" ] && a=tix
+    case "$a" in
+      '' | *[[:space:]\'\"\$\\]*) shown+=" '${a//\'/\'\\\'\'}'" ;;
+      *) shown+=" $a" ;;
+    esac
+  done
+  printf '$%s\n' "$shown"
+  "$@"
+}
 # curl as the host sees it: container names resolve through tix's hosts file.
 host_curl() { unshare -m sh -c "mount --bind '$TIX_STATE_ROOT/etc/hosts' /etc/hosts && curl -s $*"; }
 
@@ -46,24 +58,24 @@ run "$tix" container start flake-test "${store[@]}"
 printf '$ curl http://flake-test/\n'; host_curl http://flake-test/
 
 step "Traceability: the container knows the flake's revision"
-run "$tix" container run flake-test "${store[@]}" -- nixos-version --json; echo
+run "$tix" container run flake-test "${store[@]}" -- nixos-version --json
 printf '(git rev-parse HEAD: %s)\n' "$(git rev-parse HEAD)"
 
 step "An uncommitted change makes the tree dirty"
 sed -i 's/morty@example.org/rick@example.org/' flake.nix
 run "$tix" container update flake-test --flake . "${store[@]}"
-run "$tix" container run flake-test "${store[@]}" -- nixos-version --json; echo
-printf '$ tix container update flake-test --flake . --no-allow-dirty\n'
+run "$tix" container run flake-test "${store[@]}" -- nixos-version --json
+printf '$ tix container update flake-test --flake . --no-allow-dirty %s\n' "${store[*]}"
 if "$tix" container update flake-test --flake . --no-allow-dirty "${store[@]}"; then echo "unexpected: dirty tree accepted"; exit 1; fi
 
 step "Commit and update again"
 run git commit -q -a -m "Change the admin address"
 run "$tix" container update flake-test --flake . --commit-lock-file "${store[@]}"
-run "$tix" container run flake-test "${store[@]}" -- nixos-version --json; echo
+run "$tix" container run flake-test "${store[@]}" -- nixos-version --json
 
 step "Roll back to the first revision (?rev=)"
 run "$tix" container update flake-test --flake "$work/flake-test?rev=$first_rev" "${store[@]}"
-run "$tix" container run flake-test "${store[@]}" -- nixos-version --json; echo
+run "$tix" container run flake-test "${store[@]}" -- nixos-version --json
 printf '(first revision: %s)\n' "$first_rev"
 
 step "A third-party flake: a NixOS module and an overlay (standing in for github:NixOS/hydra)"
@@ -128,7 +140,7 @@ cat > flake.nix <<EOF
   };
 }
 EOF
-run git diff --stat
+run git diff
 run "$tix" flake lock "${store[@]}"
 run git commit -q -a -m "Add Hydra"
 run "$tix" container update flake-test --flake . "${store[@]}"
@@ -149,7 +161,7 @@ run git status --short
 
 step "A host system: tix os rebuild (into $work/machine, standing for /)"
 run "$tix" os rebuild switch --flake .#my-machine --root "$work/machine" "${store[@]}"
-run "$tix" os version --json --root "$work/machine" "${store[@]}"; echo
+run "$tix" os version --json --root "$work/machine" "${store[@]}"
 printf '(git rev-parse HEAD: %s)\n' "$(git rev-parse HEAD)"
 
 step "nixpkgs pinned in the systems' flake registry"
