@@ -36,8 +36,9 @@ run() {
   printf '$%s\n' "$shown"
   "$@"
 }
-# curl as the host sees it: container names resolve through tix's hosts file.
-host_curl() { unshare -m sh -c "mount --bind '$TIX_STATE_ROOT/etc/hosts' /etc/hosts && curl -s $*"; }
+# curl as the host sees it: container names resolve through tix's hosts file (retried while a
+# service that was just started opens its port).
+host_curl() { unshare -m sh -c "mount --bind '$TIX_STATE_ROOT/etc/hosts' /etc/hosts && curl -s --retry 5 --retry-connrefused --retry-delay 1 $*"; }
 
 step "Create a flake from the simpleContainer template"
 mkdir -p "$work/flake-test" && cd "$work/flake-test"
