@@ -77,6 +77,32 @@ const REGISTRY_MODULE = `{
   };
 }`;
 
+/** Overlays and services beyond httpd: what the Proof's drvPath comparison also covers. */
+const OVERLAY_SERVICES_MODULE = `({ pkgs, lib, ... }: {
+  nixpkgs.overlays = [
+    (final: prev: { hello = prev.hello.overrideAttrs { greeting = "Hi from an overlay"; }; })
+    (final: prev: { greeter = final.writeShellScriptBin "greeter" "exec \${final.hello}/bin/hello"; })
+  ];
+  environment.systemPackages = [ pkgs.greeter ];
+  users.users.app = { isSystemUser = true; group = "nogroup"; };
+  systemd.services.greeter = {
+    description = "greets";
+    wantedBy = [ "multi-user.target" ];
+    after = [ "network.target" ];
+    environment = { GREETER = pkgs.greeter; UNSET = null; };
+    preStart = "mkdir -p /run/greeter";
+    script = "greeter > /run/greeter/said; exec sleep 1000";
+    path = [ pkgs.greeter ];
+    serviceConfig = { Restart = "always"; User = "app"; };
+  };
+  systemd.services.once = {
+    requiredBy = [ "multi-user.target" ];
+    serviceConfig = { Type = "oneshot"; ExecStart = [ "\${pkgs.busybox}/bin/true" "\${pkgs.busybox}/bin/echo done" ]; };
+  };
+  networking.firewall.allowedUDPPorts = [ 53 5353 53 ];
+  system.nixos.tags = [ "web" "blue" ];
+})`;
+
 function system(modules: readonly string[]): string {
   return `(import ${EVAL_CONFIG} { system = "x86_64-linux"; modules = [ ${modules.join(" ")} ]; })`;
 }
@@ -201,13 +227,107 @@ describe("evaluation", () => {
     assert.equal(got, "overlaid");
   });
 
+  test("nixpkgs.hostPlatform sets the system; system.name and tags make the toplevel's name", () => {
+    const e = `let c = ${system([`{ nixpkgs.hostPlatform = "x86_64-linux"; networking.hostName = ""; system.nixos.tags = [ "zz" "aa" ]; }`])}.config; in {
+      system = c.nixpkgs.system;
+      hostPlatform = c.nixpkgs.hostPlatform;
+      name = c.system.build.toplevel.name;
+      label = c.system.nixos.label;
+      version = c.system.nixos.version;
+    }`;
+    assert.deepEqual(JSON.parse(ok(tixEval(e), "tix eval")), {
+      system: "x86_64-linux",
+      hostPlatform: { system: "x86_64-linux" },
+      name: "nixos-system-unnamed-aa-zz-20.03pre-git",
+      label: "aa-zz-20.03pre-git",
+      version: "20.03pre-git",
+    });
+    const named = `${system([`{ system.name = "box"; system.nixos.label = "custom"; }`])}.config.system.build.toplevel.name`;
+    assert.equal(JSON.parse(ok(tixEval(named), "tix eval")), "nixos-system-box-custom");
+  });
+
+  test("a label with characters a store path cannot have is a type error", () => {
+    const r = tixEval(`${system([`{ system.nixos.label = "a b"; }`])}.config.system.build.toplevel.name`);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /A definition for option `system\.nixos\.label' is not of type `string matching the pattern \[a-zA-Z0-9:_\\\.-\]\*'/);
+  });
+
+  test("systemd.services: script under set -e, preStart, environment with packages and null, ExecStart lists, requiredBy", () => {
+    const e = `let s = ${system([OVERLAY_SERVICES_MODULE])}; c = s.config; in {
+      dirs = c.system.build.serviceDirs;
+      greeter = "\${s.pkgs.greeter}";
+      busybox = "\${s.pkgs.busybox}";
+      udp = c.system.build.firewallDir.allowed-udp-ports;
+      accepted = c.systemd.services.greeter.before;
+    }`;
+    const got = JSON.parse(ok(tixEval(e), "tix eval")) as {
+      dirs: Record<string, Record<string, { text: string; mode: string }>>;
+      greeter: string;
+      busybox: string;
+      udp: string;
+      accepted: string[];
+    };
+    const bb = got.busybox;
+    assert.deepEqual(Object.keys(got.dirs).sort(), ["greeter", "once"]);
+    const g = got.dirs["greeter"]!;
+    assert.equal(
+      g["run"]!.text,
+      `#!${bb}/bin/sh\nexport PATH=${got.greeter}/bin:$PATH\n(\nset -e\nmkdir -p /run/greeter\n) || exit $?\nset -e\ngreeter > /run/greeter/said; exec sleep 1000\n`,
+    );
+    assert.equal(g["run"]!.mode, "0555");
+    assert.equal(g["environment"]!.text, `GREETER=${got.greeter}\n`);
+    assert.equal(g["after"]!.text, "network.target\n");
+    assert.equal(g["user"]!.text, "app\n");
+    assert.equal(g["restart"]!.text, "always\n");
+    const once = got.dirs["once"]!;
+    assert.equal(once["run"]!.text, `#!${bb}/bin/sh\n\nset -e\n${bb}/bin/true\nexec ${bb}/bin/echo done\n`);
+    assert.equal(once["type"]!.text, "oneshot\n");
+    assert.equal(got.udp, "53 5353");
+    assert.deepEqual(got.accepted, []);
+  });
+
+  test("an overlay that is not a function is a type error naming the option", () => {
+    const r = tixEval(`${system([`{ nixpkgs.overlays = [ { hello = 1; } ]; }`])}.config.nixpkgs.overlays`);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /A definition for option `nixpkgs\.overlays\."\[definition 1-entry 1\]"' is not of type `nixpkgs overlay'/);
+  });
+
+  test("nixpkgs.pkgs and eval-config's pkgs argument: the set given, plus nixpkgs.overlays", () => {
+    const base = path.join(root, "flakes", "base");
+    const e = `let
+      given = import ${base} { overlays = [ (final: prev: { marker = "given"; }) ]; };
+      viaArg = import ${EVAL_CONFIG} { pkgs = given; modules = [ { nixpkgs.overlays = [ (final: prev: { more = prev.marker + "+overlay"; }) ]; } ]; };
+      viaOption = import ${EVAL_CONFIG} { modules = [ { nixpkgs.pkgs = given; } ]; };
+      readOnly = import ${EVAL_CONFIG} { modules = [ ${base}/nixos/modules/read-only-pkgs.nix { nixpkgs.pkgs = given; } ]; };
+      flake = builtins.getFlake "path:${base}";
+    in {
+      viaArg = viaArg.pkgs.more;
+      viaOption = viaOption.pkgs.marker;
+      readOnly = [ readOnly.pkgs.marker readOnly.config.nixpkgs.system ];
+      extended = (viaArg.extendModules { modules = [ { networking.hostName = "ext"; } ]; }).pkgs.more;
+      modules = builtins.attrNames flake.nixosModules;
+      notDetected = (flake.lib.nixosSystem { modules = [ flake.nixosModules.notDetected ({ modulesPath, ... }: { imports = [ (modulesPath + "/installer/scan/not-detected.nix") ]; }) ]; }).config.networking.hostName;
+    }`;
+    assert.deepEqual(JSON.parse(ok(tixEval(e), "tix eval")), {
+      viaArg: "given+overlay",
+      viaOption: "given",
+      readOnly: ["given", "x86_64-linux"],
+      extended: "given+overlay",
+      modules: ["notDetected", "readOnlyPkgs"],
+      notDetected: "nixos",
+    });
+    const r = tixEval(`(import ${EVAL_CONFIG} { modules = [ ${base}/nixos/modules/read-only-pkgs.nix { nixpkgs.pkgs = import ${base} { }; nixpkgs.overlays = [ ]; } ]; }).config.nixpkgs`);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /The option `nixpkgs\.overlays' does not exist/);
+  });
+
   test("drvPaths equal real Nix's", { skip: have("nix-instantiate") ? false : "no nix-instantiate" }, () => {
-    const e = `map (s: s.config.system.build.toplevel.drvPath) [ ${system([CONTAINER_MODULE])} ${system([CONTAINER_MODULE, REGISTRY_MODULE])} ]`;
+    const e = `map (s: s.config.system.build.toplevel.drvPath) [ ${system([CONTAINER_MODULE])} ${system([CONTAINER_MODULE, REGISTRY_MODULE])} ${system([CONTAINER_MODULE, OVERLAY_SERVICES_MODULE])} ]`;
     const d = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nixos-nix-"));
     try {
       const nix = JSON.parse(ok(run("nix-instantiate", ["--store", d, "--eval", "--strict", "--json", "-E", e], NIX_ENV), "nix-instantiate")) as string[];
       const tix = JSON.parse(ok(tixEval(e), "tix eval")) as string[];
-      assert.equal(tix.length, 2);
+      assert.equal(tix.length, 3);
       assert.deepEqual(tix, nix);
     } finally {
       fs.rmSync(d, { recursive: true, force: true });
@@ -299,6 +419,25 @@ describe("the built toplevel", { skip: buildSkip() }, () => {
     assert.equal(ok(nv("--configuration-revision"), "nixos-version"), "9190c396f4dcfc734e554768c53a81d1c231c6a7\n");
     const hash = nv("--hash");
     assert.deepEqual([hash.status, hash.stderr], [1, "nixos-version: Nixpkgs commit hash is unknown\n"]);
+  });
+});
+
+describe("a toplevel with overlays and services, built", { skip: buildSkip() }, () => {
+  test("the overlaid package is on sw/bin; the services and UDP ports are in the toplevel", () => {
+    const store = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nixos-ov-store-"));
+    try {
+      const e = `${system([CONTAINER_MODULE, OVERLAY_SERVICES_MODULE])}.config.system.build.toplevel`;
+      const top = ok(run(TIX, ["build", "--store", store, "--impure", "--expr", e, "--no-link", "--print-out-paths"], {}, 600_000), "tix build").trim();
+      assert.match(top, /-nixos-system-nixos-blue-web-20\.03pre-git$/);
+      const inStore = (argv: string[]) => run("bwrap", ["--dev-bind", "/", "/", "--bind", path.join(store, "nix/store"), "/nix/store", "--", ...argv]);
+      assert.equal(ok(inStore([`${top}/sw/bin/greeter`]), "greeter"), "Hi from an overlay\n");
+      const host = (p: string) => path.join(store, p);
+      assert.deepEqual(fs.readdirSync(host(`${top}/services`)).sort(), ["greeter", "httpd", "once"]);
+      assert.equal(fs.readFileSync(host(`${top}/firewall/allowed-udp-ports`), "utf8"), "53 5353\n");
+      assert.match(fs.readFileSync(host(`${top}/users/passwd`), "utf8"), /^app:x:999:65534::\/var\/empty:\/run\/current-system\/sw\/bin\/nologin$/m);
+    } finally {
+      fs.rmSync(store, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,11 +1,16 @@
 # base.lib.nixosSystem: evaluates a system configuration with the base module system.
-#   system       the platform (nixpkgs.system's default)
+#   system       the platform (nixpkgs.system's default; `nixpkgs.hostPlatform` in a module also works)
 #   modules      the configuration's modules
 #   specialArgs  extra module arguments available in `imports`
-# Returns the evalModules result ({ config, options, … }) plus `pkgs`.
+#   pkgs         a package set to use instead of importing base (sets nixpkgs.pkgs)
+#   prefix       the option path the configuration sits under (containers.<name>)
+# Returns the evalModules result ({ config, options, … }) plus `pkgs` and `lib`; its
+# `extendModules` returns the same shape.
 { system ? "x86_64-linux"
 , modules
 , specialArgs ? { }
+, pkgs ? null
+, prefix ? [ ]
 , lib ? import ../lib
 , flake ? null
 , ...
@@ -16,15 +21,21 @@ let
     else "19700101";
   versionSuffix = if flake == null then "pre-git"
     else ".${date}.${flake.shortRev or flake.dirtyShortRev or "dirty"}";
-  evaluated = lib.evalModules {
-    modules = import ./modules/module-list.nix ++ modules ++ [
-      {
-        nixpkgs.system = lib.mkDefault system;
-        system.nixos.revision = lib.mkDefault (if flake != null then flake.rev or null else null);
-        system.nixos.versionSuffix = lib.mkDefault versionSuffix;
-      }
-    ];
-    specialArgs = { modulesPath = toString ./modules; } // specialArgs;
+
+  withExtras = evaluated: evaluated // {
+    inherit lib;
+    pkgs = evaluated._module.args.pkgs;
+    extendModules = args: withExtras (evaluated.extendModules args);
   };
 in
-evaluated // { pkgs = evaluated.config._module.args.pkgs; }
+withExtras (lib.evalModules {
+  inherit prefix;
+  modules = import ./modules/module-list.nix ++ modules ++ [
+    ({
+      nixpkgs.system = lib.mkDefault system;
+      system.nixos.revision = lib.mkDefault (if flake != null then flake.rev or null else null);
+      system.nixos.versionSuffix = lib.mkDefault versionSuffix;
+    } // lib.optionalAttrs (pkgs != null) { nixpkgs.pkgs = pkgs; })
+  ];
+  specialArgs = { modulesPath = toString ./modules; } // specialArgs;
+})
