@@ -302,6 +302,64 @@ in {
     });
   });
 
+  test("an overlay exported by one flake is applied by another (offline, nixpkgs resolves to base)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tix-base-overlay-flakes-"));
+    try {
+      fs.mkdirSync(path.join(dir, "tools"));
+      fs.mkdirSync(path.join(dir, "app"));
+      fs.writeFileSync(path.join(dir, "tools", "flake.nix"), `{
+  outputs = { self }: {
+    overlays.default = final: prev: {
+      greeter = final.writeShellScriptBin "greeter" "exec \${final.hello}/bin/hello";
+      hello = prev.hello.overrideAttrs { greeting = "Hello from tools"; };
+    };
+    # The older single-overlay output name.
+    overlay = final: prev: { toolsMarker = "legacy overlay"; };
+    nixosModules.default = { pkgs, ... }: { environment.systemPackages = [ pkgs.greeter ]; };
+  };
+}
+`);
+      fs.writeFileSync(path.join(dir, "app", "flake.nix"), `{
+  inputs.nixpkgs.url = "nixpkgs";
+  inputs.tools.url = "path:${path.join(dir, "tools")}";
+  outputs = { self, nixpkgs, tools }:
+    let
+      pkgs = import nixpkgs { system = "x86_64-linux"; overlays = [ tools.overlays.default tools.overlay ]; };
+      extended = nixpkgs.legacyPackages.x86_64-linux.extend tools.overlays.default;
+    in {
+      packages.x86_64-linux = { inherit (pkgs) greeter hello; extendedHello = extended.hello; };
+      marker = pkgs.toolsMarker;
+      nixosConfigurations.box = nixpkgs.lib.nixosSystem {
+        system = "x86_64-linux";
+        modules = [ tools.nixosModules.default { boot.isContainer = true; nixpkgs.overlays = [ tools.overlays.default ]; } ];
+      };
+    };
+}
+`);
+      const app = `path:${path.join(dir, "app")}`;
+      const r = run(TIX, ["eval", "--json", "--offline", `${app}#.`, "--apply", `f: {
+        greeting = f.packages.x86_64-linux.hello.greeting;
+        extended = f.packages.x86_64-linux.extendedHello.greeting;
+        greeter = f.packages.x86_64-linux.greeter.name;
+        marker = f.marker;
+        systemGreeter = builtins.elem f.packages.x86_64-linux.greeter.outPath (map (p: p.outPath) f.nixosConfigurations.box.config.environment.systemPackages);
+        systemHello = f.nixosConfigurations.box.pkgs.hello.greeting;
+      }`]);
+      assert.deepEqual(JSON.parse(ok(r, "tix eval app")), {
+        greeting: "Hello from tools",
+        extended: "Hello from tools",
+        greeter: "greeter",
+        marker: "legacy overlay",
+        systemGreeter: true,
+        systemHello: "Hello from tools",
+      });
+      const lock = JSON.parse(fs.readFileSync(path.join(dir, "app", "flake.lock"), "utf8")) as { nodes: Record<string, { locked?: { type: string } }> };
+      assert.deepEqual(Object.keys(lock.nodes).sort(), ["nixpkgs", "root", "tools"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("drvPaths equal real Nix's", { skip: have("nix-instantiate") ? false : "no nix-instantiate" }, () => {
     const attrs = ["hello", "busybox", "httpd", "coreutils", "curl", "phased", "joined", "env", "farm", "application", "wrapped", "overlaid"];
     const e = `let s = import ${exprFile}; in map (a: s.\${a}.drvPath) [ ${attrs.map((a) => `"${a}"`).join(" ")} ]`;
