@@ -481,11 +481,14 @@ describe("builds", { skip: skipBuilds }, () => {
     assert.equal(ok(r, "httpd and curl"), `${page}404\nexit 22\nbash runs 2\n`);
   });
 
-  test("a busybox that is not the pinned one fails with a hash mismatch", () => {
+  test("a busybox that is not the pinned one fails with a hash mismatch that says how to re-pin", () => {
     const r = run(TIX, ["build", "--store", store, "-f", exprFile, "mismatch", "--no-link"], { TMPDIR: buildTmp });
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /hash mismatch in fixed-output derivation '\/nix\/store\/[a-z0-9]{32}-busybox-bootstrap\.drv'/);
-    assert.match(r.stderr, /got: +sha256-/);
+    assert.match(r.stderr, /got: +sha256-\S+\n {7}base's package set starts from the host's static busybox at file:\/\/\/bin\/busybox, pinned by hash\n/);
+    assert.match(r.stderr, /\n {9}import base \{ config\.bootstrapBusybox\.sha256 = "sha256-…"; \}/);
+    assert.match(r.stderr, /\n {9}nixpkgs\.config\.bootstrapBusybox\.sha256 = "sha256-…";/);
+    assert.match(r.stderr, /`nix-hash --type sha256 \/bin\/busybox`/);
   });
 
   test("real Nix builds the same hello (same output, same NAR hashes)", { skip: have("nix-build") ? false : "no nix-build" }, (t) => {
