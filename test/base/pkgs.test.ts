@@ -256,6 +256,8 @@ in {
   passthru = [ pkgs.httpd.defaultDocumentRoot.name (builtins.typeOf pkgs.busybox.bootstrap) ];
   shells = [ (pkgs.stdenv.shell == pkgs.runtimeShell) (pkgs.stdenv.shell == "\${pkgs.busybox}/bin/sh") ];
   isDerivation = map pkgs.lib.isDerivation [ pkgs.hello pkgs.busybox pkgs.httpd pkgs.coreutils pkgs.stdenv ];
+  localSystem = [ (base { localSystem = "x86_64-linux"; }).system (base { localSystem = { system = "x86_64-linux"; }; crossSystem = "x86_64-linux"; }).system ];
+  crossRefused = (builtins.tryEval (base { crossSystem = "aarch64-linux"; }).hello).success;
 }
 `;
   const file = path.join(work, "eval.nix");
@@ -272,6 +274,8 @@ in {
     passthru: ["httpd-default-document-root", "set"],
     shells: [true, true],
     isDerivation: [true, true, true, true, true],
+    localSystem: ["x86_64-linux", "x86_64-linux"],
+    crossRefused: false,
   };
 
   test("overlays in order (final/prev), extend, appendOverlays, override, overrideAttrs, the pin", () => {
