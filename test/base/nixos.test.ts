@@ -286,6 +286,20 @@ describe("evaluation", () => {
     assert.deepEqual(got.accepted, []);
   });
 
+  test("services.httpd.virtualHosts: one document root and port for busybox httpd; conflicting ones fail an assertion", () => {
+    const httpd = `{ services.httpd = { enable = true; adminAddr = "a@example.org"; }; }`;
+    const execStart = (m: string) => `${system([httpd, m])}.config.systemd.services.httpd.serviceConfig.ExecStart`;
+    const lines = JSON.parse(ok(tixEval(`map (s: builtins.substring (builtins.stringLength "\${(${system(["{ }"])}).pkgs.httpd}/bin/httpd") 1000 s) [
+      (${execStart(`{ services.httpd.virtualHosts.site = { documentRoot = "/srv/www"; listen = [ { port = 8080; } ]; }; }`)})
+      (${execStart(`{ services.httpd.virtualHosts = { a.documentRoot = "/srv/same"; b = { documentRoot = "/srv/same"; serverAliases = [ "www.b" ]; }; }; }`)})
+      (${execStart("{ }")})
+    ]`), "tix eval")) as string[];
+    assert.deepEqual(lines, [" -f -p 8080 -h /srv/www", " -f -p 80 -h /srv/same", " -f -p 80"]);
+    const r = tixEval(`${system([httpd, `{ services.httpd.virtualHosts = { a.documentRoot = "/srv/a"; b.documentRoot = "/srv/b"; }; }`])}.config.system.build.toplevel.drvPath`);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /- services\.httpd: the virtual hosts `a', `b' have different document roots, but busybox httpd serves one/);
+  });
+
   test("an overlay that is not a function is a type error naming the option", () => {
     const r = tixEval(`${system([`{ nixpkgs.overlays = [ { hello = 1; } ]; }`])}.config.nixpkgs.overlays`);
     assert.notEqual(r.status, 0);
