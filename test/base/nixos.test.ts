@@ -189,6 +189,12 @@ describe("evaluation", () => {
     assert.equal(got.conf, "sandbox = false\nkeep-outputs = true\n");
   });
 
+  test("nix.conf: settings by name with extra- ones last, lists space-joined, bools spelled out, then extraOptions", () => {
+    const m = `{ nix.settings = { extra-substituters = [ "https://a" "https://b" ]; sandbox = true; cores = 2; auto-optimise-store = false; }; nix.extraOptions = "min-free = 1\\n"; }`;
+    const conf = JSON.parse(ok(tixEval(`${system([m])}.config.environment.etc."nix/nix.conf".text`), "tix eval")) as string;
+    assert.equal(conf, "auto-optimise-store = false\ncores = 2\nsandbox = true\nextra-substituters = https://a https://b\nmin-free = 1\n");
+  });
+
   test("the base flake's copies of the runtime's scripts are up to date", () => {
     for (const f of ["init.sh", "activate.sh", "switch-to-configuration.sh", "tix-service.sh"]) {
       const copy = fs.readFileSync(path.join(root, "flakes", "base", "nixos", "scripts", f), "utf8");
