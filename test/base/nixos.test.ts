@@ -164,6 +164,33 @@ describe("evaluation", () => {
     }
   });
 
+  test("a definition error in a flake's configuration names its flake.nix; modules of another class are refused", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nixos-file-"));
+    try {
+      fs.writeFileSync(path.join(dir, "flake.nix"), `{
+  inputs.nixpkgs.url = "nixpkgs";
+  outputs = { self, nixpkgs }: {
+    nixosConfigurations.bad = nixpkgs.lib.nixosSystem {
+      system = "x86_64-linux";
+      modules = [ { boot.isContainer = true; } { networking.hostName = 5; } ];
+    };
+    nixosConfigurations.darwin = nixpkgs.lib.nixosSystem {
+      modules = [ { _class = "darwin"; } ];
+    };
+  };
+}
+`);
+      const bad = run(TIX, ["eval", "--json", `path:${dir}#nixosConfigurations.bad.config.networking.hostName`]);
+      assert.notEqual(bad.status, 0);
+      assert.match(bad.stderr, /A definition for option `networking\.hostName' is not of type `string'\. Definition values:\n\s*- In `\/nix\/store\/[0-9a-z]{32}-source\/flake\.nix': 5/);
+      const darwin = run(TIX, ["eval", "--json", `path:${dir}#nixosConfigurations.darwin.config.networking.hostName`]);
+      assert.notEqual(darwin.status, 0);
+      assert.match(darwin.stderr, /The module `\/nix\/store\/[0-9a-z]{32}-source\/flake\.nix` \(class: "darwin"\) cannot be imported into a module evaluation that expects class "nixos"/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("registry.json pins the flake's locked attributes (Nix's v2 format); nix.conf", () => {
     const e = `let c = ${system([REGISTRY_MODULE])}.config; in {
       registry = builtins.fromJSON c.environment.etc."nix/registry.json".text;

@@ -14,8 +14,13 @@
 , lib ? import ../lib
 , flake ? null
 , ...
-}:
+}@args:
 let
+  # Errors name the file that wrote `modules = [ … ]` (e.g. the configuration's flake.nix) as
+  # the file of its inline modules, as NixOS does: each sits in a wrapper carrying that file.
+  modulesLocation = (builtins.unsafeGetAttrPos "modules" args).file or null;
+  located = m: if modulesLocation == null then m else { _file = modulesLocation; imports = [ m ]; };
+
   date = if flake == null then "19700101"
     else if flake ? lastModifiedDate then builtins.substring 0 8 flake.lastModifiedDate
     else "19700101";
@@ -30,7 +35,8 @@ let
 in
 withExtras (lib.evalModules {
   inherit prefix;
-  modules = import ./modules/module-list.nix ++ modules ++ [
+  class = "nixos";
+  modules = import ./modules/module-list.nix ++ map located modules ++ [
     ({
       nixpkgs.system = lib.mkDefault system;
       system.nixos.revision = lib.mkDefault (if flake != null then flake.rev or null else null);
