@@ -333,6 +333,25 @@ describe("evaluation", () => {
     assert.match(r.stderr, /- services\.httpd: the virtual hosts `a', `b' have different document roots, but busybox httpd serves one/);
   });
 
+  test("nixpkgs.config: sets and functions merge (lists concatenate, packageOverrides compose and reach pkgs)", () => {
+    const e = `let s = import ${EVAL_CONFIG} { modules = [
+      { nixpkgs.config = { allowUnfree = true; list = [ 1 ]; nested.a = 1; packageOverrides = p: { one = "1"; }; }; }
+      { nixpkgs.config = { pkgs, ... }: { list = [ 2 ]; nested.b = 2; packageOverrides = p: { two = p.hello.name; }; }; }
+    ]; }; in {
+      config = removeAttrs s.config.nixpkgs.config [ "packageOverrides" ];
+      overrides = [ s.pkgs.one s.pkgs.two ];
+      beforeOverlays = (import ${path.join(root, "flakes", "base")} {
+        config.packageOverrides = p: { hello = p.hello.overrideAttrs { greeting = "po"; }; };
+        overlays = [ (final: prev: { seen = prev.hello.greeting; }) ];
+      }).seen;
+    }`;
+    assert.deepEqual(JSON.parse(ok(tixEval(e), "tix eval")), {
+      config: { allowUnfree: true, list: [2, 1], nested: { a: 1, b: 2 } },
+      overrides: ["1", "hello-1.0"],
+      beforeOverlays: "po",
+    });
+  });
+
   test("an overlay that is not a function is a type error naming the option", () => {
     const r = tixEval(`${system([`{ nixpkgs.overlays = [ { hello = 1; } ]; }`])}.config.nixpkgs.overlays`);
     assert.notEqual(r.status, 0);

@@ -30,6 +30,13 @@ let
 
   args = { inherit system overlays config; };
 
+  # config.packageOverrides (pkgs: { … }), the older way to change packages: applied, as in
+  # nixpkgs, before the overlays, to the set without them.
+  configOverrides = lib.optional (finalConfig ? packageOverrides)
+    (final: prev:
+      if lib.isFunction finalConfig.packageOverrides then finalConfig.packageOverrides prev
+      else throw "base: config.packageOverrides must be a function `pkgs: { … }`");
+
   crossSystemName = if crossSystem == null then null
     else if builtins.isString crossSystem then crossSystem else crossSystem.system or null;
 
@@ -47,6 +54,6 @@ let
       throw "base: cross-compilation is not supported (crossSystem ${builtins.toJSON crossSystemName} differs from system ${builtins.toJSON system}); base builds only for the host's platform"
     else if crossOverlays != [ ] && crossSystem == null then
       throw "base: crossOverlays apply only to cross-compilation, which base does not support; use `overlays`"
-    else lib.fix (builtins.foldl' (acc: overlay: lib.extends overlay acc) base checkedOverlays);
+    else lib.fix (builtins.foldl' (acc: overlay: lib.extends overlay acc) base (configOverrides ++ checkedOverlays));
 in
 pkgs

@@ -1,5 +1,5 @@
 # nixpkgs.*: the package set the configuration's modules get as `pkgs`.
-{ config, lib, ... }:
+{ config, lib, pkgs, ... }:
 let
   inherit (lib) mkOption types;
   cfg = config.nixpkgs;
@@ -17,6 +17,26 @@ let
     description = "An evaluation of Nixpkgs; the top level attribute set of packages";
     check = builtins.isAttrs;
     merge = lib.mergeOneOption;
+  };
+
+  # nixpkgs.config from several modules: sets (or functions of { pkgs, lib } giving one) merged
+  # recursively, later definitions winning, lists concatenated, packageOverrides composed.
+  mergeConfigs = a: b:
+    let
+      both = builtins.intersectAttrs a b;
+      mergeOne = name: _:
+        let x = a.${name}; y = b.${name}; in
+        if name == "packageOverrides" then (p: callIfFunction x p // callIfFunction y p)
+        else if builtins.isAttrs x && builtins.isAttrs y && !lib.isDerivation x then mergeConfigs x y
+        else if builtins.isList x && builtins.isList y then x ++ y
+        else y;
+    in a // b // builtins.mapAttrs mergeOne both;
+  callIfFunction = f: arg: if lib.isFunction f then f arg else f;
+  configType = lib.mkOptionType {
+    name = "nixpkgs-config";
+    description = "nixpkgs config";
+    check = x: builtins.isAttrs x || lib.isFunction x;
+    merge = loc: defs: builtins.foldl' (acc: def: mergeConfigs acc (callIfFunction def.value { inherit pkgs lib; })) { } defs;
   };
 
   # A platform given as "x86_64-linux" or { system = "x86_64-linux"; … }, as a set.
@@ -42,9 +62,10 @@ in
       description = "Overlays (`final: prev: { … }`) applied, in order, to the base package set.";
     };
     config = mkOption {
-      type = types.attrs;
+      type = configType;
       default = { };
-      description = "The package set's config argument.";
+      example = lib.literalExpression "{ packageOverrides = pkgs: { hello = pkgs.hello.override { greeting = \"hi\"; }; }; }";
+      description = "The package set's config argument: a set, or a function of { pkgs, lib } giving one; definitions merge.";
     };
     pkgs = mkOption {
       type = types.nullOr pkgsType;
