@@ -254,6 +254,17 @@ describe("evaluation", () => {
     assert.match(r.stderr, /warning: careful/);
   });
 
+  test("mkRenamedOptionModule warns at the toplevel and forwards; mkRemovedOptionModule fails an assertion", () => {
+    const lib = path.join(root, "flakes", "base", "lib");
+    const renamed = tixEval(`${system([`((import ${lib}).mkRenamedOptionModule [ "networking" "name" ] [ "networking" "hostName" ])`, `{ networking.name = "old"; }`])}.config.system.build.toplevel.name`);
+    assert.equal(renamed.status, 0, renamed.stderr);
+    assert.equal(JSON.parse(renamed.stdout), "nixos-system-old-20.03pre-git");
+    assert.match(renamed.stderr, /warning: The option `networking\.name' defined in `[^']*' has been renamed to `networking\.hostName'\./);
+    const removed = tixEval(`${system([`((import ${lib}).mkRemovedOptionModule [ "services" "old" ] "Use services.httpd instead.")`, `{ services.old = 1; }`])}.config.system.build.toplevel.name`);
+    assert.notEqual(removed.status, 0);
+    assert.match(removed.stderr, /Failed assertions:\n- The option definition `services\.old' in `[^']*' no longer has any effect; please remove it\.\nUse services\.httpd instead\./);
+  });
+
   test("overlays reach pkgs", () => {
     const m = `({ pkgs, ... }: { nixpkgs.overlays = [ (final: prev: { marker = "overlaid"; }) ]; environment.etc.marker.text = pkgs.marker; })`;
     const got = JSON.parse(ok(tixEval(`${system([m])}.config.environment.etc.marker.text`), "tix eval")) as string;
