@@ -65,7 +65,7 @@ const REGISTRY_MODULE = `{
   };
   nix.settings.sandbox = false;
   nix.extraOptions = "keep-outputs = true\\n";
-  environment.etc."tix-test.conf" = { text = "one\\n"; mode = "0640"; };
+  environment.etc."tix-test.conf" = { text = "one\\n"; mode = "0640"; user = "alice"; group = "wheel"; };
   users.users.alice = { isNormalUser = true; extraGroups = [ "wheel" ]; };
   systemd.services.hello = {
     description = "say hello";
@@ -470,6 +470,8 @@ describe("the built toplevel", { skip: buildSkip() }, () => {
     assert.equal(read("nix/nix.conf"), "sandbox = false\nkeep-outputs = true\n");
     assert.equal(read("tix-test.conf"), "one\n");
     assert.equal(fs.readFileSync(host(etc + "/tix-test.conf.mode"), "utf8"), "0640\n");
+    // Owners of copied files are set by an activation snippet, after /etc and the users.
+    assert.match(fs.readFileSync(host(top + "/activation.d/50-etc-owners"), "utf8"), /\nchown alice:wheel \/etc\/tix-test\.conf\n/);
   });
 
   test("users/ and services/", () => {

@@ -38,6 +38,15 @@ let
 
   etcEntries = lib.filter (e: e.enable) (lib.attrValues config.environment.etc);
 
+  # chown for copied files with an owner: run after /etc is set up and users exist.
+  owner = x: if lib.hasPrefix "+" x then lib.removePrefix "+" x else x;
+  ownedEntries = lib.filter
+    (e: !(lib.elem e.mode [ "symlink" "direct" ]) && (e.user != "+0" || e.group != "+0"))
+    etcEntries;
+  etcOwners = lib.concatMapStrings
+    (e: "chown ${q "${owner e.user}:${owner e.group}"} /etc/${q e.target}\n")
+    ownedEntries;
+
   etcDrv = pkgs.runCommand "etc" { preferLocalBuild = true; }
     (''
       mkdir -p "$out/etc"
@@ -58,6 +67,19 @@ let
         type = types.str;
         default = "symlink";
         description = "`symlink`, `direct`, or an octal mode: the file is copied with that mode.";
+      };
+      # Owners apply to copied files (an octal `mode`), as in NixOS.
+      uid = mkOption { type = types.int; default = 0; description = "Owner of a copied file, by number."; };
+      gid = mkOption { type = types.int; default = 0; description = "Group of a copied file, by number."; };
+      user = mkOption {
+        type = types.str;
+        default = "+${toString config.uid}";
+        description = "Owner of a copied file, by name (`+N` is the number N).";
+      };
+      group = mkOption {
+        type = types.str;
+        default = "+${toString config.gid}";
+        description = "Group of a copied file, by name (`+N` is the number N).";
       };
     };
     config.source = lib.mkIf (config.text != null)
@@ -93,6 +115,7 @@ in
         export PATH=/run/current-system/sw/bin:/run/current-system/sw/sbin
       '';
     };
+    system.activationScripts = lib.mkIf (ownedEntries != [ ]) { etc-owners = etcOwners; };
     system.build.nixosVersionScript = nixosVersionScript;
     system.build.etc = etcDrv;
     system.build.sw = pkgs.buildEnv {
