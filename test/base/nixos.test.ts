@@ -398,6 +398,27 @@ describe("evaluation", () => {
     assert.match(r.stderr, /The option `nixpkgs\.overlays' does not exist/);
   });
 
+  test("the simpleContainer flake (nixpkgs = base by path): nix eval 2.8 gives the same toplevel drvPath from tix's lock", { skip: have("nix") ? false : "no nix" }, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nixos-proof-"));
+    const store = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nixos-proof-store-"));
+    try {
+      const template = fs.readFileSync(path.join(root, "flakes", "templates", "simpleContainer", "flake.nix"), "utf8");
+      assert.match(template, /inputs\.nixpkgs\.url = "nixpkgs";/);
+      const flake = template.replace('inputs.nixpkgs.url = "nixpkgs";', `inputs.nixpkgs.url = "path:${path.join(root, "flakes", "base")}";`);
+      fs.writeFileSync(path.join(dir, "flake.nix"), flake);
+      const attr = `path:${dir}#nixosConfigurations.container.config.system.build.toplevel.drvPath`;
+      const tix = ok(run(TIX, ["eval", "--raw", attr]), "tix eval");
+      assert.ok(fs.existsSync(path.join(dir, "flake.lock")), "tix wrote the lock file");
+      const nixEnv = { ...NIX_ENV, NIX_CONFIG: "experimental-features = nix-command flakes\nsubstituters =" };
+      const nix = ok(run("nix", ["eval", "--store", store, "--raw", "--no-update-lock-file", attr], nixEnv, 300_000), "nix eval");
+      assert.match(tix, /^\/nix\/store\/[0-9a-z]{32}-nixos-system-nixos-20\.03\.\d{8}\.dirty\.drv$/);
+      assert.equal(tix, nix);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(store, { recursive: true, force: true });
+    }
+  });
+
   test("drvPaths equal real Nix's", { skip: have("nix-instantiate") ? false : "no nix-instantiate" }, () => {
     const e = `map (s: s.config.system.build.toplevel.drvPath) [ ${system([CONTAINER_MODULE])} ${system([CONTAINER_MODULE, REGISTRY_MODULE])} ${system([CONTAINER_MODULE, OVERLAY_SERVICES_MODULE])} ]`;
     const d = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nixos-nix-"));
