@@ -222,6 +222,15 @@ describe("evaluation", () => {
     assert.equal(conf, "auto-optimise-store = false\ncores = 2\nsandbox = true\nextra-substituters = https://a https://b\nmin-free = 1\n");
   });
 
+  test("/etc/profile: environment.variables, shellAliases and shellInit after the PATH", () => {
+    const m = `{ environment.variables = { EDITOR = "vi"; XDG_DATA_DIRS = [ "/a" "/b c" ]; N = 1; }; environment.shellAliases = { ll = "ls -l"; gone = null; }; environment.shellInit = "umask 022\\n"; }`;
+    const profile = JSON.parse(ok(tixEval(`${system([m])}.config.environment.etc.profile.text`), "tix eval")) as string;
+    assert.equal(
+      profile,
+      "export PATH=/run/current-system/sw/bin:/run/current-system/sw/sbin\nexport EDITOR=vi\nexport N=1\nexport XDG_DATA_DIRS='/a:/b c'\nalias ll='ls -l'\numask 022\n",
+    );
+  });
+
   test("the base flake's copies of the runtime's scripts are up to date", () => {
     for (const f of ["init.sh", "activate.sh", "switch-to-configuration.sh", "tix-service.sh"]) {
       const copy = fs.readFileSync(path.join(root, "flakes", "base", "nixos", "scripts", f), "utf8");

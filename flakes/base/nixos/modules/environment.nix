@@ -98,6 +98,23 @@ in
       default = { };
       description = "Files of /etc.";
     };
+    variables = mkOption {
+      type = types.attrsOf (types.oneOf [ types.str types.path types.int (types.listOf types.str) ]);
+      default = { };
+      example = { EDITOR = "vi"; };
+      description = "Environment variables of login shells (/etc/profile); lists are joined with `:`.";
+    };
+    shellAliases = mkOption {
+      type = types.attrsOf (types.nullOr types.str);
+      default = { };
+      example = { ll = "ls -l"; };
+      description = "Aliases of login shells (/etc/profile); null removes one.";
+    };
+    shellInit = mkOption {
+      type = types.lines;
+      default = "";
+      description = "Shell commands run by login shells, at the end of /etc/profile.";
+    };
   };
 
   config = {
@@ -111,9 +128,15 @@ in
         VERSION_ID="${info.nixosVersion}"
         PRETTY_NAME="NixOS ${info.nixosVersion} (${info.nixosCodeName})"
       '';
-      profile.text = lib.mkDefault ''
+      profile.text = lib.mkDefault (''
         export PATH=/run/current-system/sw/bin:/run/current-system/sw/sbin
-      '';
+      ''
+      + lib.concatStrings (lib.mapAttrsToList
+          (k: v: "export ${k}=${q (if builtins.isList v then lib.concatStringsSep ":" v else toString v)}\n")
+          config.environment.variables)
+      + lib.concatStrings (lib.mapAttrsToList (k: v: "alias ${k}=${q v}\n")
+          (lib.filterAttrs (_: v: v != null) config.environment.shellAliases))
+      + config.environment.shellInit);
     };
     system.activationScripts = lib.mkIf (ownedEntries != [ ]) { etc-owners = etcOwners; };
     system.build.nixosVersionScript = nixosVersionScript;
