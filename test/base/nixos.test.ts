@@ -532,14 +532,21 @@ describe("the built toplevel", { skip: buildSkip() }, () => {
 });
 
 describe("a toplevel with overlays and services, built", { skip: buildSkip() }, () => {
-  test("the overlaid package is on sw/bin; the services and UDP ports are in the toplevel", () => {
+  test("the overlaid package is on sw/bin; the services and UDP ports are in the toplevel; nixos-version knows the revision", () => {
     const store = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nixos-ov-store-"));
     try {
-      const e = `${system([CONTAINER_MODULE, OVERLAY_SERVICES_MODULE])}.config.system.build.toplevel`;
+      const rev = `{ system.nixos.revision = "13c15f26d44cf7f54197891a6f0c78ce8149b037"; }`;
+      const e = `${system([CONTAINER_MODULE, OVERLAY_SERVICES_MODULE, rev])}.config.system.build.toplevel`;
       const top = ok(run(TIX, ["build", "--store", store, "--impure", "--expr", e, "--no-link", "--print-out-paths"], {}, 600_000), "tix build").trim();
       assert.match(top, /-nixos-system-nixos-blue-web-20\.03pre-git$/);
       const inStore = (argv: string[]) => run("bwrap", ["--dev-bind", "/", "/", "--bind", path.join(store, "nix/store"), "/nix/store", "--", ...argv]);
       assert.equal(ok(inStore([`${top}/sw/bin/greeter`]), "greeter"), "Hi from an overlay\n");
+      // With a nixpkgs revision, nixos-version --json has all three keys, sorted, as NixOS prints them.
+      assert.equal(
+        ok(inStore([`${top}/sw/bin/nixos-version`, "--json"]), "nixos-version --json"),
+        '{"configurationRevision":"9190c396f4dcfc734e554768c53a81d1c231c6a7","nixosVersion":"20.03pre-git","nixpkgsRevision":"13c15f26d44cf7f54197891a6f0c78ce8149b037"}\n',
+      );
+      assert.equal(ok(inStore([`${top}/sw/bin/nixos-version`, "--hash"]), "nixos-version --hash"), "13c15f26d44cf7f54197891a6f0c78ce8149b037\n");
       const host = (p: string) => path.join(store, p);
       assert.deepEqual(fs.readdirSync(host(`${top}/services`)).sort(), ["greeter", "httpd", "once"]);
       assert.equal(fs.readFileSync(host(`${top}/firewall/allowed-udp-ports`), "utf8"), "53 5353\n");
