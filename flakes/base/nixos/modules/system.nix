@@ -34,6 +34,7 @@ let
   toplevelDrv = pkgs.runCommand "nixos-system-${cfg.name}-${cfg.nixos.label}"
     {
       preferLocalBuild = true;
+      allowSubstitutes = false;
       passthru = { inherit config; inherit (cfg.build) etc sw; };
     }
     (''
