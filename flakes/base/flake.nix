@@ -17,5 +17,12 @@
         inherit (pkgs) hello busybox httpd;
         default = pkgs.hello;
       };
+
+      # As nixpkgs' flake has them: hardware detection (nothing to detect in a container) and a
+      # module that takes `nixpkgs.pkgs` as is.
+      nixosModules = {
+        notDetected = ./nixos/modules/installer/scan/not-detected.nix;
+        readOnlyPkgs = ./nixos/modules/read-only-pkgs.nix;
+      };
     };
 }

@@ -119,6 +119,17 @@ function failureMessage(ctx: BuildContext, drvPath: string, r: ProcessResult, lo
 }
 
 /**
+ * A derivation may say what to do when it fails (`failureHint`, a tix extension that Nix passes
+ * on as a plain variable): the base flake's bootstrap uses it to tell how to re-pin the host's
+ * busybox when its hash differs.
+ */
+function withFailureHint(e: unknown, drv: Derivation): unknown {
+  const hint = drv.env.get("failureHint");
+  if (!(e instanceof BuildError) || hint === undefined || hint.trim() === "") return e;
+  return new BuildError(`${e.message}\n${hint.trim()}`, e.status);
+}
+
+/**
  * Builds `drvPath` (in `mode`) and returns its output paths. Throws BuildError on failure, and
  * BuildCancelled if `signal` fired.
  */
@@ -278,7 +289,7 @@ export async function buildDerivation(
       else deleteTree(buildDir);
     }
     if (started) ctx.reporter.finished(drvPath, false);
-    throw e;
+    throw withFailureHint(e, drv);
   } finally {
     for (const l of locks) l.release();
   }

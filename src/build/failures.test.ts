@@ -21,6 +21,7 @@ const EXPR = `let inherit (import ./prelude.nix) mk; in rec {
   cycle = mk "cycle" "mkdir $out $dev; echo $dev > $out/d; echo $out > $dev/o" { outputs = [ "out" "dev" ]; };
   fifo = mk "fifo" "mkdir $out; mkfifo $out/f" {};
   good = mk "good" "echo good > $out" {};
+  hinted = mk "hinted" "echo hello > $out" { outputHashAlgo = "sha256"; outputHash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="; failureHint = "Update the pin:\\n  it is in pin.json."; };
 }
 `;
 
@@ -95,6 +96,10 @@ test("failing builders, missing outputs, hash mismatches, cycles: Nix's messages
     /error: build of '.*', '.*', '.*', '.*', '.*' failed\n$/,
   ];
   for (const re of expected) assert.match(r.stderr, re);
+
+  // A derivation's failureHint follows its error.
+  r = build("hinted");
+  assert.match(r.stderr, /error: hash mismatch in fixed-output derivation '\/nix\/store\/[a-z0-9]{32}-hinted\.drv':\n {9}specified: sha256-A{43}=\n {12}got: {4}sha256-WJG1tSLV3whtD\/CxEPvZ0hu0\/HFjrzTQgoai6Eb2vgM=\n {7}Update the pin:\n {9}it is in pin\.json\.\n/);
 
   // --keep-failed keeps the build directory and says where.
   r = tix(["build", "--store", store, "-f", file, "fail", "--no-link", "--keep-failed"], env);

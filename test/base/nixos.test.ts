@@ -65,7 +65,7 @@ const REGISTRY_MODULE = `{
   };
   nix.settings.sandbox = false;
   nix.extraOptions = "keep-outputs = true\\n";
-  environment.etc."tix-test.conf" = { text = "one\\n"; mode = "0640"; };
+  environment.etc."tix-test.conf" = { text = "one\\n"; mode = "0640"; user = "alice"; group = "wheel"; };
   users.users.alice = { isNormalUser = true; extraGroups = [ "wheel" ]; };
   systemd.services.hello = {
     description = "say hello";
@@ -76,6 +76,32 @@ const REGISTRY_MODULE = `{
     serviceConfig = { Restart = "on-failure"; User = "alice"; };
   };
 }`;
+
+/** Overlays and services beyond httpd: what the Proof's drvPath comparison also covers. */
+const OVERLAY_SERVICES_MODULE = `({ pkgs, lib, ... }: {
+  nixpkgs.overlays = [
+    (final: prev: { hello = prev.hello.overrideAttrs { greeting = "Hi from an overlay"; }; })
+    (final: prev: { greeter = final.writeShellScriptBin "greeter" "exec \${final.hello}/bin/hello"; })
+  ];
+  environment.systemPackages = [ pkgs.greeter ];
+  users.users.app = { isSystemUser = true; group = "nogroup"; };
+  systemd.services.greeter = {
+    description = "greets";
+    wantedBy = [ "multi-user.target" ];
+    after = [ "network.target" ];
+    environment = { GREETER = pkgs.greeter; UNSET = null; };
+    preStart = "mkdir -p /run/greeter";
+    script = "greeter > /run/greeter/said; exec sleep 1000";
+    path = [ pkgs.greeter ];
+    serviceConfig = { Restart = "always"; User = "app"; };
+  };
+  systemd.services.once = {
+    requiredBy = [ "multi-user.target" ];
+    serviceConfig = { Type = "oneshot"; ExecStart = [ "\${pkgs.busybox}/bin/true" "\${pkgs.busybox}/bin/echo done" ]; };
+  };
+  networking.firewall.allowedUDPPorts = [ 53 5353 53 ];
+  system.nixos.tags = [ "web" "blue" ];
+})`;
 
 function system(modules: readonly string[]): string {
   return `(import ${EVAL_CONFIG} { system = "x86_64-linux"; modules = [ ${modules.join(" ")} ]; })`;
@@ -138,6 +164,33 @@ describe("evaluation", () => {
     }
   });
 
+  test("a definition error in a flake's configuration names its flake.nix; modules of another class are refused", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nixos-file-"));
+    try {
+      fs.writeFileSync(path.join(dir, "flake.nix"), `{
+  inputs.nixpkgs.url = "nixpkgs";
+  outputs = { self, nixpkgs }: {
+    nixosConfigurations.bad = nixpkgs.lib.nixosSystem {
+      system = "x86_64-linux";
+      modules = [ { boot.isContainer = true; } { networking.hostName = 5; } ];
+    };
+    nixosConfigurations.darwin = nixpkgs.lib.nixosSystem {
+      modules = [ { _class = "darwin"; } ];
+    };
+  };
+}
+`);
+      const bad = run(TIX, ["eval", "--json", `path:${dir}#nixosConfigurations.bad.config.networking.hostName`]);
+      assert.notEqual(bad.status, 0);
+      assert.match(bad.stderr, /A definition for option `networking\.hostName' is not of type `string'\. Definition values:\n\s*- In `\/nix\/store\/[0-9a-z]{32}-source\/flake\.nix': 5/);
+      const darwin = run(TIX, ["eval", "--json", `path:${dir}#nixosConfigurations.darwin.config.networking.hostName`]);
+      assert.notEqual(darwin.status, 0);
+      assert.match(darwin.stderr, /The module `\/nix\/store\/[0-9a-z]{32}-source\/flake\.nix` \(class: "darwin"\) cannot be imported into a module evaluation that expects class "nixos"/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("registry.json pins the flake's locked attributes (Nix's v2 format); nix.conf", () => {
     const e = `let c = ${system([REGISTRY_MODULE])}.config; in {
       registry = builtins.fromJSON c.environment.etc."nix/registry.json".text;
@@ -161,6 +214,21 @@ describe("evaluation", () => {
       ],
     });
     assert.equal(got.conf, "sandbox = false\nkeep-outputs = true\n");
+  });
+
+  test("nix.conf: settings by name with extra- ones last, lists space-joined, bools spelled out, then extraOptions", () => {
+    const m = `{ nix.settings = { extra-substituters = [ "https://a" "https://b" ]; sandbox = true; cores = 2; auto-optimise-store = false; }; nix.extraOptions = "min-free = 1\\n"; }`;
+    const conf = JSON.parse(ok(tixEval(`${system([m])}.config.environment.etc."nix/nix.conf".text`), "tix eval")) as string;
+    assert.equal(conf, "auto-optimise-store = false\ncores = 2\nsandbox = true\nextra-substituters = https://a https://b\nmin-free = 1\n");
+  });
+
+  test("/etc/profile: environment.variables, shellAliases and shellInit after the PATH", () => {
+    const m = `{ environment.variables = { EDITOR = "vi"; XDG_DATA_DIRS = [ "/a" "/b c" ]; N = 1; }; environment.shellAliases = { ll = "ls -l"; gone = null; }; environment.shellInit = "umask 022\\n"; }`;
+    const profile = JSON.parse(ok(tixEval(`${system([m])}.config.environment.etc.profile.text`), "tix eval")) as string;
+    assert.equal(
+      profile,
+      "export PATH=/run/current-system/sw/bin:/run/current-system/sw/sbin\nexport EDITOR=vi\nexport N=1\nexport XDG_DATA_DIRS='/a:/b c'\nalias ll='ls -l'\numask 022\n",
+    );
   });
 
   test("the base flake's copies of the runtime's scripts are up to date", () => {
@@ -195,19 +263,178 @@ describe("evaluation", () => {
     assert.match(r.stderr, /warning: careful/);
   });
 
+  test("mkRenamedOptionModule warns at the toplevel and forwards; mkRemovedOptionModule fails an assertion", () => {
+    const lib = path.join(root, "flakes", "base", "lib");
+    const renamed = tixEval(`${system([`((import ${lib}).mkRenamedOptionModule [ "networking" "name" ] [ "networking" "hostName" ])`, `{ networking.name = "old"; }`])}.config.system.build.toplevel.name`);
+    assert.equal(renamed.status, 0, renamed.stderr);
+    assert.equal(JSON.parse(renamed.stdout), "nixos-system-old-20.03pre-git");
+    assert.match(renamed.stderr, /warning: The option `networking\.name' defined in `[^']*' has been renamed to `networking\.hostName'\./);
+    const removed = tixEval(`${system([`((import ${lib}).mkRemovedOptionModule [ "services" "old" ] "Use services.httpd instead.")`, `{ services.old = 1; }`])}.config.system.build.toplevel.name`);
+    assert.notEqual(removed.status, 0);
+    assert.match(removed.stderr, /Failed assertions:\n- The option definition `services\.old' in `[^']*' no longer has any effect; please remove it\.\nUse services\.httpd instead\./);
+  });
+
   test("overlays reach pkgs", () => {
     const m = `({ pkgs, ... }: { nixpkgs.overlays = [ (final: prev: { marker = "overlaid"; }) ]; environment.etc.marker.text = pkgs.marker; })`;
     const got = JSON.parse(ok(tixEval(`${system([m])}.config.environment.etc.marker.text`), "tix eval")) as string;
     assert.equal(got, "overlaid");
   });
 
+  test("nixpkgs.hostPlatform sets the system; system.name and tags make the toplevel's name", () => {
+    const e = `let c = ${system([`{ nixpkgs.hostPlatform = "x86_64-linux"; networking.hostName = ""; system.nixos.tags = [ "zz" "aa" ]; }`])}.config; in {
+      system = c.nixpkgs.system;
+      hostPlatform = c.nixpkgs.hostPlatform;
+      name = c.system.build.toplevel.name;
+      label = c.system.nixos.label;
+      version = c.system.nixos.version;
+    }`;
+    assert.deepEqual(JSON.parse(ok(tixEval(e), "tix eval")), {
+      system: "x86_64-linux",
+      hostPlatform: { system: "x86_64-linux" },
+      name: "nixos-system-unnamed-aa-zz-20.03pre-git",
+      label: "aa-zz-20.03pre-git",
+      version: "20.03pre-git",
+    });
+    const named = `${system([`{ system.name = "box"; system.nixos.label = "custom"; }`])}.config.system.build.toplevel.name`;
+    assert.equal(JSON.parse(ok(tixEval(named), "tix eval")), "nixos-system-box-custom");
+  });
+
+  test("a label with characters a store path cannot have is a type error", () => {
+    const r = tixEval(`${system([`{ system.nixos.label = "a b"; }`])}.config.system.build.toplevel.name`);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /A definition for option `system\.nixos\.label' is not of type `string matching the pattern \[a-zA-Z0-9:_\\\.-\]\*'/);
+  });
+
+  test("systemd.services: script under set -e, preStart, environment with packages and null, ExecStart lists, requiredBy", () => {
+    const e = `let s = ${system([OVERLAY_SERVICES_MODULE])}; c = s.config; in {
+      dirs = c.system.build.serviceDirs;
+      greeter = "\${s.pkgs.greeter}";
+      busybox = "\${s.pkgs.busybox}";
+      udp = c.system.build.firewallDir.allowed-udp-ports;
+      accepted = c.systemd.services.greeter.before;
+    }`;
+    const got = JSON.parse(ok(tixEval(e), "tix eval")) as {
+      dirs: Record<string, Record<string, { text: string; mode: string }>>;
+      greeter: string;
+      busybox: string;
+      udp: string;
+      accepted: string[];
+    };
+    const bb = got.busybox;
+    assert.deepEqual(Object.keys(got.dirs).sort(), ["greeter", "once"]);
+    const g = got.dirs["greeter"]!;
+    assert.equal(
+      g["run"]!.text,
+      `#!${bb}/bin/sh\nexport PATH=${got.greeter}/bin:$PATH\n(\nset -e\nmkdir -p /run/greeter\n) || exit $?\nset -e\ngreeter > /run/greeter/said; exec sleep 1000\n`,
+    );
+    assert.equal(g["run"]!.mode, "0555");
+    assert.equal(g["environment"]!.text, `GREETER=${got.greeter}\n`);
+    assert.equal(g["after"]!.text, "network.target\n");
+    assert.equal(g["user"]!.text, "app\n");
+    assert.equal(g["restart"]!.text, "always\n");
+    const once = got.dirs["once"]!;
+    assert.equal(once["run"]!.text, `#!${bb}/bin/sh\n\nset -e\n${bb}/bin/true\nexec ${bb}/bin/echo done\n`);
+    assert.equal(once["type"]!.text, "oneshot\n");
+    assert.equal(got.udp, "53 5353");
+    assert.deepEqual(got.accepted, []);
+  });
+
+  test("services.httpd.virtualHosts: one document root and port for busybox httpd; conflicting ones fail an assertion", () => {
+    const httpd = `{ services.httpd = { enable = true; adminAddr = "a@example.org"; }; }`;
+    const execStart = (m: string) => `${system([httpd, m])}.config.systemd.services.httpd.serviceConfig.ExecStart`;
+    const lines = JSON.parse(ok(tixEval(`map (s: builtins.substring (builtins.stringLength "\${(${system(["{ }"])}).pkgs.httpd}/bin/httpd") 1000 s) [
+      (${execStart(`{ services.httpd.virtualHosts.site = { documentRoot = "/srv/www"; listen = [ { port = 8080; } ]; }; }`)})
+      (${execStart(`{ services.httpd.virtualHosts = { a.documentRoot = "/srv/same"; b = { documentRoot = "/srv/same"; serverAliases = [ "www.b" ]; }; }; }`)})
+      (${execStart("{ }")})
+    ]`), "tix eval")) as string[];
+    assert.deepEqual(lines, [" -f -p 8080 -h /srv/www", " -f -p 80 -h /srv/same", " -f -p 80"]);
+    const r = tixEval(`${system([httpd, `{ services.httpd.virtualHosts = { a.documentRoot = "/srv/a"; b.documentRoot = "/srv/b"; }; }`])}.config.system.build.toplevel.drvPath`);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /- services\.httpd: the virtual hosts `a', `b' have different document roots, but busybox httpd serves one/);
+  });
+
+  test("nixpkgs.config: sets and functions merge (lists concatenate, packageOverrides compose and reach pkgs)", () => {
+    const e = `let s = import ${EVAL_CONFIG} { modules = [
+      { nixpkgs.config = { allowUnfree = true; list = [ 1 ]; nested.a = 1; packageOverrides = p: { one = "1"; }; }; }
+      { nixpkgs.config = { pkgs, ... }: { list = [ 2 ]; nested.b = 2; packageOverrides = p: { two = p.hello.name; }; }; }
+    ]; }; in {
+      config = removeAttrs s.config.nixpkgs.config [ "packageOverrides" ];
+      overrides = [ s.pkgs.one s.pkgs.two ];
+      beforeOverlays = (import ${path.join(root, "flakes", "base")} {
+        config.packageOverrides = p: { hello = p.hello.overrideAttrs { greeting = "po"; }; };
+        overlays = [ (final: prev: { seen = prev.hello.greeting; }) ];
+      }).seen;
+    }`;
+    assert.deepEqual(JSON.parse(ok(tixEval(e), "tix eval")), {
+      config: { allowUnfree: true, list: [2, 1], nested: { a: 1, b: 2 } },
+      overrides: ["1", "hello-1.0"],
+      beforeOverlays: "po",
+    });
+  });
+
+  test("an overlay that is not a function is a type error naming the option", () => {
+    const r = tixEval(`${system([`{ nixpkgs.overlays = [ { hello = 1; } ]; }`])}.config.nixpkgs.overlays`);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /A definition for option `nixpkgs\.overlays\."\[definition 1-entry 1\]"' is not of type `nixpkgs overlay'/);
+  });
+
+  test("nixpkgs.pkgs and eval-config's pkgs argument: the set given, plus nixpkgs.overlays", () => {
+    const base = path.join(root, "flakes", "base");
+    const e = `let
+      given = import ${base} { overlays = [ (final: prev: { marker = "given"; }) ]; };
+      viaArg = import ${EVAL_CONFIG} { pkgs = given; modules = [ { nixpkgs.overlays = [ (final: prev: { more = prev.marker + "+overlay"; }) ]; } ]; };
+      viaOption = import ${EVAL_CONFIG} { modules = [ { nixpkgs.pkgs = given; } ]; };
+      readOnly = import ${EVAL_CONFIG} { modules = [ ${base}/nixos/modules/read-only-pkgs.nix { nixpkgs.pkgs = given; } ]; };
+      flake = builtins.getFlake "path:${base}";
+    in {
+      viaArg = viaArg.pkgs.more;
+      viaOption = viaOption.pkgs.marker;
+      readOnly = [ readOnly.pkgs.marker readOnly.config.nixpkgs.system ];
+      extended = (viaArg.extendModules { modules = [ { networking.hostName = "ext"; } ]; }).pkgs.more;
+      modules = builtins.attrNames flake.nixosModules;
+      notDetected = (flake.lib.nixosSystem { modules = [ flake.nixosModules.notDetected ({ modulesPath, ... }: { imports = [ (modulesPath + "/installer/scan/not-detected.nix") ]; }) ]; }).config.networking.hostName;
+    }`;
+    assert.deepEqual(JSON.parse(ok(tixEval(e), "tix eval")), {
+      viaArg: "given+overlay",
+      viaOption: "given",
+      readOnly: ["given", "x86_64-linux"],
+      extended: "given+overlay",
+      modules: ["notDetected", "readOnlyPkgs"],
+      notDetected: "nixos",
+    });
+    const r = tixEval(`(import ${EVAL_CONFIG} { modules = [ ${base}/nixos/modules/read-only-pkgs.nix { nixpkgs.pkgs = import ${base} { }; nixpkgs.overlays = [ ]; } ]; }).config.nixpkgs`);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /The option `nixpkgs\.overlays' does not exist/);
+  });
+
+  test("the simpleContainer flake (nixpkgs = base by path): nix eval 2.8 gives the same toplevel drvPath from tix's lock", { skip: have("nix") ? false : "no nix" }, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nixos-proof-"));
+    const store = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nixos-proof-store-"));
+    try {
+      const template = fs.readFileSync(path.join(root, "flakes", "templates", "simpleContainer", "flake.nix"), "utf8");
+      assert.match(template, /inputs\.nixpkgs\.url = "nixpkgs";/);
+      const flake = template.replace('inputs.nixpkgs.url = "nixpkgs";', `inputs.nixpkgs.url = "path:${path.join(root, "flakes", "base")}";`);
+      fs.writeFileSync(path.join(dir, "flake.nix"), flake);
+      const attr = `path:${dir}#nixosConfigurations.container.config.system.build.toplevel.drvPath`;
+      const tix = ok(run(TIX, ["eval", "--raw", attr]), "tix eval");
+      assert.ok(fs.existsSync(path.join(dir, "flake.lock")), "tix wrote the lock file");
+      const nixEnv = { ...NIX_ENV, NIX_CONFIG: "experimental-features = nix-command flakes\nsubstituters =" };
+      const nix = ok(run("nix", ["eval", "--store", store, "--raw", "--no-update-lock-file", attr], nixEnv, 300_000), "nix eval");
+      assert.match(tix, /^\/nix\/store\/[0-9a-z]{32}-nixos-system-nixos-20\.03\.\d{8}\.dirty\.drv$/);
+      assert.equal(tix, nix);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(store, { recursive: true, force: true });
+    }
+  });
+
   test("drvPaths equal real Nix's", { skip: have("nix-instantiate") ? false : "no nix-instantiate" }, () => {
-    const e = `map (s: s.config.system.build.toplevel.drvPath) [ ${system([CONTAINER_MODULE])} ${system([CONTAINER_MODULE, REGISTRY_MODULE])} ]`;
+    const e = `map (s: s.config.system.build.toplevel.drvPath) [ ${system([CONTAINER_MODULE])} ${system([CONTAINER_MODULE, REGISTRY_MODULE])} ${system([CONTAINER_MODULE, OVERLAY_SERVICES_MODULE])} ]`;
     const d = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nixos-nix-"));
     try {
       const nix = JSON.parse(ok(run("nix-instantiate", ["--store", d, "--eval", "--strict", "--json", "-E", e], NIX_ENV), "nix-instantiate")) as string[];
       const tix = JSON.parse(ok(tixEval(e), "tix eval")) as string[];
-      assert.equal(tix.length, 2);
+      assert.equal(tix.length, 3);
       assert.deepEqual(tix, nix);
     } finally {
       fs.rmSync(d, { recursive: true, force: true });
@@ -273,6 +500,8 @@ describe("the built toplevel", { skip: buildSkip() }, () => {
     assert.equal(read("nix/nix.conf"), "sandbox = false\nkeep-outputs = true\n");
     assert.equal(read("tix-test.conf"), "one\n");
     assert.equal(fs.readFileSync(host(etc + "/tix-test.conf.mode"), "utf8"), "0640\n");
+    // Owners of copied files are set by an activation snippet, after /etc and the users.
+    assert.match(fs.readFileSync(host(top + "/activation.d/50-etc-owners"), "utf8"), /\nchown alice:wheel \/etc\/tix-test\.conf\n/);
   });
 
   test("users/ and services/", () => {
@@ -299,6 +528,32 @@ describe("the built toplevel", { skip: buildSkip() }, () => {
     assert.equal(ok(nv("--configuration-revision"), "nixos-version"), "9190c396f4dcfc734e554768c53a81d1c231c6a7\n");
     const hash = nv("--hash");
     assert.deepEqual([hash.status, hash.stderr], [1, "nixos-version: Nixpkgs commit hash is unknown\n"]);
+  });
+});
+
+describe("a toplevel with overlays and services, built", { skip: buildSkip() }, () => {
+  test("the overlaid package is on sw/bin; the services and UDP ports are in the toplevel; nixos-version knows the revision", () => {
+    const store = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nixos-ov-store-"));
+    try {
+      const rev = `{ system.nixos.revision = "13c15f26d44cf7f54197891a6f0c78ce8149b037"; }`;
+      const e = `${system([CONTAINER_MODULE, OVERLAY_SERVICES_MODULE, rev])}.config.system.build.toplevel`;
+      const top = ok(run(TIX, ["build", "--store", store, "--impure", "--expr", e, "--no-link", "--print-out-paths"], {}, 600_000), "tix build").trim();
+      assert.match(top, /-nixos-system-nixos-blue-web-20\.03pre-git$/);
+      const inStore = (argv: string[]) => run("bwrap", ["--dev-bind", "/", "/", "--bind", path.join(store, "nix/store"), "/nix/store", "--", ...argv]);
+      assert.equal(ok(inStore([`${top}/sw/bin/greeter`]), "greeter"), "Hi from an overlay\n");
+      // With a nixpkgs revision, nixos-version --json has all three keys, sorted, as NixOS prints them.
+      assert.equal(
+        ok(inStore([`${top}/sw/bin/nixos-version`, "--json"]), "nixos-version --json"),
+        '{"configurationRevision":"9190c396f4dcfc734e554768c53a81d1c231c6a7","nixosVersion":"20.03pre-git","nixpkgsRevision":"13c15f26d44cf7f54197891a6f0c78ce8149b037"}\n',
+      );
+      assert.equal(ok(inStore([`${top}/sw/bin/nixos-version`, "--hash"]), "nixos-version --hash"), "13c15f26d44cf7f54197891a6f0c78ce8149b037\n");
+      const host = (p: string) => path.join(store, p);
+      assert.deepEqual(fs.readdirSync(host(`${top}/services`)).sort(), ["greeter", "httpd", "once"]);
+      assert.equal(fs.readFileSync(host(`${top}/firewall/allowed-udp-ports`), "utf8"), "53 5353\n");
+      assert.match(fs.readFileSync(host(`${top}/users/passwd`), "utf8"), /^app:x:999:65534::\/var\/empty:\/run\/current-system\/sw\/bin\/nologin$/m);
+    } finally {
+      fs.rmSync(store, { recursive: true, force: true });
+    }
   });
 });
 

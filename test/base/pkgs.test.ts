@@ -256,6 +256,8 @@ in {
   passthru = [ pkgs.httpd.defaultDocumentRoot.name (builtins.typeOf pkgs.busybox.bootstrap) ];
   shells = [ (pkgs.stdenv.shell == pkgs.runtimeShell) (pkgs.stdenv.shell == "\${pkgs.busybox}/bin/sh") ];
   isDerivation = map pkgs.lib.isDerivation [ pkgs.hello pkgs.busybox pkgs.httpd pkgs.coreutils pkgs.stdenv ];
+  localSystem = [ (base { localSystem = "x86_64-linux"; }).system (base { localSystem = { system = "x86_64-linux"; }; crossSystem = "x86_64-linux"; }).system ];
+  crossRefused = (builtins.tryEval (base { crossSystem = "aarch64-linux"; }).hello).success;
 }
 `;
   const file = path.join(work, "eval.nix");
@@ -272,6 +274,8 @@ in {
     passthru: ["httpd-default-document-root", "set"],
     shells: [true, true],
     isDerivation: [true, true, true, true, true],
+    localSystem: ["x86_64-linux", "x86_64-linux"],
+    crossRefused: false,
   };
 
   test("overlays in order (final/prev), extend, appendOverlays, override, overrideAttrs, the pin", () => {
@@ -300,6 +304,64 @@ in {
       tools: ["ls", "bash", "grep", "curl", "ip"],
       lib: true,
     });
+  });
+
+  test("an overlay exported by one flake is applied by another (offline, nixpkgs resolves to base)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tix-base-overlay-flakes-"));
+    try {
+      fs.mkdirSync(path.join(dir, "tools"));
+      fs.mkdirSync(path.join(dir, "app"));
+      fs.writeFileSync(path.join(dir, "tools", "flake.nix"), `{
+  outputs = { self }: {
+    overlays.default = final: prev: {
+      greeter = final.writeShellScriptBin "greeter" "exec \${final.hello}/bin/hello";
+      hello = prev.hello.overrideAttrs { greeting = "Hello from tools"; };
+    };
+    # The older single-overlay output name.
+    overlay = final: prev: { toolsMarker = "legacy overlay"; };
+    nixosModules.default = { pkgs, ... }: { environment.systemPackages = [ pkgs.greeter ]; };
+  };
+}
+`);
+      fs.writeFileSync(path.join(dir, "app", "flake.nix"), `{
+  inputs.nixpkgs.url = "nixpkgs";
+  inputs.tools.url = "path:${path.join(dir, "tools")}";
+  outputs = { self, nixpkgs, tools }:
+    let
+      pkgs = import nixpkgs { system = "x86_64-linux"; overlays = [ tools.overlays.default tools.overlay ]; };
+      extended = nixpkgs.legacyPackages.x86_64-linux.extend tools.overlays.default;
+    in {
+      packages.x86_64-linux = { inherit (pkgs) greeter hello; extendedHello = extended.hello; };
+      marker = pkgs.toolsMarker;
+      nixosConfigurations.box = nixpkgs.lib.nixosSystem {
+        system = "x86_64-linux";
+        modules = [ tools.nixosModules.default { boot.isContainer = true; nixpkgs.overlays = [ tools.overlays.default ]; } ];
+      };
+    };
+}
+`);
+      const app = `path:${path.join(dir, "app")}`;
+      const r = run(TIX, ["eval", "--json", "--offline", `${app}#.`, "--apply", `f: {
+        greeting = f.packages.x86_64-linux.hello.greeting;
+        extended = f.packages.x86_64-linux.extendedHello.greeting;
+        greeter = f.packages.x86_64-linux.greeter.name;
+        marker = f.marker;
+        systemGreeter = builtins.elem f.packages.x86_64-linux.greeter.outPath (map (p: p.outPath) f.nixosConfigurations.box.config.environment.systemPackages);
+        systemHello = f.nixosConfigurations.box.pkgs.hello.greeting;
+      }`]);
+      assert.deepEqual(JSON.parse(ok(r, "tix eval app")), {
+        greeting: "Hello from tools",
+        extended: "Hello from tools",
+        greeter: "greeter",
+        marker: "legacy overlay",
+        systemGreeter: true,
+        systemHello: "Hello from tools",
+      });
+      const lock = JSON.parse(fs.readFileSync(path.join(dir, "app", "flake.lock"), "utf8")) as { nodes: Record<string, { locked?: { type: string } }> };
+      assert.deepEqual(Object.keys(lock.nodes).sort(), ["nixpkgs", "root", "tools"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("drvPaths equal real Nix's", { skip: have("nix-instantiate") ? false : "no nix-instantiate" }, () => {
@@ -423,11 +485,14 @@ describe("builds", { skip: skipBuilds }, () => {
     assert.equal(ok(r, "httpd and curl"), `${page}404\nexit 22\nbash runs 2\n`);
   });
 
-  test("a busybox that is not the pinned one fails with a hash mismatch", () => {
+  test("a busybox that is not the pinned one fails with a hash mismatch that says how to re-pin", () => {
     const r = run(TIX, ["build", "--store", store, "-f", exprFile, "mismatch", "--no-link"], { TMPDIR: buildTmp });
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /hash mismatch in fixed-output derivation '\/nix\/store\/[a-z0-9]{32}-busybox-bootstrap\.drv'/);
-    assert.match(r.stderr, /got: +sha256-/);
+    assert.match(r.stderr, /got: +sha256-\S+\n {7}base's package set starts from the host's static busybox at file:\/\/\/bin\/busybox, pinned by hash\n/);
+    assert.match(r.stderr, /\n {9}import base \{ config\.bootstrapBusybox\.sha256 = "sha256-…"; \}/);
+    assert.match(r.stderr, /\n {9}nixpkgs\.config\.bootstrapBusybox\.sha256 = "sha256-…";/);
+    assert.match(r.stderr, /`nix-hash --type sha256 \/bin\/busybox`/);
   });
 
   test("real Nix builds the same hello (same output, same NAR hashes)", { skip: have("nix-build") ? false : "no nix-build" }, (t) => {

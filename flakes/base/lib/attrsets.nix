@@ -147,6 +147,9 @@ let
   getBin = getOutput "bin";
   getLib = getOutput "lib";
   getDev = getOutput "dev";
+  chooseDevOutputs = map getDev;
+  # An optional derivation attribute: null leaves it out of the derivation.
+  optionalDrvAttr = cond: value: if cond then value else null;
   getMan = getOutput "man";
   getInclude = getFirstOutput [ "include" "dev" "out" ];
 
@@ -171,7 +174,7 @@ in
     filterAttrsRecursive foldlAttrs foldAttrs collect mapAttrsRecursiveCond mapAttrsRecursive
     genAttrs isDerivation toDerivation optionalAttrs zipAttrsWithNames zipAttrs mergeAttrsList
     recursiveUpdateUntil recursiveUpdate matchAttrs overrideExisting showAttrPath getOutput
-    getFirstOutput getBin getLib getDev getMan getInclude recurseIntoAttrs dontRecurseIntoAttrs
+    getFirstOutput getBin getLib getDev chooseDevOutputs optionalDrvAttr getMan getInclude recurseIntoAttrs dontRecurseIntoAttrs
     unionOfDisjoint cartesianProduct mapCartesianProduct;
   inherit (builtins) attrNames attrValues hasAttr getAttr isAttrs listToAttrs mapAttrs
     removeAttrs intersectAttrs catAttrs zipAttrsWith;

@@ -20,10 +20,17 @@ let
       types = load ./types.nix;
       modules = load ./modules.nix;
       meta = load ./meta.nix;
+      systemsAndPlatforms = load ./systems.nix;
+      licenses = load ./licenses.nix;
+      sources = load ./sources.nix;
+      filesystem = load ./filesystem.nix;
 
       namespaces = {
         inherit trivial attrsets lists strings versions asserts debug generators customisation
-          options types modules fixedPoints meta;
+          options types modules fixedPoints meta licenses sources filesystem;
+        inherit (systemsAndPlatforms) systems platforms;
+        # No maintainer list: `with lib.maintainers; [ ]` works, naming someone does not.
+        maintainers = { };
       };
 
       # Names found directly on `lib`. Clashes: `hasPrefix`/`removePrefix` are the string ones,
@@ -35,6 +42,8 @@ let
           inherit (types) mkOptionType isType setType isOptionType defaultTypeMerge defaultFunctor;
           inherit (lists) toposort replicate;
           inherit (trivial) importJSON importTOML;
+          inherit (sources) cleanSource cleanSourceWith cleanSourceFilter sourceByRegex sourceFilesBySuffices;
+          inherit (attrsets) chooseDevOutputs optionalDrvAttr;
         };
     in
     flat // namespaces;

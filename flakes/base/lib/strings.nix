@@ -200,8 +200,33 @@ let
       found = match pattern s;
     in if found == null then "" else head found;
   trim = trimWith { start = true; end = true; };
+
+  # Percent-encodes everything but the characters URLs never need escaped (RFC 3986).
+  escapeURL =
+    let
+      unreserved = lowerChars ++ upperChars ++ stringToCharacters "0123456789-._~";
+      hex = c: "%" + fixedWidthString 2 "0" (lib.trivial.toHexString (charToInt c));
+      encoded = lib.lists.subtractLists unreserved (builtins.attrNames asciiCodes);
+    in replaceStrings encoded (map hex encoded);
+
+  # The part of a URL's file name before `sep` ("…/hello-2.12.tar.gz" "-" ⇒ "hello").
+  nameFromURL = url: sep:
+    let
+      file = lib.lists.last (splitString "/" url);
+      name = head (splitString sep file);
+    in
+    if name == file then throw "nameFromURL: the file name of `${url}' does not contain `${sep}'" else name;
+
+  # Build-system flags (facts of meson's and CMake's command lines).
+  mesonOption = feature: value: "-D${feature}=${value}";
+  mesonBool = feature: cond: mesonOption feature (if cond then "true" else "false");
+  mesonEnable = feature: cond: mesonOption feature (if cond then "enabled" else "disabled");
+  cmakeOptionType = type: feature: value: "-D${feature}:${toUpper type}=${value}";
+  cmakeBool = feature: cond: cmakeOptionType "bool" feature (if cond then "TRUE" else "FALSE");
+  cmakeFeature = feature: value: cmakeOptionType "string" feature value;
 in
 {
+  inherit escapeURL nameFromURL mesonOption mesonBool mesonEnable cmakeOptionType cmakeBool cmakeFeature;
   inherit concatStrings concatMapStrings concatImapStrings concatMapStringsSep
     concatImapStringsSep concatLines replicate intersperse optionalString hasPrefix hasSuffix
     hasInfix removePrefix removeSuffix stringToCharacters stringAsChars lowerChars upperChars

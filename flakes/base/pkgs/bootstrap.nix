@@ -24,6 +24,22 @@ let
 
   version = pin.version or "unknown";
 
+  localFile = let u = checkedPin.url; in
+    if builtins.substring 0 7 u == "file://" then builtins.substring 7 (builtins.stringLength u) u else "FILE";
+
+  # Shown by tix after the error when this derivation fails (hash mismatch, missing file).
+  failureHint = ''
+    base's package set starts from the host's static busybox at ${checkedPin.url}, pinned by hash
+    (by default flakes/base/bootstrap.json's: Debian's busybox-static 1:1.35.0-4+deb12u1+b1).
+    This host's file is missing or another binary. To use it anyway (it must be a static busybox
+    with the usual applets), pin its hash: the 'got:' value above, or the output of
+    `nix-hash --type sha256 ${localFile}`:
+      import base { config.bootstrapBusybox.sha256 = "sha256-…"; }      (url = "file:///…" for another file)
+      nixpkgs.config.bootstrapBusybox.sha256 = "sha256-…";              (in a nixosSystem module)
+      final: prev: { bootstrapBusyboxPin = prev.bootstrapBusyboxPin // { sha256 = "sha256-…"; }; }
+    or update "sha256" in a copy of flakes/base/bootstrap.json.
+  '';
+
   # base16, nix32 or SRI ("sha256-…", as a hash mismatch reports it).
   pinnedHash = checkedPin.hash or checkedPin.sha256;
 
@@ -38,6 +54,7 @@ let
     unpack = false;
     outputHashMode = "recursive";
     preferLocalBuild = true;
+    inherit failureHint;
   } // (if builtins.match "sha256-.*" pinnedHash != null then { outputHash = pinnedHash; }
         else { outputHashAlgo = "sha256"; outputHash = pinnedHash; }))
   // {

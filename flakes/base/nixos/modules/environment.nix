@@ -38,6 +38,15 @@ let
 
   etcEntries = lib.filter (e: e.enable) (lib.attrValues config.environment.etc);
 
+  # chown for copied files with an owner: run after /etc is set up and users exist.
+  owner = x: if lib.hasPrefix "+" x then lib.removePrefix "+" x else x;
+  ownedEntries = lib.filter
+    (e: !(lib.elem e.mode [ "symlink" "direct" ]) && (e.user != "+0" || e.group != "+0"))
+    etcEntries;
+  etcOwners = lib.concatMapStrings
+    (e: "chown ${q "${owner e.user}:${owner e.group}"} /etc/${q e.target}\n")
+    ownedEntries;
+
   etcDrv = pkgs.runCommand "etc" { preferLocalBuild = true; }
     (''
       mkdir -p "$out/etc"
@@ -59,6 +68,19 @@ let
         default = "symlink";
         description = "`symlink`, `direct`, or an octal mode: the file is copied with that mode.";
       };
+      # Owners apply to copied files (an octal `mode`), as in NixOS.
+      uid = mkOption { type = types.int; default = 0; description = "Owner of a copied file, by number."; };
+      gid = mkOption { type = types.int; default = 0; description = "Group of a copied file, by number."; };
+      user = mkOption {
+        type = types.str;
+        default = "+${toString config.uid}";
+        description = "Owner of a copied file, by name (`+N` is the number N).";
+      };
+      group = mkOption {
+        type = types.str;
+        default = "+${toString config.gid}";
+        description = "Group of a copied file, by name (`+N` is the number N).";
+      };
     };
     config.source = lib.mkIf (config.text != null)
       (lib.mkDefault (pkgs.writeText "etc-${baseNameOf name}" config.text));
@@ -76,6 +98,23 @@ in
       default = { };
       description = "Files of /etc.";
     };
+    variables = mkOption {
+      type = types.attrsOf (types.oneOf [ types.str types.path types.int (types.listOf types.str) ]);
+      default = { };
+      example = { EDITOR = "vi"; };
+      description = "Environment variables of login shells (/etc/profile); lists are joined with `:`.";
+    };
+    shellAliases = mkOption {
+      type = types.attrsOf (types.nullOr types.str);
+      default = { };
+      example = { ll = "ls -l"; };
+      description = "Aliases of login shells (/etc/profile); null removes one.";
+    };
+    shellInit = mkOption {
+      type = types.lines;
+      default = "";
+      description = "Shell commands run by login shells, at the end of /etc/profile.";
+    };
   };
 
   config = {
@@ -89,10 +128,17 @@ in
         VERSION_ID="${info.nixosVersion}"
         PRETTY_NAME="NixOS ${info.nixosVersion} (${info.nixosCodeName})"
       '';
-      profile.text = lib.mkDefault ''
+      profile.text = lib.mkDefault (''
         export PATH=/run/current-system/sw/bin:/run/current-system/sw/sbin
-      '';
+      ''
+      + lib.concatStrings (lib.mapAttrsToList
+          (k: v: "export ${k}=${q (if builtins.isList v then lib.concatStringsSep ":" v else toString v)}\n")
+          config.environment.variables)
+      + lib.concatStrings (lib.mapAttrsToList (k: v: "alias ${k}=${q v}\n")
+          (lib.filterAttrs (_: v: v != null) config.environment.shellAliases))
+      + config.environment.shellInit);
     };
+    system.activationScripts = lib.mkIf (ownedEntries != [ ]) { etc-owners = etcOwners; };
     system.build.nixosVersionScript = nixosVersionScript;
     system.build.etc = etcDrv;
     system.build.sw = pkgs.buildEnv {

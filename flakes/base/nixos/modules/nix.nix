@@ -44,9 +44,13 @@ in
     };
   };
   config.environment.etc = {
+    # As NixOS writes it: settings by name, `extra-…` ones after the others, then extraOptions.
     "nix/nix.conf".text =
-      lib.concatStrings (lib.mapAttrsToList (k: v: "${k} = ${showValue v}\n") cfg.settings)
-      + cfg.extraOptions;
+      let
+        line = k: "${k} = ${showValue cfg.settings.${k}}\n";
+        names = lib.partition (k: !lib.hasPrefix "extra-" k) (lib.attrNames cfg.settings);
+      in
+      lib.concatMapStrings line (names.right ++ names.wrong) + cfg.extraOptions;
   } // lib.optionalAttrs (cfg.registry != { }) {
     "nix/registry.json".text = builtins.toJSON {
       version = 2;

@@ -31,11 +31,10 @@ let
   withWarnings = x:
     lib.foldr (w: acc: builtins.trace "warning: ${w}" acc) x config.warnings;
 
-  hostName = config.networking.hostName;
-
-  toplevelDrv = pkgs.runCommand "nixos-system-${hostName}-${cfg.nixos.label}"
+  toplevelDrv = pkgs.runCommand "nixos-system-${cfg.name}-${cfg.nixos.label}"
     {
       preferLocalBuild = true;
+      allowSubstitutes = false;
       passthru = { inherit config; inherit (cfg.build) etc sw; };
     }
     (''
@@ -90,8 +89,22 @@ in
       versionSuffix = mkOption { type = types.str; default = "pre-git"; };
       version = mkOption { type = types.str; };
       revision = mkOption { type = types.nullOr types.str; default = null; };
-      tags = mkOption { type = types.listOf types.str; default = [ ]; };
-      label = mkOption { type = types.str; };
+      tags = mkOption {
+        type = types.listOf types.str;
+        default = [ ];
+        description = "Strings put (sorted) before the version in the label.";
+      };
+      # It ends up in a store path name, hence the restricted characters.
+      label = mkOption {
+        type = types.strMatching "[a-zA-Z0-9:_\\.-]*";
+        description = "The toplevel's label: the tags and the version joined by `-`.";
+      };
+    };
+    system.name = mkOption {
+      type = types.str;
+      default = if config.networking.hostName == "" then "unnamed" else config.networking.hostName;
+      defaultText = lib.literalExpression "config.networking.hostName, or \"unnamed\" when it is empty";
+      description = "The system's name in the toplevel's name (nixos-system-NAME-LABEL).";
     };
     system.configurationRevision = mkOption {
       type = types.nullOr types.str;

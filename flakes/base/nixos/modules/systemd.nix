@@ -15,18 +15,36 @@ let
       wants = mkOption { type = types.listOf types.str; default = [ ]; };
       requires = mkOption { type = types.listOf types.str; default = [ ]; };
       path = mkOption { type = types.listOf types.package; default = [ ]; };
-      environment = mkOption { type = types.attrsOf (types.either types.str types.int); default = { }; };
+      # As NixOS: strings, paths and packages (their store path); null leaves a variable unset.
+      environment = mkOption {
+        type = types.attrsOf (types.nullOr (types.oneOf [ types.str types.path types.package types.int ]));
+        default = { };
+      };
       preStart = mkOption { type = types.lines; default = ""; };
       script = mkOption { type = types.lines; default = ""; };
       serviceConfig = mkOption { type = types.attrsOf types.unspecified; default = { }; };
       restartIfChanged = mkOption { type = types.bool; default = true; };
       stopIfChanged = mkOption { type = types.bool; default = true; };
+      # Accepted for compatibility with NixOS configurations; the supervisor has no use for them.
+      before = ignored (types.listOf types.str) [ ];
+      partOf = ignored (types.listOf types.str) [ ];
+      bindsTo = ignored (types.listOf types.str) [ ];
+      conflicts = ignored (types.listOf types.str) [ ];
+      unitConfig = ignored (types.attrsOf types.unspecified) { };
+      restartTriggers = ignored (types.listOf types.unspecified) [ ];
+      # Installs the service like wantedBy.
+      requiredBy = mkOption { type = types.listOf types.str; default = [ ]; };
       readinessCheck = mkOption {
         type = types.nullOr types.lines;
         default = null;
         description = "tix: a readiness probe (services/NAME/check).";
       };
     };
+  };
+
+  ignored = type: default: mkOption {
+    inherit type default;
+    description = "Accepted for NixOS compatibility; not used by tix's service supervisor.";
   };
 
   file = text: { inherit text; mode = "0444"; };
@@ -38,13 +56,20 @@ let
       pathLine = lib.optionalString (s.path != [ ])
         "export PATH=${lib.concatMapStringsSep ":" (p: "${p}/bin") s.path}:$PATH\n";
       execStart = sc.ExecStart or null;
+      # A list runs its commands in turn (NixOS allows several for oneshot services); `script`
+      # and `preStart` run with `set -e`, as NixOS' generated scripts do.
       body =
-        if execStart != null then "exec ${toString execStart}"
-        else s.script;
+        if builtins.isList execStart && execStart != [ ] then
+          "set -e\n" + lib.concatMapStrings (c: "${toString c}\n") (lib.init execStart) + "exec ${toString (lib.last execStart)}"
+        else if execStart != null && execStart != [ ] then "exec ${toString execStart}"
+        else "set -e\n${s.script}";
+      # A failing preStart keeps the service from starting.
+      preStart = lib.optionalString (s.preStart != "") "(\nset -e\n${s.preStart}\n) || exit $?";
       restart = sc.Restart or "no";
+      setEnvironment = lib.filterAttrs (_: v: v != null) s.environment;
     in
     {
-      run = exe "#!${bb}/sh\n${pathLine}${s.preStart}\n${body}\n";
+      run = exe "#!${bb}/sh\n${pathLine}${preStart}\n${body}\n";
     }
     // lib.optionalAttrs ((sc.Type or "simple") == "oneshot") { type = file "oneshot\n"; }
     // lib.optionalAttrs (s.after ++ s.requires != [ ]) {
@@ -56,8 +81,8 @@ let
     // lib.optionalAttrs (sc ? RestartSec) { restart-delay = file "${toString sc.RestartSec}\n"; }
     // lib.optionalAttrs (sc ? User) { user = file "${sc.User}\n"; }
     // lib.optionalAttrs (sc ? WorkingDirectory) { working-directory = file "${sc.WorkingDirectory}\n"; }
-    // lib.optionalAttrs (s.environment != { }) {
-      environment = file (lib.concatStrings (lib.mapAttrsToList (k: v: "${k}=${toString v}\n") s.environment));
+    // lib.optionalAttrs (setEnvironment != { }) {
+      environment = file (lib.concatStrings (lib.mapAttrsToList (k: v: "${k}=${toString v}\n") setEnvironment));
     }
     // lib.optionalAttrs (s.readinessCheck != null) { check = exe "#!${bb}/sh\n${s.readinessCheck}\n"; }
     // lib.optionalAttrs (!s.restartIfChanged) { restart-if-changed = file "0\n"; }
@@ -70,5 +95,5 @@ in
     description = "Services, in the runtime's service format.";
   };
   config.system.build.serviceDirs = lib.mapAttrs toDir
-    (lib.filterAttrs (n: s: s.enable && s.wantedBy != [ ]) config.systemd.services);
+    (lib.filterAttrs (n: s: s.enable && s.wantedBy ++ s.requiredBy != [ ]) config.systemd.services);
 }

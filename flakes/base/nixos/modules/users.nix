@@ -18,6 +18,11 @@ let
       isNormalUser = mkOption { type = types.bool; default = false; };
       isSystemUser = mkOption { type = types.bool; default = false; };
       hashedPassword = mkOption { type = types.nullOr types.str; default = null; };
+      packages = mkOption {
+        type = types.listOf types.package;
+        default = [ ];
+        description = "Packages for this user. tix has no per-user profiles: they join the system path.";
+      };
     };
   };
   groupModule = { name, ... }: {
@@ -54,6 +59,7 @@ in
     groups = mkOption { type = types.attrsOf (types.submodule groupModule); default = { }; };
   };
   config = {
+    environment.systemPackages = lib.concatMap (u: u.packages) users;
     users.users.root = {
       uid = 0; group = "root"; home = "/root"; description = "System administrator";
       shell = lib.mkDefault "/run/current-system/sw/bin/sh";
