@@ -273,7 +273,7 @@ function show(o: FlakeCmdOptions): number {
       warn: o.json ? warn : () => {},
     });
     if (o.json) out(dumpJson(result.json, -1) + "\n");
-    else for (const l of result.lines) out(l + "\n");
+    else if (result.lines.length > 0) out(result.lines.join("\n") + "\n");
     return 0;
   });
 }
