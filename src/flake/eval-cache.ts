@@ -44,6 +44,7 @@ export class EvalCacheDb {
   private readonly allStmt: Database.Statement;
   /** Every cached attribute of a (small) flake, by path: one query instead of one per attribute. */
   private readonly preloaded = new Map<string, Map<string, string> | null>();
+  private writeFailed = false;
 
   constructor(file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -80,12 +81,26 @@ export class EvalCacheDb {
   put(fingerprint: string, attrPath: readonly string[], value: CachedValue): void {
     const key = attrPath.join("\0");
     const text = JSON.stringify(value);
-    this.putStmt.run(fingerprint, key, text);
+    // One transaction for all of a run's writes (committed by close()): a commit per attribute
+    // made a cold `flake show` spend much of its time in SQLite.
+    if (this.writeFailed) return;
+    try {
+      if (!this.db.inTransaction) this.db.exec("begin");
+      this.putStmt.run(fingerprint, key, text);
+    } catch {
+      // Another process holds the cache for writing: this run just does not record.
+      this.writeFailed = true;
+      return;
+    }
     this.preloaded.get(fingerprint)?.set(key, text);
   }
 
   close(): void {
-    this.db.close();
+    try {
+      if (this.db.inTransaction) this.db.exec("commit");
+    } finally {
+      this.db.close();
+    }
   }
 }
 
