@@ -19,6 +19,9 @@ const OUTPUTS = 200;
 
 const gitEnv: NodeJS.ProcessEnv = {
   ...process.env,
+  // The user's git configuration (signing, hooks) has no place in generated repositories.
+  GIT_CONFIG_GLOBAL: "/dev/null",
+  GIT_CONFIG_NOSYSTEM: "1",
   GIT_AUTHOR_NAME: "bench",
   GIT_AUTHOR_EMAIL: "bench@example.invalid",
   GIT_COMMITTER_NAME: "bench",
