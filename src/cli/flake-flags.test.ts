@@ -201,6 +201,9 @@ test("--output-lock-file writes elsewhere and leaves flake.lock alone; --referen
   const both = tix(w, top, ["flake", "update", "--commit-lock-file", "--output-lock-file", path.join(w.root, "o5.lock")]);
   assert.notEqual(both.status, 0);
   assert.match(both.stderr, /'--commit-lock-file' and '--output-lock-file' are incompatible/);
+  const noDir = tix(w, top, ["flake", "lock", "--output-lock-file", path.join(w.root, "missing-dir", "x.lock")]);
+  assert.notEqual(noDir.status, 0);
+  assert.match(noDir.stderr, /cannot write the lock file '.*missing-dir\/x\.lock' \(given with '--output-lock-file'\)/);
   assert.equal(lockOf(top), before);
   assert.equal(git(w, top, "status", "--short"), "");
 });

@@ -164,10 +164,15 @@ export function lockFlake(env: FlakeEnv, ev: Evaluator, topRef: FlakeRef, givenF
             );
             forceDirty = true;
           } else {
-            if (!flags.updateLockFile) {
+            if (!flags.updateLockFile && oldText !== newText) {
               throw new FlakeError(`${showFlake(env, topRef)} requires lock file changes but they're not allowed due to '--no-update-lock-file'`);
             }
-            writeFileAtomic(path.resolve(env.cwd, flags.outputLockFile), newText);
+            const out = path.resolve(env.cwd, flags.outputLockFile);
+            try {
+              writeFileAtomic(out, newText);
+            } catch (e) {
+              throw new FlakeError(`cannot write the lock file '${out}' (given with '--output-lock-file'): ${(e as Error).message}`);
+            }
           }
         } else if (sourcePath !== undefined) {
           const unlocked = findUnlockedInput(newLock);
