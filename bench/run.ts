@@ -12,6 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { flakeWorkloads } from "./flake.js";
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -125,7 +126,7 @@ function removeTree(p: string): void {
 // ---------------------------------------------------------------------------------------------
 // Running one command
 
-interface Cmd {
+export interface Cmd {
   argv: string[];
   env?: NodeJS.ProcessEnv;
   /** Called after the run (untimed), e.g. to delete a fresh store. */
@@ -192,9 +193,9 @@ function runOnce(cmd: Cmd, timeoutSec: number): RunResult {
 // ---------------------------------------------------------------------------------------------
 // Workloads
 
-interface Workload {
+export interface Workload {
   name: string;
-  group: "eval" | "store";
+  group: "eval" | "store" | "flake";
   /** Label of the reference side: "nix" or a raw tool. */
   baseLabel: string;
   /** Whether both sides are expected to print the same stdout. */
@@ -203,6 +204,8 @@ interface Workload {
   tix: () => Cmd;
   /** Reuse the tix measurements of another workload instead of running tix again. */
   tixFrom?: string;
+  /** Maps stdout before comparing (e.g. to drop colour codes only one side prints). */
+  normalise?: (out: Buffer) => Buffer;
 }
 
 function evalWorkload(name: string, file: string): Workload {
@@ -453,9 +456,10 @@ function measure(w: Workload, o: Options, done: Map<string, Result>): Result {
   let mismatchDetail = "";
   if (w.compare && base.failure === null && tix.failure === null && base.outputs.length && tix.outputs.length) {
     match = true;
-    const ref = base.outputs[0];
+    const norm = w.normalise ?? ((b: Buffer): Buffer => b);
+    const ref = norm(base.outputs[0]);
     for (const [label, side] of [[base.label, base], ["tix", tix]] as const) {
-      for (const out of side.outputs) {
+      for (const out of side.outputs.map(norm)) {
         if (!out.equals(ref)) {
           match = false;
           mismatchDetail ||= describeMismatch(ref, out, base.label, label);
@@ -576,7 +580,8 @@ function main(): number {
     return tree;
   };
 
-  const all = [...evalWorkloads, ...storeWorkloads(getTree)];
+  const flakes = flakeWorkloads({ tempDir, removeTree, tixBin: () => tixBin, nixEnv });
+  const all = [...evalWorkloads, ...storeWorkloads(getTree), ...flakes];
   const wanted = new Set(o.only.length ? all.filter((w) => o.only.some((n) => w.name.includes(n))) : all);
   // A workload that reuses another's tix measurements brings that workload along.
   for (const w of [...wanted]) if (w.tixFrom !== undefined) wanted.add(all.find((x) => x.name === w.tixFrom)!);

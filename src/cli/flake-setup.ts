@@ -1,9 +1,12 @@
 // Shared set-up of the commands that use flakes (`tix flake …`, `tix eval`/`tix build` with flake
 // installables): the lock-file and fetcher flags, the registries, the store and the evaluator.
+import * as path from "node:path";
 import type { FetchContext } from "../fetch/types.js";
 import { defaultCacheDir, fetchTree, makeFetchBuiltins, makeFetchContext } from "../fetch/index.js";
 import type { FetchTreeFn, FlakeEnv } from "../flake/flake-env.js";
-import { parseFlakeRef } from "../flake/flake-ref.js";
+import { readTrustedSettings, trustedFlakeSettings, trustedSettingsFile } from "../flake/flake-config.js";
+import { parseFlakeRef, withDir, type FlakeRef } from "../flake/flake-ref.js";
+import type { Flake } from "../flake/load-flake.js";
 import { flakeBuiltins } from "../flake/get-flake-builtin.js";
 import {
   installableDerivation,
@@ -11,7 +14,7 @@ import {
   type InstallableDerivation,
   type InstallableKind,
 } from "../flake/installable.js";
-import { parseInputPath } from "../flake/lock-file.js";
+import { findInput, parseInputPath } from "../flake/lock-file.js";
 import { defaultLockFlags, type LockFlags } from "../flake/lock.js";
 import { loadRegistries } from "../flake/registries.js";
 import { readRegistryFile } from "../flake/registries.js";
@@ -45,6 +48,16 @@ export interface FlakeCliOptions {
   showTrace: boolean;
   /** `--option NAME VALUE` pairs not handled here (for the build settings). */
   options: [string, string][];
+  /** `--reference-lock-file FILE`: the lock file to start from instead of the flake's own. */
+  referenceLockFile: string | null;
+  /** `--output-lock-file FILE`: where to write the lock file instead of the flake's flake.lock. */
+  outputLockFile: string | null;
+  /** `--inputs-from FLAKEREF`: that flake's locked inputs come before the registries. */
+  inputsFrom: string[];
+  /** `accept-flake-config`: apply every setting of a flake's `nixConfig`. */
+  acceptFlakeConfig: boolean;
+  /** Whether this command applies the flake's `nixConfig` (Nix 2.8: not metadata and show). */
+  applyNixConfig: boolean;
 }
 
 export function emptyFlakeCliOptions(): FlakeCliOptions {
@@ -70,7 +83,22 @@ export function emptyFlakeCliOptions(): FlakeCliOptions {
     includes: [],
     showTrace: false,
     options: [],
+    referenceLockFile: null,
+    outputLockFile: null,
+    inputsFrom: [],
+    acceptFlakeConfig: acceptFlakeConfigFromEnv(),
+    applyNixConfig: true,
   };
+}
+
+/** `accept-flake-config = true` in NIX_CONFIG (tix reads no nix.conf files). */
+function acceptFlakeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  let accept = false;
+  for (const line of (env["NIX_CONFIG"] ?? "").split("\n")) {
+    const m = /^\s*accept-flake-config\s*=\s*(\S*)\s*$/.exec(line);
+    if (m !== null) accept = m[1] === "true";
+  }
+  return accept;
 }
 
 function parseBool(name: string, v: string): boolean {
@@ -90,7 +118,7 @@ export function applyFlakeSetting(o: FlakeCliOptions, name: string, value: strin
     case "commit-lock-file-summary": o.commitLockFileSummary = value; return true;
     case "system": o.system = value; return true;
     case "use-registries": o.useRegistries = parseBool(name, value); return true;
-    case "accept-flake-config": return true;
+    case "accept-flake-config": o.acceptFlakeConfig = parseBool(name, value); return true;
     default: return false;
   }
 }
@@ -128,6 +156,11 @@ export function parseFlakeFlag(o: FlakeCliOptions, a: string, next: () => string
     case "--store": o.storeRoot = next(); return true;
     case "-I": case "--include": o.includes.push(next()); return true;
     case "--show-trace": o.showTrace = true; return true;
+    case "--accept-flake-config": o.acceptFlakeConfig = true; return true;
+    case "--no-accept-flake-config": o.acceptFlakeConfig = false; return true;
+    case "--reference-lock-file": o.referenceLockFile = next(); return true;
+    case "--output-lock-file": o.outputLockFile = next(); return true;
+    case "--inputs-from": o.inputsFrom.push(next()); return true;
     case "--option": {
       const n = next();
       const v = next();
@@ -153,11 +186,57 @@ export function lockFlagsFrom(o: FlakeCliOptions, cwd: string): LockFlags {
     })),
     inputUpdates: o.updateInputs.map((p) => parseInputPath(p)),
     ...(o.commitLockFileSummary !== null ? { commitLockFileSummary: o.commitLockFileSummary } : {}),
+    ...(o.referenceLockFile !== null ? { referenceLockFile: path.resolve(cwd, o.referenceLockFile) } : {}),
+    ...(o.outputLockFile !== null ? { outputLockFile: path.resolve(cwd, o.outputLockFile) } : {}),
+    applyNixConfig: o.applyNixConfig,
   };
 }
 
 function warn(message: string): void {
   writeErr(Buffer.from(`warning: ${message}\n`, "utf8").toString("latin1"));
+}
+
+/** Applies the trusted settings of a flake's `nixConfig` to this run (see flake-config.ts). */
+function applyNixConfig(o: FlakeCliOptions, fetchContext: FetchContext, flake: Flake): Partial<LockFlags> {
+  if (flake.nixConfig.size === 0) return {};
+  const settings = trustedFlakeSettings(flake.nixConfig, {
+    acceptFlakeConfig: o.acceptFlakeConfig,
+    trusted: readTrustedSettings(trustedSettingsFile()),
+    warn,
+  });
+  for (const [name, value] of settings) {
+    // Settings tix has no use for (substituters, bash-prompt, …) are accepted silently, as Nix
+    // accepts settings it does not know.
+    if (name === "commit-lockfile-summary") applyFlakeSetting(o, "commit-lock-file-summary", value);
+    else applyFlakeSetting(o, name, value);
+  }
+  // The fetchers read their settings at fetch time; this context belongs to this run only.
+  (fetchContext.settings as { allowDirty: boolean }).allowDirty = o.allowDirty;
+  return o.commitLockFileSummary !== null ? { commitLockFileSummary: o.commitLockFileSummary } : {};
+}
+
+/** Registry entries `<input name> → <locked input>` for the inputs of the flake `text`. */
+function inputsFromEntries(session: FlakeSession, text: string): { from: FlakeRef; to: FlakeRef; exact: boolean }[] {
+  const ref = session.parseRef(text).ref;
+  const locked = session.lock(ref, {
+    ...session.lockFlags,
+    writeLockFile: false,
+    recreateLockFile: false,
+    commitLockFile: false,
+    inputOverrides: [],
+    inputUpdates: [],
+    referenceLockFile: undefined,
+    outputLockFile: undefined,
+    applyNixConfig: false,
+  });
+  const out: { from: FlakeRef; to: FlakeRef; exact: boolean }[] = [];
+  for (const name of locked.lockFile.root.inputs.keys()) {
+    // Follows are resolved; like Nix, the entry points at the input's tree, without its `dir`.
+    const node = findInput(locked.lockFile, [name]);
+    if (node === undefined || node.kind !== "locked") continue;
+    out.push({ from: parseFlakeRef(`flake:${name}`), to: withDir(node.locked, undefined), exact: false });
+  }
+  return out;
 }
 
 /** Everything a flake command needs, around an open store. */
@@ -187,9 +266,16 @@ export function openFlakeSession(o: FlakeCliOptions, store: LocalStore, fetchTre
         if (o.flakeRegistry !== null) {
           registries = registries.map((r) => (r.type === "global" ? readRegistryFile(o.flakeRegistry!, "global") : r));
         }
+        // `--inputs-from`: lock those flakes (with the registries so far) and put their
+        // inputs first, as flag entries.
+        if (o.inputsFrom.length > 0) {
+          const extra = o.inputsFrom.flatMap((text) => inputsFromEntries(session, text));
+          registries = registries.map((r) => (r.type === "flag" ? { ...r, entries: [...r.entries, ...extra] } : r));
+        }
       }
       return registries;
     },
+    applyNixConfig: (flake) => applyNixConfig(o, fetchContext, flake),
     warn,
     cwd,
     style: "modern",

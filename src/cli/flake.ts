@@ -1,6 +1,15 @@
 // `tix flake …`: metadata, show, lock, update, init, new, check, prefetch, archive (like `nix flake`).
 import * as fs from "node:fs";
 import * as path from "node:path";
+import {
+  BuildError,
+  PlainReporter,
+  Scheduler,
+  TerminalReporter,
+  applyBuildOption,
+  defaultBuildSettings,
+  formatErrorMessage,
+} from "../build/index.js";
 import { dumpPath } from "../store/formats/index.js";
 import { openLocalStore, type LocalStore } from "../store/local-store.js";
 import { Attrs, NixPath, NixString, Thunk } from "../eval/value.js";
@@ -31,14 +40,19 @@ Commands:
   update [INPUT...]           update all inputs (or the given ones) of the flake (--flake REF)
   init -t TEMPLATE            create a flake in the current directory from a template
   new DIR -t TEMPLATE         create a flake in DIR from a template
-  check [--all-systems]       check the flake's outputs
+  check [--all-systems] [--no-build] [--keep-going]
+                              check the flake's outputs and build its checks
   prefetch [--json] REF       download a flake reference into the store
   archive [--json] [--to STORE] [--dry-run]
                               copy the flake and its inputs to a store
 
 Lock-file options: --update-input PATH, --override-input PATH REF, --recreate-lock-file,
   --no-update-lock-file, --no-write-lock-file, --commit-lock-file, --no-registries,
-  --override-flake FROM TO, --no-allow-dirty (= --option allow-dirty false), --impure, --store DIR
+  --reference-lock-file FILE (start from FILE instead of flake.lock),
+  --output-lock-file FILE (write FILE instead of flake.lock),
+  --inputs-from FLAKEREF (that flake's inputs before the registries),
+  --override-flake FROM TO, --no-allow-dirty (= --option allow-dirty false), --impure, --store DIR,
+  --accept-flake-config (apply every setting of the flake's nixConfig)
 `;
 
 interface FlakeCmdOptions extends FlakeCliOptions {
@@ -50,6 +64,8 @@ interface FlakeCmdOptions extends FlakeCliOptions {
   dryRun: boolean;
   flakeArg: string | null;
   noBuild: boolean;
+  keepGoing: boolean;
+  printBuildLogs: boolean;
   positional: string[];
 }
 
@@ -64,6 +80,8 @@ function parseArgs(argv: string[]): FlakeCmdOptions {
     dryRun: false,
     flakeArg: null,
     noBuild: false,
+    keepGoing: false,
+    printBuildLogs: false,
     positional: [],
   };
   for (let i = 0; i < argv.length; i++) {
@@ -92,7 +110,9 @@ function parseArgs(argv: string[]): FlakeCmdOptions {
       case "--dry-run": o.dryRun = true; break;
       case "--flake": o.flakeArg = next(); break;
       case "--no-build": o.noBuild = true; break;
-      case "--keep-going": case "-L": case "--print-build-logs": case "-v": case "--verbose": case "--quiet": break;
+      case "--keep-going": case "-k": o.keepGoing = true; break;
+      case "-L": case "--print-build-logs": o.printBuildLogs = true; break;
+      case "-v": case "--verbose": case "--quiet": break;
       default:
         if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognised flag '${a}'`);
         o.positional.push(a);
@@ -123,28 +143,42 @@ function onlyFlakeArg(o: FlakeCmdOptions): string {
 
 function withSession<T>(o: FlakeCliOptions, f: (session: FlakeSession, store: LocalStore) => T): T {
   const store = openLocalStoreFromOption(o.storeRoot);
+  try {
+    return withFlakeSession(o, store, f);
+  } finally {
+    store.close();
+  }
+}
+
+function withFlakeSession<T>(o: FlakeCliOptions, store: LocalStore, f: (session: FlakeSession, store: LocalStore) => T): T {
   const session = openFlakeSession(o, store);
   try {
     return f(session, store);
   } finally {
     session.close();
-    store.close();
   }
 }
 
-export function runFlake(argv: string[]): number {
+/** Options of the subcommands that, as in Nix 2.8, do not apply the flake's `nixConfig`. */
+function parseArgsNoConfig(argv: string[]): FlakeCmdOptions {
+  const o = parseArgs(argv);
+  o.applyNixConfig = false;
+  return o;
+}
+
+export function runFlake(argv: string[]): number | Promise<number> {
   const [sub, ...rest] = argv;
   switch (sub) {
     case undefined: case "--help": case "help": out(HELP); return 0;
-    case "metadata": case "info": return metadata(parseArgs(rest));
-    case "show": return show(parseArgs(rest));
+    case "metadata": case "info": return metadata(parseArgsNoConfig(rest));
+    case "show": return show(parseArgsNoConfig(rest));
     case "lock": return lock(parseArgs(rest));
     case "update": return update(parseArgs(rest));
-    case "init": return init(parseArgs(rest), null);
-    case "new": { const o = parseArgs(rest); const dir = o.positional.shift(); if (dir === undefined) throw new UsageError("'flake new' requires a directory"); return init(o, dir); }
+    case "init": return init(parseArgsNoConfig(rest), null);
+    case "new": { const o = parseArgsNoConfig(rest); const dir = o.positional.shift(); if (dir === undefined) throw new UsageError("'flake new' requires a directory"); return init(o, dir); }
     case "check": return check(parseArgs(rest));
-    case "prefetch": return prefetch(parseArgs(rest));
-    case "archive": return archive(parseArgs(rest));
+    case "prefetch": return prefetch(parseArgsNoConfig(rest));
+    case "archive": return archive(parseArgsNoConfig(rest));
     default: throw new UsageError(`'flake ${sub}' is not a recognised command`);
   }
 }
@@ -239,7 +273,7 @@ function show(o: FlakeCmdOptions): number {
       warn: o.json ? warn : () => {},
     });
     if (o.json) out(dumpJson(result.json, -1) + "\n");
-    else for (const l of result.lines) out(l + "\n");
+    else if (result.lines.length > 0) out(result.lines.join("\n") + "\n");
     return 0;
   });
 }
@@ -275,18 +309,53 @@ function update(o: FlakeCmdOptions): number {
   });
 }
 
-function check(o: FlakeCmdOptions): number {
-  return withSession(o, (session) => {
-    const ref = session.parseRef(onlyFlakeArg(o)).ref;
-    const locked = session.lock(ref);
-    const cursor = session.outputsCursor(locked);
-    const system = session.ev().state.settings.system;
-    const r = checkFlakeOutputs(cursor, { system, allSystems: o.allSystems, warn });
-    if (r.omittedSystems.length > 0) {
-      warn(`The check omitted these incompatible systems: ${r.omittedSystems.join(", ")}\nUse '--all-systems' to check all.`);
-    }
+async function check(o: FlakeCmdOptions): Promise<number> {
+  const store = openLocalStoreFromOption(o.storeRoot);
+  try {
+    const checkDrvs = withFlakeSession(o, store, (session) => {
+      const ref = session.parseRef(onlyFlakeArg(o)).ref;
+      const locked = session.lock(ref);
+      const cursor = session.outputsCursor(locked);
+      const system = session.ev().state.settings.system;
+      const r = checkFlakeOutputs(cursor, { system, allSystems: o.allSystems, warn });
+      if (r.omittedSystems.length > 0) {
+        warn(`The check omitted these incompatible systems: ${r.omittedSystems.join(", ")}\nUse '--all-systems' to check all.`);
+      }
+      return r.checkDrvs;
+    });
+    if (o.noBuild || checkDrvs.length === 0) return 0;
+    return await buildChecks(store, o, checkDrvs);
+  } finally {
+    store.close();
+  }
+}
+
+/** Builds the checks' derivations (all outputs); a failure is reported as `tix build` does. */
+async function buildChecks(store: LocalStore, o: FlakeCmdOptions, drvPaths: readonly string[]): Promise<number> {
+  const settings = defaultBuildSettings();
+  for (const [name, value] of o.options) applyBuildOption(settings, name, value);
+  if (o.keepGoing) settings.keepGoing = true;
+  if (o.printBuildLogs) settings.printBuildLogs = true;
+  const reporter = process.stderr.isTTY
+    ? new TerminalReporter(settings.printBuildLogs, writeErr, () => process.stderr.columns || 80)
+    : new PlainReporter(settings.printBuildLogs, writeErr);
+  const scheduler = new Scheduler({ store, settings, reporter, mode: "normal" });
+  const onSignal = (): void => scheduler.interrupt();
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    await scheduler.build([...new Set(drvPaths)].map((drvPath) => ({ drvPath, outputs: null })));
     return 0;
-  });
+  } catch (e) {
+    if (e instanceof BuildError) {
+      writeErr(formatErrorMessage(e.message));
+      return e.status;
+    }
+    throw e;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
 }
 
 function templateSearch(): AttrSearch {

@@ -76,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
       case "os":
         return await runOs(rest);
       case "flake":
-        return runFlake(rest);
+        return await runFlake(rest);
       case "registry":
         return runRegistry(rest);
       default:

@@ -1,5 +1,5 @@
 // Creates an evaluation: the state, the builtins, the base scope, and file/expression evaluation.
-import type { Source } from "../lang/ast.js";
+import type { Expr, Source } from "../lang/ast.js";
 import { parse } from "../lang/parser.js";
 import { BuiltinRegistry, GLOBAL_BUILTINS, type RegisterBuiltins } from "./builtins/registry.js";
 import { ALL_BUILTIN_FAMILIES } from "./builtins/all.js";
@@ -69,9 +69,8 @@ export class Evaluator {
     return code(frame);
   }
 
-  /** Parses and compiles source text in the base scope, returning the unforced result. */
-  evalSource(source: Source): Value {
-    const expr = parse(source);
+  /** Parses (unless given the parse) and compiles source text in the base scope, returning the unforced result. */
+  evalSource(source: Source, expr: Expr = parse(source)): Value {
     const code = this.compiler.compileTop(expr, source);
     return code(this.state.baseEnv);
   }
@@ -91,9 +90,21 @@ export class Evaluator {
     if (state.io.fileType(resolved) === null) throw new EvalError(`path '${resolved}' does not exist`);
     const text = state.io.readFile(resolved);
     const source: Source = { origin: "file", path: resolved, text, baseDir: resolved.slice(0, resolved.lastIndexOf("/")) || "/" };
+    return this.evalParsedFile(source, undefined);
+  }
+
+  /**
+   * Evaluates a file whose source was already read (and maybe parsed, e.g. to check its shape),
+   * once per evaluation like `evalFile`.
+   */
+  evalParsedFile(source: Source, expr: Expr | undefined): Value {
+    const state = this.state;
+    const resolved = source.path!;
+    const cached = state.fileCache.get(resolved);
+    if (cached !== undefined) return cached;
     const thunk = new Thunk(() => {
       try {
-        return this.evalSource(source);
+        return this.evalSource(source, expr);
       } catch (e) {
         if (e instanceof EvalError) e.addTrace(`while evaluating the file '${resolved}':`, null, true);
         throw e;

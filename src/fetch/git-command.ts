@@ -4,11 +4,16 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { FetchError } from "./errors.js";
 
+let cachedEnv: NodeJS.ProcessEnv | undefined;
+
+/** The environment for git, built once per process (reading process.env is slow; locking runs git many times). */
 function gitEnv(): NodeJS.ProcessEnv {
+  if (cachedEnv !== undefined) return cachedEnv;
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
   for (const k of Object.keys(env)) {
     if (/^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|NAMESPACE|COMMON_DIR|PREFIX)$/.test(k)) delete env[k];
   }
+  cachedEnv = env;
   return env;
 }
 

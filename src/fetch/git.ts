@@ -92,7 +92,7 @@ export function fetchGit(ctx: FetchContext, attrs: InputAttrs): FetchedTree {
   if (local !== null && p.ref === undefined && p.rev === undefined && fs.existsSync(path.join(local, ".git"))) {
     const head = workTreeState(local, p.submodules);
     if (head.dirty) return fetchDirty(ctx, attrs, p, local, head.rev);
-    return fetchCommit(ctx, attrs, p, local, local, currentBranch(local), head.rev!);
+    return fetchCommit(ctx, attrs, p, local, local, head.branch, head.rev!);
   }
   if (local !== null) {
     if (!fs.existsSync(local)) throw new FetchError(`repository '${p.url}' does not exist`);
@@ -118,27 +118,31 @@ interface WorkTreeState {
   readonly dirty: boolean;
   /** HEAD's commit, or undefined for a repository without commits. */
   readonly rev?: string;
+  /** The checked-out branch (`HEAD` when detached). */
+  readonly branch: string;
 }
 
-function headRev(dir: string): string | undefined {
-  const out = gitBytes(["-C", dir, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"], {});
-  const s = out.toString().trim();
-  return s === "" ? undefined : s;
-}
-
+/**
+ * HEAD's commit, its branch and whether tracked files changed, from one `git status` (locking
+ * many inputs runs git a lot). Intent-to-add files count as changes, as with `git diff HEAD`.
+ */
 function workTreeState(dir: string, submodules: boolean): WorkTreeState {
-  let rev: string | undefined;
-  try {
-    rev = headRev(dir);
-  } catch {
-    rev = undefined; // `rev-parse --verify --quiet` exits 1 when there is no commit yet
-  }
-  if (rev === undefined) return { dirty: true };
-  const args = ["-C", dir, "diff", "HEAD", "--quiet"];
+  const args = ["--no-optional-locks", "-C", dir, "status", "--porcelain=v2", "--branch", "--untracked-files=no"];
   // Changes inside submodules only matter when the submodules are copied too.
-  if (!submodules) args.push("--ignore-submodules");
-  args.push("--");
-  return { dirty: !gitSucceeds(args), rev };
+  if (!submodules) args.push("--ignore-submodules=all");
+  let rev: string | undefined;
+  let branch = "HEAD";
+  let dirty = false;
+  for (const line of gitBytes(args).toString("utf8").split("\n")) {
+    if (line.startsWith("# branch.oid ")) {
+      const oid = line.slice(13);
+      if (/^[0-9a-f]{40,64}$/.test(oid)) rev = oid;
+    } else if (line.startsWith("# branch.head ")) {
+      const head = line.slice(14);
+      if (head !== "(detached)") branch = head;
+    } else if (line !== "" && !line.startsWith("#")) dirty = true;
+  }
+  return { dirty: dirty || rev === undefined, rev, branch };
 }
 
 /** The checked-out branch (`HEAD` when detached). */

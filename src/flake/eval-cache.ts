@@ -33,11 +33,18 @@ create table if not exists Attributes (
 );
 `;
 
+/** Flakes with at most this many cached attributes are read in one query on first use. */
+const PRELOAD_LIMIT = 20000;
+
 /** One SQLite file (`<cacheDir>/eval-cache-v1.sqlite`) holding the attributes of many flakes. */
 export class EvalCacheDb {
   private readonly db: Database.Database;
   private readonly getStmt: Database.Statement;
   private readonly putStmt: Database.Statement;
+  private readonly allStmt: Database.Statement;
+  /** Every cached attribute of a (small) flake, by path: one query instead of one per attribute. */
+  private readonly preloaded = new Map<string, Map<string, string> | null>();
+  private writeFailed = false;
 
   constructor(file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -48,19 +55,52 @@ export class EvalCacheDb {
     this.db.exec(SCHEMA);
     this.getStmt = this.db.prepare("select value from Attributes where fingerprint = ? and path = ?");
     this.putStmt = this.db.prepare("insert or replace into Attributes (fingerprint, path, value) values (?, ?, ?)");
+    this.allStmt = this.db.prepare("select path, value from Attributes where fingerprint = ? limit ?").raw(true);
+  }
+
+  /** All attributes of `fingerprint`, or null when there are too many to hold. */
+  private all(fingerprint: string): Map<string, string> | null {
+    let m = this.preloaded.get(fingerprint);
+    if (m === undefined) {
+      const rows = this.allStmt.all(fingerprint, PRELOAD_LIMIT + 1) as [string, string][];
+      m = rows.length > PRELOAD_LIMIT ? null : new Map(rows);
+      this.preloaded.set(fingerprint, m);
+    }
+    return m;
   }
 
   get(fingerprint: string, attrPath: readonly string[]): CachedValue | undefined {
-    const row = this.getStmt.get(fingerprint, attrPath.join("\0")) as { value: string } | undefined;
-    return row === undefined ? undefined : (JSON.parse(row.value) as CachedValue);
+    const key = attrPath.join("\0");
+    const all = this.all(fingerprint);
+    let value: string | undefined;
+    if (all !== null) value = all.get(key);
+    else value = (this.getStmt.get(fingerprint, key) as { value: string } | undefined)?.value;
+    return value === undefined ? undefined : (JSON.parse(value) as CachedValue);
   }
 
   put(fingerprint: string, attrPath: readonly string[], value: CachedValue): void {
-    this.putStmt.run(fingerprint, attrPath.join("\0"), JSON.stringify(value));
+    const key = attrPath.join("\0");
+    const text = JSON.stringify(value);
+    // One transaction for all of a run's writes (committed by close()): a commit per attribute
+    // made a cold `flake show` spend much of its time in SQLite.
+    if (this.writeFailed) return;
+    try {
+      if (!this.db.inTransaction) this.db.exec("begin");
+      this.putStmt.run(fingerprint, key, text);
+    } catch {
+      // Another process holds the cache for writing: this run just does not record.
+      this.writeFailed = true;
+      return;
+    }
+    this.preloaded.get(fingerprint)?.set(key, text);
   }
 
   close(): void {
-    this.db.close();
+    try {
+      if (this.db.inTransaction) this.db.exec("commit");
+    } finally {
+      this.db.close();
+    }
   }
 }
 

@@ -15,6 +15,8 @@ import {
 } from "./flake-ref.js";
 import { resolveFlakeRef, type Registry } from "./registry.js";
 import type { UrlStyle } from "./url.js";
+import type { Flake } from "./load-flake.js";
+import type { LockFlags } from "./lock.js";
 
 /** The fetcher entry point (src/fetch's `fetchTree`), injectable for tests. */
 export type FetchTreeFn = (ctx: FetchContext, attrs: InputAttrs) => FetchedTree;
@@ -33,6 +35,11 @@ export interface FlakeEnv {
   readonly style: UrlStyle;
   /** Trees fetched during this run, by the JSON of the attributes they were fetched with. */
   readonly fetched: Map<string, FetchedTree>;
+  /**
+   * Applies a top-level flake's `nixConfig` (the trusted part of it) before its inputs are
+   * locked; may return lock flags that the settings changed (`commit-lock-file-summary`).
+   */
+  readonly applyNixConfig?: (flake: Flake) => Partial<LockFlags> | void;
 }
 
 function attrsKey(attrs: InputAttrs): string {

@@ -27,7 +27,7 @@ export function flakeBuiltins(session: () => FlakeSession): RegisterBuiltins {
           );
         }
         const s = session();
-        const locked = s.lock(ref, { ...s.lockFlags, updateLockFile: false, writeLockFile: false, useRegistries: !pure && s.lockFlags.useRegistries, inputOverrides: [], inputUpdates: [], commitLockFile: false, recreateLockFile: false });
+        const locked = s.lock(ref, { ...s.lockFlags, updateLockFile: false, writeLockFile: false, useRegistries: !pure && s.lockFlags.useRegistries, inputOverrides: [], inputUpdates: [], commitLockFile: false, recreateLockFile: false, referenceLockFile: undefined, outputLockFile: undefined, applyNixConfig: false });
         return s.flakeValue(locked);
       } catch (e) {
         if (e instanceof FlakeError || e instanceof FetchError || e instanceof StoreError) {

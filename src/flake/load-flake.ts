@@ -216,9 +216,11 @@ export function readFlake(
   }
   // Nix requires the file to be an attribute set literal (no `let`, no function call at the top).
   const text = io.readFile(fileBytes);
-  const ast = parse({ origin: "file", path: fileBytes, text, baseDir: toBytes(flakeDir) });
+  const source = { origin: "file" as const, path: fileBytes, text, baseDir: toBytes(flakeDir) };
+  const ast = parse(source);
   if (ast.kind !== "Attrs") throw new FlakeError(`file '${flakeFile}' must be an attribute set`);
-  const top = expectAttrs(ev.evalFile(fileBytes), null);
+  // Evaluated from this parse (parsing is a good part of a cached `flake show`).
+  const top = expectAttrs(ev.evalParsedFile(source, ast), null);
 
   let description: string | undefined;
   const d = top.get("description");

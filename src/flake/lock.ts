@@ -51,6 +51,12 @@ export interface LockFlags {
   readonly inputUpdates: readonly InputPath[];
   /** `commit-lock-file-summary`. */
   readonly commitLockFileSummary?: string;
+  /** `--reference-lock-file FILE`: read this instead of the flake's flake.lock (it must exist). */
+  readonly referenceLockFile?: string;
+  /** `--output-lock-file FILE`: write the new lock file here; the flake's flake.lock is left alone. */
+  readonly outputLockFile?: string;
+  /** Apply the flake's `nixConfig` (through `env.applyNixConfig`) before locking its inputs. */
+  readonly applyNixConfig?: boolean;
 }
 
 export function defaultLockFlags(): LockFlags {
@@ -114,21 +120,61 @@ export function sourcePathOf(ref: FlakeRef): string | undefined {
   return undefined;
 }
 
-/** Computes the lock file of `topRef` and writes it when it changed (per `flags`). */
-export function lockFlake(env: FlakeEnv, ev: Evaluator, topRef: FlakeRef, flags: LockFlags): LockedFlake {
-  let flake = getFlake(env, ev, topRef, flags.useRegistries);
+/** Reads the lock file given with `--reference-lock-file` (a missing file is an error). */
+export function readReferenceLockFile(env: FlakeEnv, file: string): LockFile {
+  let text: string;
   try {
-    const old = readLockFileOf(env, flake.flakeDir);
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === "ENOENT" ? "it does not exist" : (e as Error).message;
+    throw new LockFileError(`cannot read the reference lock file '${file}': ${why}\n(check the path given to '--reference-lock-file')`);
+  }
+  return parseLockFile(text, { path: file, style: env.style, allowDirtyLocks: true });
+}
+
+/** Computes the lock file of `topRef` and writes it when it changed (per `flags`). */
+export function lockFlake(env: FlakeEnv, ev: Evaluator, topRef: FlakeRef, givenFlags: LockFlags): LockedFlake {
+  let flags = givenFlags;
+  if (flags.outputLockFile !== undefined && flags.commitLockFile) {
+    throw new FlakeError(`'--commit-lock-file' and '--output-lock-file' are incompatible`);
+  }
+  let flake = getFlake(env, ev, topRef, flags.useRegistries);
+  if (flags.applyNixConfig === true && env.applyNixConfig !== undefined) {
+    flags = { ...flags, ...env.applyNixConfig(flake) };
+  }
+  try {
+    const old = flags.referenceLockFile !== undefined
+      ? { lock: readReferenceLockFile(env, flags.referenceLockFile) }
+      : readLockFileOf(env, flake.flakeDir);
     const computed = computeLockFile(env, ev, flake, old.lock, flags);
     const newLock = computed.lockFile;
     const oldText = serializeLockFile(old.lock);
     const newText = serializeLockFile(newLock);
     let forceDirty = false;
-    if (oldText !== newText) {
+    if (oldText !== newText || flags.outputLockFile !== undefined) {
       const diff = diffLockFiles(old.lock, newLock, { style: env.style }).replace(/\n$/, "");
       if (flags.writeLockFile) {
         const sourcePath = sourcePathOf(topRef) ?? sourcePathOf(flake.resolvedRef);
-        if (sourcePath !== undefined) {
+        if (flags.outputLockFile !== undefined) {
+          // Like Nix: the new lock file goes to the given file, silently; flake.lock stays as it is.
+          const unlocked = findUnlockedInput(newLock);
+          if (unlocked !== undefined) {
+            env.warn(
+              `will not write lock file of ${showFlake(env, topRef)} because it has an unlocked input ('${flakeRefToString(unlocked, { style: env.style })}')`,
+            );
+            forceDirty = true;
+          } else {
+            if (!flags.updateLockFile && oldText !== newText) {
+              throw new FlakeError(`${showFlake(env, topRef)} requires lock file changes but they're not allowed due to '--no-update-lock-file'`);
+            }
+            const out = path.resolve(env.cwd, flags.outputLockFile);
+            try {
+              writeFileAtomic(out, newText);
+            } catch (e) {
+              throw new FlakeError(`cannot write the lock file '${out}' (given with '--output-lock-file'): ${(e as Error).message}`);
+            }
+          }
+        } else if (sourcePath !== undefined) {
           const unlocked = findUnlockedInput(newLock);
           if (unlocked !== undefined) {
             env.warn(
