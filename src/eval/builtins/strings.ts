@@ -3,7 +3,7 @@
 import { EvalError } from "../errors.js";
 import { expectAttrs, expectInt, expectList, expectPlainString, expectString } from "../expect.js";
 import { RegexCache, RegexError, type CompiledRegex } from "../regex.js";
-import type { EvalState } from "../state.js";
+import { COERCE_INTERPOLATE, COERCE_TO_STRING, type EvalState } from "../state.js";
 import { compareVersions, parseDrvName, splitVersion } from "../versions.js";
 import { Attrs, NixString, Thunk, stringBytes, type Pos, type Value } from "../value.js";
 import { createHash } from "node:crypto";
@@ -183,11 +183,11 @@ export function register(r: BuiltinRegistry): void {
   const state = r.state;
 
   r.def("toString", 1, ([v], pos) =>
-    coerceArg(state, v, { coerceMore: true, copyToStore: false }, "while evaluating the first argument passed to builtins.toString", pos),
+    coerceArg(state, v, COERCE_TO_STRING, "while evaluating the first argument passed to builtins.toString", pos),
   );
 
   r.def("stringLength", 1, ([v], pos) => {
-    const s = coerceArg(state, v, {}, "while evaluating the argument passed to builtins.stringLength", pos);
+    const s = coerceArg(state, v, COERCE_INTERPOLATE, "while evaluating the argument passed to builtins.stringLength", pos);
     return stringBytes(s).length;
   });
 
@@ -202,7 +202,7 @@ export function register(r: BuiltinRegistry): void {
       if (sv instanceof NixString) return new NixString("", sv.ctx);
     }
     const acc = new ContextAccumulator();
-    const s = acc.add(coerceArg(state, sV, {}, "while evaluating the third argument (the string) passed to builtins.substring", pos));
+    const s = acc.add(coerceArg(state, sV, COERCE_INTERPOLATE, "while evaluating the third argument (the string) passed to builtins.substring", pos));
     const from = Number(start);
     if (from >= s.length) return acc.string("");
     const end = len < 0 ? s.length : Math.min(s.length, from + Number(len));
@@ -218,7 +218,7 @@ export function register(r: BuiltinRegistry): void {
     const parts = new Array<string>(list.length);
     for (let i = 0; i < list.length; i++) {
       parts[i] = acc.add(
-        coerceArg(state, list[i], {}, "while evaluating one element of the list of strings to concat passed to builtins.concatStringsSep", pos),
+        coerceArg(state, list[i], COERCE_INTERPOLATE, "while evaluating one element of the list of strings to concat passed to builtins.concatStringsSep", pos),
       );
     }
     return acc.string(parts.join(sep));
