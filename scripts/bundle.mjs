@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 
-const LAZY = new Set(["crypto", "child_process", "worker_threads", "zlib", "net", "stream", "stream/promises", "http", "https", "readline", "dns", "v8"]);
+const LAZY = new Set(["crypto", "os", "child_process", "worker_threads", "zlib", "net", "stream", "stream/promises", "http", "https", "readline", "dns", "v8"]);
 
 /** A CommonJS module standing for `name`: its exports are a proxy that loads it on first use. */
 function lazyModule(name) {

@@ -112,6 +112,8 @@ export interface CoerceOptions {
 export const COERCE_INTERPOLATE: CoerceOptions = { copyToStore: true };
 export const COERCE_NO_COPY: CoerceOptions = { copyToStore: false };
 export const COERCE_DERIVATION_ATTR: CoerceOptions = { coerceMore: true, copyToStore: true };
+/** `builtins.toString`: toString mode, paths stay paths. */
+export const COERCE_TO_STRING: CoerceOptions = { coerceMore: true, copyToStore: false };
 
 export class EvalState {
   callDepth = 0;

@@ -103,7 +103,8 @@ function desugaredCall(pos: Offset, name: string, a: Expr, b: Expr): Expr {
 class Parser {
   private readonly lexer: Lexer;
   private readonly bindings: BindingsBuilder;
-  private readonly home: string;
+  /** `$HOME` for `~/…` paths; read from the environment on first use (process.env is slow). */
+  private home: string | undefined;
   /** Lookahead tokens not yet consumed (at most three are ever needed). */
   private readonly ahead: Token[] = [];
 
@@ -113,7 +114,7 @@ class Parser {
   ) {
     this.lexer = new Lexer(source, options);
     this.bindings = new BindingsBuilder(source);
-    this.home = options.home ?? homeFromEnvironment();
+    this.home = options.home;
   }
 
   currentOffset(): number {
@@ -708,7 +709,7 @@ class Parser {
     const literal = t.value as string;
     let first: string;
     if (t.kind === T.HPATH) {
-      first = this.home + literal.slice(1);
+      first = (this.home ??= homeFromEnvironment()) + literal.slice(1);
     } else {
       first = literal.charCodeAt(0) === 0x2f ? canonPath(literal) : absPath(literal, this.source.baseDir);
       if (literal.length > 1 && literal.charCodeAt(literal.length - 1) === 0x2f) first += "/";

@@ -1,7 +1,7 @@
 // String context builtins (§4.9): inspecting, adding and dropping the store paths a string refers to.
 // Context elements are encoded as in value.ts: "/p" opaque, "=/p.drv" all outputs, "!out!/p.drv" one output.
 import { EvalError } from "../errors.js";
-import { attrPos } from "../state.js";
+import { COERCE_INTERPOLATE, attrPos } from "../state.js";
 import { expectAttrs, expectBool, expectList, expectPlainString, expectString } from "../expect.js";
 import { Attrs, NixString, compareNames, mkString, stringBytes, stringContext, type Value } from "../value.js";
 import type { BuiltinRegistry } from "./registry.js";
@@ -44,7 +44,7 @@ export function register(r: BuiltinRegistry): void {
   const storeDir = state.settings.storeDir;
 
   r.def("unsafeDiscardStringContext", 1, ([v], pos) => {
-    const s = coerceArg(state, v, {}, "while evaluating the argument passed to builtins.unsafeDiscardStringContext", pos);
+    const s = coerceArg(state, v, COERCE_INTERPOLATE, "while evaluating the argument passed to builtins.unsafeDiscardStringContext", pos);
     return stringBytes(s);
   });
 
@@ -54,7 +54,7 @@ export function register(r: BuiltinRegistry): void {
   });
 
   r.def("unsafeDiscardOutputDependency", 1, ([v], pos) => {
-    const s = coerceArg(state, v, {}, "while evaluating the argument passed to builtins.unsafeDiscardOutputDependency", pos);
+    const s = coerceArg(state, v, COERCE_INTERPOLATE, "while evaluating the argument passed to builtins.unsafeDiscardOutputDependency", pos);
     if (typeof s === "string") return s;
     const ctx = new Set<string>();
     for (const c of s.ctx) ctx.add(c.startsWith("=") ? c.slice(1) : c);
@@ -62,7 +62,7 @@ export function register(r: BuiltinRegistry): void {
   });
 
   r.def("addDrvOutputDependencies", 1, ([v], pos) => {
-    const s = coerceArg(state, v, {}, "while evaluating the argument passed to builtins.addDrvOutputDependencies", pos);
+    const s = coerceArg(state, v, COERCE_INTERPOLATE, "while evaluating the argument passed to builtins.addDrvOutputDependencies", pos);
     const ctx = stringContext(s);
     if (ctx.size !== 1) {
       throw new EvalError(

@@ -132,6 +132,33 @@ test("replaceStrings is linear on large inputs", () => {
   assert.ok(r.startsWith("abCfghiJab"));
 });
 
+test("replaceStrings gives the same result on long inputs (byte scanner) as piece by piece", () => {
+  // Random strings over a small alphabet with overlapping patterns; a long input (scanned as bytes)
+  // must equal the concatenation of the results on its short chunks cut at pattern-free bytes.
+  let seed = 7;
+  const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+  const alphabet = "ab\xe9\xff";
+  const word = (max: number): string => {
+    let w = "";
+    for (let i = 1 + rand(max); i > 0; i--) w += alphabet[rand(alphabet.length)];
+    return w;
+  };
+  for (let round = 0; round < 200; round++) {
+    const from = Array.from({ length: 1 + rand(4) }, () => word(3));
+    const to = from.map(() => (rand(3) === 0 ? "" : word(4)));
+    const chunks = Array.from({ length: 60 }, () => word(12));
+    const long = chunks.join("|");
+    assert.ok(long.length >= 256);
+    const pieces = chunks.map((c) => t.call("replaceStrings", from, to, c) as string);
+    assert.equal(t.call("replaceStrings", from, to, long), pieces.join("|"), `from ${JSON.stringify(from)}`);
+  }
+  // A match at the very end, a pattern longer than the rest, and no match at all.
+  const tail = "x".repeat(300);
+  assert.equal(t.call("replaceStrings", ["xy", "x"], ["", "y"], tail + "xy"), "y".repeat(300));
+  assert.equal(t.call("replaceStrings", ["xxq", "q"], ["1", "2"], tail), tail);
+  assert.equal(t.call("replaceStrings", ["q", "xq"], ["1", "2"], tail + "xq"), tail + "2");
+});
+
 test("match and split use the POSIX regex engine", () => {
   assert.deepEqual(t.deep("match", "a(b)?c", "ac"), [null]);
   assert.deepEqual(t.deep("match", "(a|ab)b?", "ab"), ["a"]);
