@@ -16,12 +16,29 @@ function writeFd(fd: 1 | 2, buf: Buffer): void {
     try {
       while (off < buf.length) off += writeSync(fd, buf, off);
       return;
-    } catch {
+    } catch (e) {
+      if (isBrokenPipe(e)) exitOnBrokenPipe();
       viaStream[fd] = true;
       buf = buf.subarray(off);
     }
   }
-  (fd === 1 ? process.stdout : process.stderr).write(buf);
+  const stream = fd === 1 ? process.stdout : process.stderr;
+  if (stream.listenerCount("error") === 0) {
+    stream.on("error", (e) => {
+      if (isBrokenPipe(e)) exitOnBrokenPipe();
+      throw e;
+    });
+  }
+  stream.write(buf);
+}
+
+function isBrokenPipe(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException | null)?.code === "EPIPE";
+}
+
+/** The reader went away (`tix … | head`): stop quietly, with the status a SIGPIPE death gives. */
+function exitOnBrokenPipe(): never {
+  process.exit(141);
 }
 
 export function writeOut(s: string): void {
