@@ -137,10 +137,17 @@ function bwrapArgs(roots: SystemRoots, paths: ContainerPaths, conf: ContainerCon
     const v = conf.get(key);
     if (v !== null) a.push("--setenv", key, v);
   }
+  a.push("--setenv", "TIX_READY_FD", `${READY_FD}`);
   a.push("--info-fd", "3", "--block-fd", "4");
   a.push(`${conf.systemPath ?? GUEST_PROFILE}/init`);
   return a;
 }
+
+/**
+ * The descriptor init reads a line from before it starts the services: tix releases init as soon
+ * as the namespaces exist, so the system activates while tix wires the network and firewall.
+ */
+const READY_FD = 5;
 
 function logTail(paths: ContainerPaths, lines = 20): string {
   try {
@@ -189,7 +196,7 @@ function readInfo(stream: Readable, child: ChildProcess, timeoutMs: number): Pro
  * in place, like hosts-file.ts does.
  */
 const MONITOR_SCRIPT = `"$@" &
-exec 3>&- 4>&-
+exec 3>&- 4>&- 5>&-
 wait $!
 status=$?
 if [ -f "$TIX_HOSTS_FILE" ] && grep -q "# tix-container $TIX_CONTAINER\$" "$TIX_HOSTS_FILE"; then
@@ -235,7 +242,7 @@ export async function startContainer(o: StartOptions): Promise<RuntimeInfo> {
   try {
     child = spawn("/bin/sh", ["-c", MONITOR_SCRIPT, "tix-container-monitor", bwrap, ...bwrapArgs(roots, paths, conf)], {
       detached: true,
-      stdio: ["ignore", logFd, logFd, "pipe", "pipe"],
+      stdio: ["ignore", logFd, logFd, "pipe", "pipe", "pipe"],
       env: { ...process.env, TIX_CONTAINER: paths.name, TIX_HOSTS_FILE: dirs.hostsFile, TIX_RUNTIME_FILE: paths.runtimeFile },
     });
   } finally {
@@ -243,9 +250,11 @@ export async function startContainer(o: StartOptions): Promise<RuntimeInfo> {
   }
   const infoStream = child.stdio[3] as Readable;
   const blockStream = child.stdio[4] as Writable;
+  const readyStream = (child.stdio as unknown as readonly unknown[])[READY_FD] as Writable;
   // bwrap closes its ends when it is done with them; that is no error of ours.
   infoStream.on("error", () => undefined);
   blockStream.on("error", () => undefined);
+  readyStream.on("error", () => undefined);
   let leader = 0;
   const abort = (e: unknown): never => {
     if (leader > 0) killQuietly(leader, "SIGKILL");
@@ -261,12 +270,16 @@ export async function startContainer(o: StartOptions): Promise<RuntimeInfo> {
   }
   const leaderStart = processStartTime(leader) ?? abort(new SystemError("the container's init vanished"));
 
+  // init may activate the system now; its services wait for the ready line below.
+  blockStream.end("1", () => blockStream.destroy());
+
   let firewall: FirewallBackend | null = null;
   try {
     if (conf.privateNetwork) {
-      setupNetwork(paths.name, leader, conf);
+      // The firewall first: nothing may reach the container before it is in place.
       firewall = chooseFirewallBackend();
       applyFirewall(leader, "eth0", toplevelFirewall(toplevel), firewall);
+      setupNetwork(paths.name, leader, conf);
     }
   } catch (e) {
     abort(e);
@@ -281,7 +294,7 @@ export async function startContainer(o: StartOptions): Promise<RuntimeInfo> {
     startedAt: new Date().toISOString(),
   };
   fs.writeFileSync(paths.runtimeFile, JSON.stringify(info, null, 2) + "\n");
-  blockStream.end("1", () => blockStream.destroy());
+  readyStream.end("ready\n", () => readyStream.destroy());
   child.unref();
 
   const deadline = Date.now() + (o.timeoutMs ?? startTimeout());
