@@ -33,6 +33,8 @@ export interface RuntimeInfo {
   readonly system: string;
   readonly hostInterface: string | null;
   readonly firewall: FirewallBackend | null;
+  /** The firewall configuration applied (JSON), so that an update can tell whether it changed. */
+  readonly firewallConfig?: string;
   readonly startedAt: string;
 }
 
@@ -274,11 +276,12 @@ export async function startContainer(o: StartOptions): Promise<RuntimeInfo> {
   blockStream.end("1", () => blockStream.destroy());
 
   let firewall: FirewallBackend | null = null;
+  const firewallConfig = toplevelFirewall(toplevel);
   try {
     if (conf.privateNetwork) {
       // The firewall first: nothing may reach the container before it is in place.
       firewall = chooseFirewallBackend();
-      applyFirewall(leader, "eth0", toplevelFirewall(toplevel), firewall);
+      applyFirewall(leader, "eth0", firewallConfig, firewall);
       setupNetwork(paths.name, leader, conf);
     }
   } catch (e) {
@@ -291,6 +294,7 @@ export async function startContainer(o: StartOptions): Promise<RuntimeInfo> {
     system,
     hostInterface: conf.privateNetwork ? hostInterfaceName(paths.name, conf) : null,
     firewall,
+    ...(firewall !== null ? { firewallConfig: JSON.stringify(firewallConfig) } : {}),
     startedAt: new Date().toISOString(),
   };
   fs.writeFileSync(paths.runtimeFile, JSON.stringify(info, null, 2) + "\n");
@@ -314,7 +318,7 @@ export async function startContainer(o: StartOptions): Promise<RuntimeInfo> {
           (tail ? `; its console said:\n${tail}` : ""),
       );
     }
-    await delay(25);
+    await delay(10);
   }
   if (conf.localAddress !== null && conf.privateNetwork) setHostsEntry(dirs.hostsFile, paths.name, stripPrefix(conf.localAddress));
   return info;
@@ -412,8 +416,17 @@ export function loginToContainer(info: RuntimeInfo, program: "shell" | "login"):
   return r.status ?? 128 + 9;
 }
 
-/** Applies the firewall of system `storePath` to the running container again (after a switch). */
-export function reapplyFirewall(roots: SystemRoots, info: RuntimeInfo, storePath: string): void {
+/**
+ * Applies the firewall of system `storePath` to the running container (after a switch), unless
+ * it is the one already applied; records it in the runtime record.
+ */
+export function reapplyFirewall(roots: SystemRoots, paths: ContainerPaths, info: RuntimeInfo, storePath: string): void {
   if (info.firewall === null) return;
-  applyFirewall(info.leader, "eth0", toplevelFirewall(checkToplevel(roots, storePath)), info.firewall);
+  const cfg = toplevelFirewall(checkToplevel(roots, storePath));
+  const json = JSON.stringify(cfg);
+  if (info.firewallConfig === json) return;
+  applyFirewall(info.leader, "eth0", cfg, info.firewall);
+  const updated: RuntimeInfo = { ...info, firewallConfig: json };
+  fs.writeFileSync(paths.runtimeFile + ".tmp", JSON.stringify(updated, null, 2) + "\n");
+  fs.renameSync(paths.runtimeFile + ".tmp", paths.runtimeFile);
 }
