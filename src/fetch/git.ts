@@ -92,7 +92,7 @@ export function fetchGit(ctx: FetchContext, attrs: InputAttrs): FetchedTree {
   if (local !== null && p.ref === undefined && p.rev === undefined && fs.existsSync(path.join(local, ".git"))) {
     const head = workTreeState(local, p.submodules);
     if (head.dirty) return fetchDirty(ctx, attrs, p, local, head.rev);
-    return fetchCommit(ctx, attrs, p, local, local, head.branch, head.rev!);
+    return fetchCommit(ctx, attrs, p, local, local, currentBranch(local), head.rev!);
   }
   if (local !== null) {
     if (!fs.existsSync(local)) throw new FetchError(`repository '${p.url}' does not exist`);
@@ -118,31 +118,27 @@ interface WorkTreeState {
   readonly dirty: boolean;
   /** HEAD's commit, or undefined for a repository without commits. */
   readonly rev?: string;
-  /** The checked-out branch (`HEAD` when detached). */
-  readonly branch: string;
 }
 
-/** HEAD's commit and the checked-out branch, from one git run (each run costs start-up time). */
-function headRevAndBranch(dir: string): { rev?: string; branch: string } {
-  let lines: string[];
-  try {
-    lines = git(["-C", dir, "rev-parse", "HEAD^{commit}", "--abbrev-ref", "HEAD"]).split("\n");
-  } catch {
-    return { branch: "HEAD" }; // no commit yet
-  }
-  const rev = lines[0]?.trim() ?? "";
-  if (!/^[0-9a-f]{40,64}$/.test(rev)) return { branch: "HEAD" };
-  return { rev, branch: lines[1]?.trim() || "HEAD" };
+function headRev(dir: string): string | undefined {
+  const out = gitBytes(["-C", dir, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"], {});
+  const s = out.toString().trim();
+  return s === "" ? undefined : s;
 }
 
 function workTreeState(dir: string, submodules: boolean): WorkTreeState {
-  const { rev, branch } = headRevAndBranch(dir);
-  if (rev === undefined) return { dirty: true, branch };
+  let rev: string | undefined;
+  try {
+    rev = headRev(dir);
+  } catch {
+    rev = undefined; // `rev-parse --verify --quiet` exits 1 when there is no commit yet
+  }
+  if (rev === undefined) return { dirty: true };
   const args = ["-C", dir, "diff", "HEAD", "--quiet"];
   // Changes inside submodules only matter when the submodules are copied too.
   if (!submodules) args.push("--ignore-submodules");
   args.push("--");
-  return { dirty: !gitSucceeds(args), rev, branch };
+  return { dirty: !gitSucceeds(args), rev };
 }
 
 /** The checked-out branch (`HEAD` when detached). */
