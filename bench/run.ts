@@ -7,12 +7,12 @@
 //
 //   npm run bench -- [--reps N] [--warmup N] [--only NAME[,NAME...]] [--small] [--markdown]
 //                    [--timeout SECONDS] [--keep] [--tix PATH]
+import { CONTAINER_WORKLOADS, containerReport, runContainerBench } from "./container.js";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { CONTAINER_WORKLOADS, containerReport, runContainerBench } from "./container.js";
 
 // ---------------------------------------------------------------------------------------------
 // Options
