@@ -7,6 +7,7 @@
 //
 //   npm run bench -- [--reps N] [--warmup N] [--only NAME[,NAME...]] [--small] [--markdown]
 //                    [--timeout SECONDS] [--keep] [--tix PATH]
+import { CONTAINER_WORKLOADS, containerReport, runContainerBench } from "./container.js";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -586,8 +587,9 @@ function main(): number {
   // A workload that reuses another's tix measurements brings that workload along.
   for (const w of [...wanted]) if (w.tixFrom !== undefined) wanted.add(all.find((x) => x.name === w.tixFrom)!);
   const selected = all.filter((w) => wanted.has(w));
-  if (!selected.length) {
-    process.stderr.write(`bench: no workload matches ${o.only.join(", ")}; workloads: ${all.map((w) => w.name).join(", ")}\n`);
+  const containerNames = CONTAINER_WORKLOADS.filter((n) => o.only.length === 0 || o.only.some((x) => n.includes(x)));
+  if (!selected.length && !containerNames.length) {
+    process.stderr.write(`bench: no workload matches ${o.only.join(", ")}; workloads: ${[...all.map((w) => w.name), ...CONTAINER_WORKLOADS].join(", ")}\n`);
     cleanup();
     return 2;
   }
@@ -609,6 +611,7 @@ function main(): number {
 
   const results: Result[] = [];
   const done = new Map<string, Result>();
+  let containers = "";
   try {
     for (const w of selected) {
       process.stderr.write(`${w.name} `);
@@ -617,13 +620,22 @@ function main(): number {
       results.push(r);
       done.set(w.name, r);
     }
+    if (containerNames.length) {
+      process.stderr.write("containers ");
+      const rows = runContainerBench({ tix: tixBin, workDir: tempDir("containers-"), reps: o.reps, warmup: o.warmup, only: containerNames });
+      process.stderr.write("\n");
+      containers = containerReport(rows, o.markdown);
+    }
   } finally {
     cleanup();
   }
 
-  const table = rows(results);
-  process.stdout.write(textTable(table) + "\n");
-  if (o.markdown) process.stdout.write("\n" + markdownTable(table) + "\n");
+  if (results.length) {
+    const table = rows(results);
+    process.stdout.write(textTable(table) + "\n");
+    if (o.markdown) process.stdout.write("\n" + markdownTable(table) + "\n");
+  }
+  process.stdout.write(containers);
 
   const notes: string[] = [];
   for (const r of results) {

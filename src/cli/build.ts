@@ -141,10 +141,11 @@ function outputsJson(outcomes: readonly BuildOutcome[]): string {
   );
 }
 
-export async function runBuild(argv: string[]): Promise<number> {
+/** `tix build ARGS…`; what it prints on stdout goes to `out` (callers in this process capture it). */
+export async function runBuild(argv: string[], out: (s: string) => void = writeOut): Promise<number> {
   const o = parseBuildArgs(argv);
   if (o === null) {
-    writeOut(HELP);
+    out(HELP);
     return 0;
   }
   const settings = buildSettingsFrom(o);
@@ -162,7 +163,7 @@ export async function runBuild(argv: string[]): Promise<number> {
     const scheduler = new Scheduler({ store, settings, reporter, mode: o.rebuild ? "check" : "normal" });
     if (o.dryRun) {
       const { outcomes } = scheduler.dryRun(requests);
-      if (o.json) writeOut(outputsJson(outcomes) + "\n");
+      if (o.json) out(outputsJson(outcomes) + "\n");
       return 0;
     }
     const onSignal = (): void => scheduler.interrupt();
@@ -195,10 +196,10 @@ export async function runBuild(argv: string[]): Promise<number> {
         if (r.kind === "opaque") addPermRoot(store, r.ref.path, o.outLink);
       }
     }
-    if (o.json) writeOut(outputsJson(outcomes) + "\n");
+    if (o.json) out(outputsJson(outcomes) + "\n");
     if (o.printOutPaths) {
-      for (const r of outcomes) for (const [, p] of [...r.outputs].sort(([a], [b]) => (a < b ? -1 : 1))) writeOut(p + "\n");
-      for (const r of resolved) if (r.kind === "opaque") writeOut(r.ref.path + "\n");
+      for (const r of outcomes) for (const [, p] of [...r.outputs].sort(([a], [b]) => (a < b ? -1 : 1))) out(p + "\n");
+      for (const r of resolved) if (r.kind === "opaque") out(r.ref.path + "\n");
     }
     return 0;
   } finally {

@@ -15,6 +15,8 @@ export type CachedValue =
   | { readonly t: "string"; readonly s: string; readonly ctx: readonly string[] }
   | { readonly t: "bool"; readonly v: boolean }
   | { readonly t: "int"; readonly v: number }
+  /** A list recorded as strings (contexts dropped) once someone asked for it as such. */
+  | { readonly t: "strings"; readonly v: readonly string[] }
   /** Lists, functions, floats, null, paths: only the type is kept. */
   | { readonly t: "other"; readonly type: string };
 
@@ -213,6 +215,30 @@ export class AttrCursor {
     const c = this.get();
     if (c.t !== "string") return undefined;
     return c.ctx.length === 0 ? c.s : new NixString(c.s, new Set(c.ctx));
+  }
+
+  /**
+   * A list of strings (contexts dropped), from the cache or by evaluating and recording it, like
+   * `meta.outputsToInstall`; undefined when the value is not a list of strings.
+   */
+  getListOfStrings(): readonly string[] | undefined {
+    const hit = this.lookup();
+    if (hit !== undefined && hit.t === "strings") return hit.v;
+    if (hit !== undefined && !(hit.t === "other" && hit.type === "list")) return undefined;
+    const v = this.value();
+    if (!Array.isArray(v)) return undefined;
+    const strings: string[] = [];
+    for (const x of v as readonly Value[]) {
+      const s = force(x);
+      if (typeof s === "string") strings.push(s);
+      else if (s instanceof NixString) strings.push(s.s);
+      else return undefined;
+    }
+    const cv: CachedValue = { t: "strings", v: strings };
+    this.cachedValue = cv;
+    const c = this.root.cache;
+    if (c !== null) c.db.put(c.fingerprint, this.attrPath, cv);
+    return strings;
   }
 
   /** `type == "derivation"`. */

@@ -177,7 +177,10 @@ export function installableDerivation(r: ResolvedInstallable): InstallableDeriva
   return { drvPath, outputs, what };
 }
 
+/** A list of strings through the evaluation cache (an unchanged flake needs no evaluation). */
 function listOfStringsOrUndefined(c: AttrCursor): string[] | undefined {
+  const cached = c.getListOfStrings();
+  if (cached !== undefined) return [...cached];
   const v = c.value();
   if (!Array.isArray(v)) return undefined;
   return listOfStrings(c);

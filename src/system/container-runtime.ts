@@ -33,6 +33,8 @@ export interface RuntimeInfo {
   readonly system: string;
   readonly hostInterface: string | null;
   readonly firewall: FirewallBackend | null;
+  /** The firewall configuration applied (JSON), so that an update can tell whether it changed. */
+  readonly firewallConfig?: string;
   readonly startedAt: string;
 }
 
@@ -137,10 +139,17 @@ function bwrapArgs(roots: SystemRoots, paths: ContainerPaths, conf: ContainerCon
     const v = conf.get(key);
     if (v !== null) a.push("--setenv", key, v);
   }
+  a.push("--setenv", "TIX_READY_FD", `${READY_FD}`);
   a.push("--info-fd", "3", "--block-fd", "4");
   a.push(`${conf.systemPath ?? GUEST_PROFILE}/init`);
   return a;
 }
+
+/**
+ * The descriptor init reads a line from before it starts the services: tix releases init as soon
+ * as the namespaces exist, so the system activates while tix wires the network and firewall.
+ */
+const READY_FD = 5;
 
 function logTail(paths: ContainerPaths, lines = 20): string {
   try {
@@ -189,7 +198,7 @@ function readInfo(stream: Readable, child: ChildProcess, timeoutMs: number): Pro
  * in place, like hosts-file.ts does.
  */
 const MONITOR_SCRIPT = `"$@" &
-exec 3>&- 4>&-
+exec 3>&- 4>&- 5>&-
 wait $!
 status=$?
 if [ -f "$TIX_HOSTS_FILE" ] && grep -q "# tix-container $TIX_CONTAINER\$" "$TIX_HOSTS_FILE"; then
@@ -235,7 +244,7 @@ export async function startContainer(o: StartOptions): Promise<RuntimeInfo> {
   try {
     child = spawn("/bin/sh", ["-c", MONITOR_SCRIPT, "tix-container-monitor", bwrap, ...bwrapArgs(roots, paths, conf)], {
       detached: true,
-      stdio: ["ignore", logFd, logFd, "pipe", "pipe"],
+      stdio: ["ignore", logFd, logFd, "pipe", "pipe", "pipe"],
       env: { ...process.env, TIX_CONTAINER: paths.name, TIX_HOSTS_FILE: dirs.hostsFile, TIX_RUNTIME_FILE: paths.runtimeFile },
     });
   } finally {
@@ -243,9 +252,11 @@ export async function startContainer(o: StartOptions): Promise<RuntimeInfo> {
   }
   const infoStream = child.stdio[3] as Readable;
   const blockStream = child.stdio[4] as Writable;
+  const readyStream = (child.stdio as unknown as readonly unknown[])[READY_FD] as Writable;
   // bwrap closes its ends when it is done with them; that is no error of ours.
   infoStream.on("error", () => undefined);
   blockStream.on("error", () => undefined);
+  readyStream.on("error", () => undefined);
   let leader = 0;
   const abort = (e: unknown): never => {
     if (leader > 0) killQuietly(leader, "SIGKILL");
@@ -261,12 +272,17 @@ export async function startContainer(o: StartOptions): Promise<RuntimeInfo> {
   }
   const leaderStart = processStartTime(leader) ?? abort(new SystemError("the container's init vanished"));
 
+  // init may activate the system now; its services wait for the ready line below.
+  blockStream.end("1", () => blockStream.destroy());
+
   let firewall: FirewallBackend | null = null;
+  const firewallConfig = toplevelFirewall(toplevel);
   try {
     if (conf.privateNetwork) {
-      setupNetwork(paths.name, leader, conf);
+      // The firewall first: nothing may reach the container before it is in place.
       firewall = chooseFirewallBackend();
-      applyFirewall(leader, "eth0", toplevelFirewall(toplevel), firewall);
+      applyFirewall(leader, "eth0", firewallConfig, firewall);
+      setupNetwork(paths.name, leader, conf);
     }
   } catch (e) {
     abort(e);
@@ -278,10 +294,11 @@ export async function startContainer(o: StartOptions): Promise<RuntimeInfo> {
     system,
     hostInterface: conf.privateNetwork ? hostInterfaceName(paths.name, conf) : null,
     firewall,
+    ...(firewall !== null ? { firewallConfig: JSON.stringify(firewallConfig) } : {}),
     startedAt: new Date().toISOString(),
   };
   fs.writeFileSync(paths.runtimeFile, JSON.stringify(info, null, 2) + "\n");
-  blockStream.end("1", () => blockStream.destroy());
+  readyStream.end("ready\n", () => readyStream.destroy());
   child.unref();
 
   const deadline = Date.now() + (o.timeoutMs ?? startTimeout());
@@ -301,7 +318,7 @@ export async function startContainer(o: StartOptions): Promise<RuntimeInfo> {
           (tail ? `; its console said:\n${tail}` : ""),
       );
     }
-    await delay(25);
+    await delay(10);
   }
   if (conf.localAddress !== null && conf.privateNetwork) setHostsEntry(dirs.hostsFile, paths.name, stripPrefix(conf.localAddress));
   return info;
@@ -399,8 +416,17 @@ export function loginToContainer(info: RuntimeInfo, program: "shell" | "login"):
   return r.status ?? 128 + 9;
 }
 
-/** Applies the firewall of system `storePath` to the running container again (after a switch). */
-export function reapplyFirewall(roots: SystemRoots, info: RuntimeInfo, storePath: string): void {
+/**
+ * Applies the firewall of system `storePath` to the running container (after a switch), unless
+ * it is the one already applied; records it in the runtime record.
+ */
+export function reapplyFirewall(roots: SystemRoots, paths: ContainerPaths, info: RuntimeInfo, storePath: string): void {
   if (info.firewall === null) return;
-  applyFirewall(info.leader, "eth0", toplevelFirewall(checkToplevel(roots, storePath)), info.firewall);
+  const cfg = toplevelFirewall(checkToplevel(roots, storePath));
+  const json = JSON.stringify(cfg);
+  if (info.firewallConfig === json) return;
+  applyFirewall(info.leader, "eth0", cfg, info.firewall);
+  const updated: RuntimeInfo = { ...info, firewallConfig: json };
+  fs.writeFileSync(paths.runtimeFile + ".tmp", JSON.stringify(updated, null, 2) + "\n");
+  fs.renameSync(paths.runtimeFile + ".tmp", paths.runtimeFile);
 }

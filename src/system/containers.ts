@@ -262,7 +262,7 @@ export async function updateContainer(ctx: ContainerContext, name: string, o: Up
   if (info !== null) {
     ctx.message("reloading container...");
     const status = runInContainer(info, [`${conf.systemPath ?? GUEST_PROFILE}/bin/switch-to-configuration`, "test"]);
-    reapplyFirewall(ctx.roots, info, conf.systemPath ?? system);
+    reapplyFirewall(ctx.roots, paths, info, conf.systemPath ?? system);
     if (status !== 0) throw new SystemError(`failed to reload container (switch-to-configuration exited with status ${status})`);
   }
   return system;

@@ -3,6 +3,8 @@
 # file system match the system it belongs to. Each snippet that fails is reported as
 # "Activation script snippet 'NAME' failed (STATUS)" and makes the exit status 1, but the later
 # snippets still run. Finally /run/current-system points at this system.
+# Activation runs at every container boot and update, and every external command costs a fork
+# and an exec: the snippets test with builtins first and run commands only to change things.
 
 self=$(readlink -f "$0")
 systemConfig=${self%/*}
@@ -22,17 +24,63 @@ snippet() {
   fi
 }
 
-# Atomically points symlink $2 at $1.
+NL='
+'
+# The symlinks activation manages, as `'LINK' -> 'TARGET'` lines, read by one find and one stat
+# instead of a readlink per link.
+LINKS=$NL$(find /etc /bin/sh /usr/bin/env /run/current-system /nix/var/nix/gcroots/current-system \
+  -type l -exec stat -c '%N' {} + 2> /dev/null)$NL
+
+# Atomically points symlink $2 at $1 (unless it already does).
 relink() {
-  [ "$(readlink "$2" 2> /dev/null)" = "$1" ] && return 0
+  case "$LINKS" in
+    *"$NL'$2' -> '$1'$NL"*) return 0 ;;
+  esac
+  if [ ! -e "$2" ] && [ ! -L "$2" ]; then
+    ln -s "$1" "$2"
+    return
+  fi
   ln -sfn "$1" "$2.tix-tmp" && mv -Tf "$2.tix-tmp" "$2"
 }
 
+# ensure_dirs DIR...: creates the directories that are missing (one mkdir for all, if any).
+ensure_dirs() {
+  for _d in "$@"; do
+    [ -d "$_d" ] || {
+      mkdir -p "$@"
+      return
+    }
+  done
+}
+
+# ensure_modes MODE PATH [MODE PATH]...: sets the modes that differ (one stat for all).
+ensure_modes() {
+  _paths=
+  _i=0
+  for _a in "$@"; do
+    _i=$((_i + 1))
+    [ $((_i % 2)) = 0 ] && _paths="$_paths $_a"
+  done
+  _have=" "
+  # shellcheck disable=SC2086
+  for _w in $(stat -c '%a:%n' $_paths 2> /dev/null); do
+    _have="$_have$_w "
+  done
+  _rc=0
+  while [ $# -ge 2 ]; do
+    case "$_have" in
+      *" $1:$2 "*) ;;
+      *) chmod "$1" "$2" || _rc=1 ;;
+    esac
+    shift 2
+  done
+  return $_rc
+}
+
 specialfs() {
-  mkdir -p /etc /run /var /tmp /root /bin /usr/bin /nix/var/nix/gcroots
-  chmod 1777 /tmp
-  chmod 700 /root
-  touch /etc/NIXOS
+  ensure_dirs /etc /run /var /tmp /root /bin /usr/bin /nix/var/nix/gcroots
+  ensure_modes 1777 /tmp 700 /root
+  [ -e /etc/NIXOS ] || : > /etc/NIXOS
 }
 
 # /etc/static -> $systemConfig/etc; each file below it gets a link /etc/PATH -> /etc/static/PATH,
@@ -42,27 +90,38 @@ specialfs() {
 etc() {
   [ -d "$systemConfig/etc" ] || return 0
   relink "$systemConfig/etc" /etc/static || return 1
-  find /etc -path /etc/static -prune -o -type l -print | while IFS= read -r l; do
-    case "$(readlink "$l")" in
-      /etc/static/*) [ -e "$l" ] || rm -f "$l" ;;
+  set -f
+  _ifs=$IFS
+  IFS=$NL
+  for l in $LINKS; do
+    case "$l" in
+      "'/etc/"*"' -> '/etc/static/"*) ;;
+      *) continue ;;
     esac
+    l=${l#"'"}
+    l=${l%%"' -> '"*}
+    [ -e "$l" ] || [ ! -L "$l" ] || rm -f "$l"
   done
+  IFS=$_ifs
+  set +f
   if [ -f /etc/.clean ]; then
     while IFS= read -r f; do
       [ -e "/etc/static/$f" ] || rm -f "/etc/$f"
     done < /etc/.clean
   fi
   : > /etc/.clean.tmp
-  (cd /etc/static/ && find . ! -type d ! -name '*.mode') | while IFS= read -r f; do
-    f=${f#./}
-    d=$(dirname "/etc/$f")
-    mkdir -p "$d"
+  find /etc/static/ ! -type d ! -name '*.mode' | while IFS= read -r f; do
+    f=${f#/etc/static/}
+    d=/etc/$f
+    d=${d%/*}
+    [ -d "$d" ] || mkdir -p "$d"
     if [ -d "/etc/$f" ] && [ ! -L "/etc/$f" ]; then
       echo "warning: /etc/$f is a directory; not replacing it" >&2
       continue
     fi
     if [ -f "/etc/static/$f.mode" ]; then
-      mode=$(cat "/etc/static/$f.mode")
+      mode=
+      IFS= read -r mode < "/etc/static/$f.mode" || :
       if [ "$mode" = direct ]; then
         relink "$(readlink -f "/etc/static/$f")" "/etc/$f"
       else
@@ -76,14 +135,60 @@ etc() {
   mv -f /etc/.clean.tmp /etc/.clean
 }
 
-# merge DECLARED CURRENT: CURRENT's lines with those of DECLARED replacing the ones of the same
-# name (first field); declared names not yet present are appended.
-merge() {
-  awk -F: 'NR == FNR { decl[$1] = $0; order[n++] = $1; next }
-    ($1 in decl) { if (!($1 in done)) print decl[$1]; done[$1] = 1; next }
-    { print }
-    END { for (i = 0; i < n; i++) if (!(order[i] in done)) print decl[order[i]] }' "$1" "$2"
+# The merged user databases, by one awk run: for each of passwd, group and shadow, the lines of
+# /etc/DB with those of $u/DB (if any) replacing the ones of the same name (first field), and
+# declared names not yet present appended; root is added if missing, and every user without a
+# shadow line gets a locked one. A database that changes is written to /etc/DB.tix-tmp and its
+# name printed.
+MERGE_USERS='
+function name_of(line,   n) { n = line; sub(/:.*/, "", n); return n }
+function merge(db,   decl, order, n, done, line, name, out, cur, i, file) {
+  n = 0
+  file = u "/" db
+  while ((getline line < file) > 0) {
+    name = name_of(line)
+    if (!(name in decl)) order[++n] = name
+    decl[name] = line
+  }
+  close(file)
+  out = ""
+  cur = ""
+  file = "/etc/" db
+  while ((getline line < file) > 0) {
+    cur = cur line "\n"
+    name = name_of(line)
+    if (name in decl) {
+      if (!(name in done)) out = out decl[name] "\n"
+      done[name] = 1
+    } else out = out line "\n"
+  }
+  close(file)
+  for (i = 1; i <= n; i++) if (!(order[i] in done)) out = out decl[order[i]] "\n"
+  original[db] = cur
+  return out
 }
+function save(db, text) {
+  if (text == original[db]) return
+  printf "%s", text > ("/etc/" db ".tix-tmp")
+  close("/etc/" db ".tix-tmp")
+  print db
+}
+BEGIN {
+  p = merge("passwd")
+  if (!index("\n" p, "\nroot:")) p = p "root:x:0:0:System administrator:/root:/run/current-system/sw/bin/sh\n"
+  g = merge("group")
+  if (!index("\n" g, "\nroot:")) g = g "root:x:0:\n"
+  s = merge("shadow")
+  k = split(p, lines, "\n")
+  for (i = 1; i <= k; i++) {
+    if (lines[i] == "") continue
+    name = name_of(lines[i])
+    if (!index("\n" s, "\n" name ":")) s = s name ":!:1::::::\n"
+  }
+  save("passwd", p)
+  save("group", g)
+  save("shadow", s)
+}'
 
 # Users and groups from $systemConfig/users/{passwd,group,shadow} (the formats of the files in
 # /etc); users and groups not declared there are kept (like mutable users).
@@ -92,22 +197,12 @@ users() {
   for db in passwd group shadow; do
     [ -f "/etc/$db" ] || : > "/etc/$db"
   done
-  if [ -f "$u/group" ]; then
-    merge "$u/group" /etc/group > /etc/group.tix-tmp && mv -f /etc/group.tix-tmp /etc/group || return 1
-  fi
-  if [ -f "$u/passwd" ]; then
-    merge "$u/passwd" /etc/passwd > /etc/passwd.tix-tmp && mv -f /etc/passwd.tix-tmp /etc/passwd || return 1
-  fi
-  grep -q '^root:' /etc/passwd || echo 'root:x:0:0:System administrator:/root:/run/current-system/sw/bin/sh' >> /etc/passwd
-  grep -q '^root:' /etc/group || echo 'root:x:0:' >> /etc/group
-  if [ -f "$u/shadow" ]; then
-    merge "$u/shadow" /etc/shadow > /etc/shadow.tix-tmp && mv -f /etc/shadow.tix-tmp /etc/shadow || return 1
-  fi
-  cut -d: -f1 /etc/passwd | while IFS= read -r name; do
-    grep -q "^$name:" /etc/shadow || echo "$name:!:1::::::" >> /etc/shadow
+  changed=$(awk -v u="$u" "$MERGE_USERS" < /dev/null) || return 1
+  for db in $changed; do
+    [ "$db" = shadow ] && { chmod 600 /etc/shadow.tix-tmp || return 1; }
+    mv -f "/etc/$db.tix-tmp" "/etc/$db" || return 1
   done
-  chmod 644 /etc/passwd /etc/group
-  chmod 600 /etc/shadow
+  ensure_modes 644 /etc/passwd 644 /etc/group 600 /etc/shadow
   while IFS=: read -r name _ uid gid _ home _; do
     case "$home" in "" | / | /var/empty | /nonexistent) continue ;; esac
     if [ ! -e "$home" ]; then
@@ -117,9 +212,8 @@ users() {
 }
 
 var() {
-  mkdir -p /var/lib /var/log /var/cache /var/tmp /var/empty /var/db
-  chmod 1777 /var/tmp
-  chmod 555 /var/empty
+  ensure_dirs /var/lib /var/log /var/cache /var/tmp /var/empty /var/db
+  ensure_modes 1777 /var/tmp 555 /var/empty
 }
 
 binsh() {
@@ -134,7 +228,11 @@ usrbinenv() {
 
 host_name() {
   [ -s /etc/hostname ] || return 0
-  [ "$(hostname)" = "$(cat /etc/hostname)" ] && return 0
+  want=
+  have=
+  IFS= read -r want < /etc/hostname || :
+  [ -r /proc/sys/kernel/hostname ] && { IFS= read -r have < /proc/sys/kernel/hostname || :; }
+  [ "$have" = "$want" ] && return 0
   hostname -F /etc/hostname
 }
 
@@ -153,7 +251,7 @@ if [ -d "$systemConfig/activation.d" ]; then
 fi
 
 relink "$systemConfig" /run/current-system
-mkdir -p /nix/var/nix/gcroots
+ensure_dirs /nix/var/nix/gcroots
 relink /run/current-system /nix/var/nix/gcroots/current-system
 
 exit "$_status"

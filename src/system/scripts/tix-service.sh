@@ -12,53 +12,77 @@
 #   tix-service stop NAME              stop one service (TERM, then KILL after stop-timeout)
 #   tix-service supervise NAME DIR     (internal) run and restart the service; one per service
 #   tix-service fingerprint DIR        print a hash of a service description
+#   tix-service changed NAME DIR       exit 0 when DIR differs from the running service's
+#                                      description (or nothing is known), 1 when it is the same
 #   tix-service state NAME             print the state: starting|running|exited|failed|stopped
 #   tix-service list                   print the names of services with a live supervisor
+#
+# Every external command costs a fork and an exec, which dominate the time a container takes
+# to boot; so the frequent paths (polling, reading options and state) use shell builtins only.
 
 PATH=@busybox@/bin
 export PATH
 RUNDIR=/run/tix-init/services
-self=$(readlink -f "$0")
 
 log() {
   echo "tix-service: $*" >&2
 }
 
-# Whether process $1 exists and is not a zombie.
+# Whether process $1 exists and is not a zombie (the state follows the last ") " of its stat).
 alive() {
-  [ -n "$1" ] || return 1
-  [ -r "/proc/$1/stat" ] || return 1
-  st=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
-  [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+  [ -n "$1" ] && [ -r "/proc/$1/stat" ] || return 1
+  _stat=
+  read -r _stat < "/proc/$1/stat" 2>/dev/null
+  _stat=${_stat##*) }
+  case "${_stat%% *}" in
+    "" | Z | X) return 1 ;;
+  esac
+  return 0
 }
 
-# opt DIR FILE DEFAULT: the first line of DIR/FILE, or DEFAULT.
+# first_line VAR FILE: sets VAR to the first line of FILE (empty when it is missing or empty).
+first_line() {
+  _line=
+  [ -f "$2" ] && { IFS= read -r _line < "$2" || :; }
+  eval "$1=\$_line"
+}
+
+# opt VAR DIR FILE DEFAULT: sets VAR to the first line of DIR/FILE, or DEFAULT without the file.
 opt() {
-  if [ -f "$1/$2" ]; then
-    head -n 1 "$1/$2"
+  if [ -f "$2/$3" ]; then
+    first_line "$1" "$2/$3"
   else
-    echo "$3"
+    eval "$1=\$4"
   fi
 }
 
+# Seconds since boot (the clock services' restart counting needs, without running date).
+now() {
+  read -r _now _ < /proc/uptime
+  _now=${_now%.*}
+}
+
+# A hash of a service description: names, types, modes, link targets and file contents.
 fingerprint() {
   (
     cd "$1" || exit 1
-    find . | sort | while IFS= read -r f; do
-      if [ -L "$f" ]; then
-        printf 'L %s %s\n' "$f" "$(readlink "$f")"
-      elif [ -d "$f" ]; then
-        printf 'D %s\n' "$f"
-      else
-        printf 'F %s %s ' "$f" "$(stat -c %a "$f")"
-        sha256sum < "$f"
-      fi
-    done
+    find . -exec stat -c '%n %F %a %N' {} + | sort
+    find . -type f -exec sha256sum {} + | sort -k 2
   ) | sha256sum | cut -d' ' -f1
 }
 
+changed() {
+  first_line old "$RUNDIR/$1/dir"
+  [ -n "$old" ] || return 0
+  [ "$old" = "$2" ] && return 1
+  [ -d "$old" ] && [ -d "$2" ] || return 0
+  [ "$(fingerprint "$old")" != "$(fingerprint "$2")" ]
+}
+
 supervisor_alive() {
-  [ -f "$RUNDIR/$1/supervisor.pid" ] && alive "$(cat "$RUNDIR/$1/supervisor.pid" 2>/dev/null)"
+  [ -f "$RUNDIR/$1/supervisor.pid" ] || return 1
+  first_line _sp "$RUNDIR/$1/supervisor.pid"
+  alive "$_sp"
 }
 
 # Runs the service's `run` in its own session (so its whole process group can be signalled).
@@ -97,23 +121,23 @@ supervise() {
   name=$1
   dir=$2
   state=$RUNDIR/$name
-  mkdir -p "$state"
+  [ -d "$state" ] || mkdir -p "$state"
   echo $$ > "$state/supervisor.pid"
   echo "$dir" > "$state/dir"
-  fingerprint "$dir" > "$state/fingerprint"
-  rm -f "$state/ready" "$state/main.pid"
-  type=$(opt "$dir" type simple)
-  restart=$(opt "$dir" restart no)
-  delay=$(opt "$dir" restart-delay 1)
-  user=$(opt "$dir" user root)
-  workdir=$(opt "$dir" working-directory /)
+  if [ -e "$state/ready" ] || [ -e "$state/main.pid" ]; then rm -f "$state/ready" "$state/main.pid"; fi
+  opt type "$dir" type simple
+  opt restart "$dir" restart no
+  opt delay "$dir" restart-delay 1
+  opt user "$dir" user root
+  opt workdir "$dir" working-directory /
   stopping=0
   child=
   trap 'stopping=1; [ -n "$child" ] && kill -TERM -"$child" 2>/dev/null' TERM INT
   quick_failures=0
   while :; do
     echo starting > "$state/state"
-    started=$(date +%s)
+    now
+    started=$_now
     launch
     if [ "$type" = oneshot ]; then
       wait_child
@@ -124,9 +148,12 @@ supervise() {
       fi
     else
       if [ -x "$dir/check" ]; then
+        # Most daemons are ready within milliseconds: probe often at first, then every 0.1 s.
+        pause=0.01
         until [ "$stopping" = 1 ] || "$dir/check" > /dev/null 2>&1; do
           alive "$child" || break
-          sleep 0.1
+          sleep "$pause"
+          case "$pause" in 0.01) pause=0.02 ;; 0.02) pause=0.05 ;; *) pause=0.1 ;; esac
         done
       fi
       if alive "$child"; then
@@ -145,7 +172,8 @@ supervise() {
       on-failure) [ "$rc" -ne 0 ] || break ;;
       *) break ;;
     esac
-    if [ $(($(date +%s) - started)) -lt 5 ]; then
+    now
+    if [ $((_now - started)) -lt 5 ]; then
       quick_failures=$((quick_failures + 1))
     else
       quick_failures=0
@@ -168,34 +196,30 @@ supervise() {
   exit 0
 }
 
-# Where service output goes: the console of the running init (the container log).
-console() {
-  if [ -e /run/tix-init/pid ] && [ -w /proc/1/fd/1 ]; then
-    echo /proc/1/fd/1
-  else
-    echo /dev/null
-  fi
-}
-
 start() {
   name=$1
   dir=$2
   if supervisor_alive "$name"; then
     return 0
   fi
-  rm -rf "${RUNDIR:?}/$name"
+  [ -e "$RUNDIR/$name" ] && rm -rf "${RUNDIR:?}/$name"
   mkdir -p "$RUNDIR/$name"
-  out=$(console)
+  # Output goes to the console of the running init (the container log).
+  out=/dev/null
+  [ -e /run/tix-init/pid ] && [ -w /proc/1/fd/1 ] && out=/proc/1/fd/1
+  [ -n "$self" ] || self=$(readlink -f "$0")
   setsid "$self" supervise "$name" "$dir" < /dev/null >> "$out" 2>&1 &
-  timeout=$(opt "$dir" start-timeout 30)
+  opt timeout "$dir" start-timeout 30
+  # Polled every 0.02 s (builtins only but for sleep), so a service is seen ready at once.
   i=0
-  while [ "$i" -lt $((timeout * 10)) ]; do
+  while [ "$i" -lt $((timeout * 50)) ]; do
     [ -e "$RUNDIR/$name/ready" ] && return 0
-    case "$(cat "$RUNDIR/$name/state" 2>/dev/null)" in
+    first_line st "$RUNDIR/$name/state"
+    case "$st" in
       failed | stopped) return 1 ;;
       exited) [ -e "$RUNDIR/$name/ready" ] && return 0 ;;
     esac
-    sleep 0.1
+    sleep 0.02
     i=$((i + 1))
   done
   log "$name: did not become ready within ${timeout}s"
@@ -206,15 +230,15 @@ stop() {
   name=$1
   state=$RUNDIR/$name
   [ -d "$state" ] || return 0
-  sp=$(cat "$state/supervisor.pid" 2>/dev/null)
-  mp=$(cat "$state/main.pid" 2>/dev/null)
-  dir=$(cat "$state/dir" 2>/dev/null)
-  timeout=$(opt "$dir" stop-timeout 10)
+  first_line sp "$state/supervisor.pid"
+  first_line mp "$state/main.pid"
+  first_line dir "$state/dir"
+  opt timeout "$dir" stop-timeout 10
   if alive "$sp"; then
     kill -TERM "$sp" 2>/dev/null
     i=0
-    while alive "$sp" && [ "$i" -lt $((timeout * 10)) ]; do
-      sleep 0.1
+    while alive "$sp" && [ "$i" -lt $((timeout * 50)) ]; do
+      sleep 0.02
       i=$((i + 1))
     done
   fi
@@ -239,7 +263,11 @@ start_some() {
     next=
     for n in $pending; do
       ready=1
-      for d in $(cat "$top/services/$n/after" 2> /dev/null); do
+      after=
+      if [ -f "$top/services/$n/after" ]; then
+        while IFS= read -r l || [ -n "$l" ]; do after="$after $l"; done < "$top/services/$n/after"
+      fi
+      for d in $after; do
         case "$names" in *" $d "*) ;; *) continue ;; esac
         case "$done_list" in *" $d "*) ;; *) ready=0 ;; esac
       done
@@ -264,8 +292,12 @@ start_some() {
 
 start_all() {
   [ -d "$1/services" ] || return 0
-  # shellcheck disable=SC2046
-  for n in $(start_some "$1" $(ls "$1/services")); do
+  names=
+  for d in "$1"/services/*; do
+    [ -d "$d" ] && names="$names ${d##*/}"
+  done
+  # shellcheck disable=SC2086
+  for n in $(start_some "$1" $names); do
     log "$n: failed to start"
   done
 }
@@ -297,12 +329,13 @@ case "$cmd" in
   stop) stop "$@" ;;
   supervise) supervise "$@" ;;
   fingerprint) fingerprint "$@" ;;
+  changed) changed "$@" ;;
   state)
     if [ -f "$RUNDIR/$1/state" ]; then cat "$RUNDIR/$1/state"; else echo stopped; fi
     ;;
   list) list ;;
   *)
-    echo "usage: tix-service start-all|start-some|stop-all|start|stop|supervise|fingerprint|state|list ..." >&2
+    echo "usage: tix-service start-all|start-some|stop-all|start|stop|supervise|fingerprint|changed|state|list ..." >&2
     exit 1
     ;;
 esac

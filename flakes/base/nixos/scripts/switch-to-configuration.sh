@@ -36,18 +36,31 @@ if [ ! -e /etc/NIXOS ] && ! grep -qE '^ID="?nixos"?$' /etc/os-release 2> /dev/nu
   exit 1
 fi
 
+# Builtins only where they do (each external command costs a fork and an exec).
 alive() {
   [ -n "$1" ] && [ -r "/proc/$1/stat" ] || return 1
-  st=$(sed 's/^.*) //' "/proc/$1/stat" 2> /dev/null | cut -d' ' -f1)
-  [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+  _stat=
+  read -r _stat < "/proc/$1/stat" 2> /dev/null
+  _stat=${_stat##*) }
+  case "${_stat%% *}" in
+    "" | Z | X) return 1 ;;
+  esac
+  return 0
+}
+
+# first_line VAR FILE: sets VAR to the first line of FILE (empty when it is missing or empty).
+first_line() {
+  _line=
+  [ -f "$2" ] && { IFS= read -r _line < "$2" || :; }
+  eval "$1=\$_line"
 }
 
 # One switch at a time (a lock directory holding the owner's pid; a dead owner's lock is stale).
-mkdir -p /run/nixos
+[ -d /run/nixos ] || mkdir -p /run/nixos
 lock=/run/nixos/switch-to-configuration.lock
 i=0
 until mkdir "$lock" 2> /dev/null; do
-  owner=$(cat "$lock/pid" 2> /dev/null)
+  first_line owner "$lock/pid"
   if [ -n "$owner" ] && ! alive "$owner"; then
     rm -rf "$lock"
     continue
@@ -75,8 +88,10 @@ if [ "$action" = switch ] || [ "$action" = boot ]; then
   fi
 fi
 
+first_line running_init /run/current-system/init-interface-version
+first_line new_init "$out/init-interface-version"
 if [ -e /run/current-system/init-interface-version ] && [ -e "$out/init-interface-version" ] &&
-  [ "$(cat /run/current-system/init-interface-version)" != "$(cat "$out/init-interface-version")" ]; then
+  [ "$running_init" != "$new_init" ]; then
   echo "warning: the new configuration has an init that is incompatible with the running one;" >&2
   echo "it will take effect after the system is restarted." >&2
   exit 100
@@ -84,25 +99,38 @@ fi
 
 # The plan. Services are managed only while a tix init runs (not, e.g., in a chroot).
 managed=0
-[ -f /run/tix-init/pid ] && alive "$(cat /run/tix-init/pid)" && managed=1
+first_line init_pid /run/tix-init/pid
+alive "$init_pid" && managed=1
 svc=$out/bin/tix-service
 to_stop=
 to_start=
 to_restart=
 new_units=
+# A service counts as unchanged when its description has the same content (`tix-service
+# changed`); its state then names the new description (not under dry-activate), so that the
+# next switch compares with this system's copy.
 if [ "$managed" = 1 ]; then
-  running=" $("$svc" list | tr '\n' ' ')"
+  running=" "
+  for n in $("$svc" list); do
+    running="$running$n "
+  done
   for n in $running; do
     [ -d "$out/services/$n" ] || to_stop="$to_stop $n"
   done
   if [ -d "$out/services" ]; then
-    for n in $(ls "$out/services"); do
-      d=$out/services/$n
+    for d in "$out"/services/*; do
+      [ -d "$d" ] || continue
+      n=${d##*/}
       case "$running" in
         *" $n "*)
-          [ "$(cat "$d/restart-if-changed" 2> /dev/null)" = 0 ] && continue
-          [ "$(cat "$RUNDIR/$n/fingerprint" 2> /dev/null)" = "$("$svc" fingerprint "$d")" ] && continue
-          if [ "$(cat "$d/stop-if-changed" 2> /dev/null)" = 0 ]; then
+          first_line flag "$d/restart-if-changed"
+          [ "$flag" = 0 ] && continue
+          if ! "$svc" changed "$n" "$d"; then
+            [ "$action" = dry-activate ] || echo "$d" > "$RUNDIR/$n/dir"
+            continue
+          fi
+          first_line flag "$d/stop-if-changed"
+          if [ "$flag" = 0 ]; then
             to_restart="$to_restart $n"
           else
             to_stop="$to_stop $n"
@@ -112,8 +140,11 @@ if [ "$managed" = 1 ]; then
         *)
           # Not running: new, or it stopped (a oneshot that finished stays finished).
           if [ -d "$RUNDIR/$n" ]; then
-            [ "$("$svc" state "$n")" = exited ] &&
-              [ "$(cat "$RUNDIR/$n/fingerprint" 2> /dev/null)" = "$("$svc" fingerprint "$d")" ] && continue
+            first_line st "$RUNDIR/$n/state"
+            if [ "$st" = exited ] && ! "$svc" changed "$n" "$d"; then
+              [ "$action" = dry-activate ] || echo "$d" > "$RUNDIR/$n/dir"
+              continue
+            fi
             to_start="$to_start $n"
           else
             new_units="$new_units $n"
