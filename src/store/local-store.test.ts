@@ -119,6 +119,50 @@ test("a filter leaves entries out; expectedHash is checked", () => {
   });
 });
 
+test("a tree is copied the same whether it is held in memory or read a second time", () => {
+  const weird = Buffer.from([0x66, 0xff, 0x80, 0x2e, 0x62]); // not UTF-8
+  const src = writeTree(path.join(tempDir(), "tree"), {
+    ...SAMPLE,
+    big: "x".repeat(3 * 1024 * 1024 + 3),
+    deep: { er: { still: { "f.sh": ["exec", "#!/bin/sh\n"], ".hidden": "" } } },
+    dangling: ["symlink", "/nowhere/at/all"],
+  });
+  fs.writeFileSync(Buffer.concat([Buffer.from(src + "/"), weird]), "odd name\n");
+  const expected = narOf(src);
+  const stores = [0, 1024, 1 << 30].map((budget) => {
+    const root = tempDir();
+    const store = openLocalStore(root, { ingestMemoryBudget: budget });
+    try {
+      const p = store.addPath(src, "tree");
+      const phys = store.toPhysical(p);
+      assert.ok(narOf(phys).equals(expected), `budget ${budget}: the copy's NAR is the source's`);
+      assert.equal(fs.statSync(phys).mode & 0o7777, 0o555);
+      assert.equal(fs.statSync(path.join(phys, "deep/er/still/f.sh")).mode & 0o7777, 0o555);
+      assert.equal(fs.statSync(path.join(phys, "deep/er/still/.hidden")).mode & 0o7777, 0o444);
+      assert.equal(fs.statSync(path.join(phys, "big")).mtimeMs, 1000);
+      assert.equal(fs.lstatSync(path.join(phys, "dangling")).mtimeMs, 1000);
+      assert.equal(fs.statSync(path.join(phys, "deep")).mtimeMs, 1000);
+      // Expected hashes in another algorithm are checked in the same walk.
+      const sha512 = narFromFileSystem(src, { algo: "sha512" }).narHash;
+      assert.equal(store.addPath(src, "tree", { expectedHash: hashToSri(sha512) }), p);
+      assert.throws(() => store.addPath(src, "other", { expectedHash: "sha1-" + "A".repeat(27) + "=" }), /hash mismatch/);
+      // Adding again creates nothing, not even a temporary copy.
+      const before = listStore(root);
+      assert.equal(store.addPath(src, "tree"), p);
+      assert.deepEqual(listStore(root), before);
+      assert.ok(!before.some((n) => n.startsWith(".tix-tmp")), "no temporary copies left behind");
+      return { p, info: store.requirePathInfo(p) };
+    } finally {
+      store.close();
+    }
+  });
+  for (const s of stores.slice(1)) {
+    assert.equal(s.p, stores[0]!.p);
+    assert.deepEqual({ ...s.info, registrationTime: 0 }, { ...stores[0]!.info, registrationTime: 0 });
+  }
+  if (hasNix()) assert.equal(nix("nix-store", ["--store", tempDir(), "--add", src]).stdout.trim(), stores[0]!.p);
+});
+
 test("a .drv added as text records its outputs; readText reads it back", () => {
   withStore((store) => {
     const dep = store.addText("dep", "x", []);

@@ -6,6 +6,7 @@
 
 import { FormatError } from "./errors.js";
 import { createHasher, type Hash, type HashAlgo } from "./hash.js";
+import type { NarEvents } from "./nar-events.js";
 
 export type NarNode =
   | { readonly type: "regular"; readonly executable: boolean; readonly contents: Uint8Array }
@@ -68,7 +69,7 @@ type Frame = "directory" | "entry";
  * `directoryStart` + (`entryStart(name)` node `entryEnd`)* + `directoryEnd`; then `finish`.
  * Entries must come in strictly increasing byte order of their names (checked).
  */
-export class NarWriter {
+export class NarWriter implements NarEvents {
   private readonly sink: NarSink;
   private readonly bufferSize: number;
   readonly transientChunks: boolean;
