@@ -10,10 +10,14 @@ import { NarDiskWriter } from "./nar-disk-writer.js";
  * more than walking it a second time when it is not.
  */
 export class IngestBuffer implements NarEvents {
-  readonly transientChunks = true;
   private recorder: NarEventRecorder | null = new NarEventRecorder();
 
   constructor(private readonly budget: number) {}
+
+  /** Chunks are kept while recording. */
+  get transientChunks(): boolean {
+    return this.recorder === null;
+  }
 
   /** Whether the tree outgrew the budget, so `writeTo` cannot be used. */
   get overflowed(): boolean {

@@ -23,10 +23,11 @@ export interface NarEvents {
 
 /** Forwards every event to each target in turn (the first one to throw stops the event). */
 export class NarTee implements NarEvents {
-  readonly transientChunks: boolean;
+  constructor(private readonly targets: readonly NarEvents[]) {}
 
-  constructor(private readonly targets: readonly NarEvents[]) {
-    this.transientChunks = targets.every((t) => t.transientChunks);
+  get transientChunks(): boolean {
+    for (const t of this.targets) if (!t.transientChunks) return false;
+    return true;
   }
 
   regularStart(executable: boolean, size: number): void {
@@ -73,9 +74,9 @@ const enum Op {
 /** Rough bookkeeping cost of one recorded event, so trees of many empty files count too. */
 const EVENT_OVERHEAD = 64;
 
-/** Keeps events (with copies of their contents) in memory, to be replayed into another target. */
+/** Keeps events (and the contents chunks it is handed, uncopied) in memory, to replay them later. */
 export class NarEventRecorder implements NarEvents {
-  readonly transientChunks = true;
+  readonly transientChunks = false;
   private readonly ops: Op[] = [];
   /** One argument per op that has one (executable flag and size take two slots). */
   private readonly args: unknown[] = [];
@@ -93,7 +94,7 @@ export class NarEventRecorder implements NarEvents {
   }
   contents(chunk: Uint8Array): void {
     this.ops.push(Op.Contents);
-    this.args.push(Buffer.from(chunk));
+    this.args.push(chunk);
     this.bytes += EVENT_OVERHEAD + chunk.length;
   }
   regularEnd(): void {
