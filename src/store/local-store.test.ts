@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { createHash } from "node:crypto";
 import {
   FormatError,
   dumpPath,
@@ -161,6 +162,35 @@ test("a tree is copied the same whether it is held in memory or read a second ti
     assert.deepEqual({ ...s.info, registrationTime: 0 }, { ...stores[0]!.info, registrationTime: 0 });
   }
   if (hasNix()) assert.equal(nix("nix-store", ["--store", tempDir(), "--add", src]).stdout.trim(), stores[0]!.p);
+});
+
+test("a file added flat is read once when small and twice when large, with the same result", () => {
+  const dir = tempDir();
+  const file = path.join(dir, "tool.sh");
+  fs.writeFileSync(file, "#!/bin/sh\n" + "echo hi\n".repeat(200_000), { mode: 0o755 });
+  fs.symlinkSync("tool.sh", path.join(dir, "link"));
+  const results = [0, 1 << 30].map((budget) => {
+    const store = openLocalStore(tempDir(), { ingestMemoryBudget: budget });
+    try {
+      const p = store.addPath(file, "tool.sh", { recursive: false });
+      // A symlink is followed; the executable bit is not part of a flat add.
+      assert.equal(store.addPath(path.join(dir, "link"), "tool.sh", { recursive: false }), p);
+      const phys = store.toPhysical(p);
+      assert.ok(fs.readFileSync(phys).equals(fs.readFileSync(file)));
+      assert.equal(fs.statSync(phys).mode & 0o7777, 0o444);
+      assert.equal(fs.statSync(phys).mtimeMs, 1000);
+      const sha1 = createHash("sha1").update(fs.readFileSync(file)).digest("base64");
+      assert.equal(store.addPath(file, "tool.sh", { recursive: false, expectedHash: `sha1-${sha1}` }), p);
+      assert.throws(() => store.addPath(file, "x", { recursive: false, expectedHash: "sha1-" + "A".repeat(27) + "=" }), /hash mismatch/);
+      const info = store.requirePathInfo(p);
+      assert.ok(narOf(phys).length === info.narSize);
+      return { p, info: { ...info, registrationTime: 0 } };
+    } finally {
+      store.close();
+    }
+  });
+  assert.deepEqual(results[1], results[0]);
+  if (hasNix()) assert.equal(nix("nix", ["store", "add-file", "--store", tempDir(), file]).stdout.trim(), results[0]!.p);
 });
 
 test("a .drv added as text records its outputs; readText reads it back", () => {

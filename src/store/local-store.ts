@@ -17,7 +17,6 @@ import {
   makeFixedOutputPath,
   makeTextPath,
   narFromFileSystem,
-  hashFileContents,
   narToBytes,
   parseDerivation,
   parseHash,
@@ -343,47 +342,41 @@ export class LocalStore implements EvalStore {
     const src = this.sourcePath(fsPath);
     const st = this.wrapIo(() => fs.statSync(src));
     if (!st.isFile()) throw new StoreError(`path '${fsPath}' is not a regular file, so it cannot be added by its contents (flat)`);
-    const pre = this.wrapIo(() => hashFileContents(src));
-    this.checkExpected(opts.expectedHash, pre, fsPath, (algo) => hashFileContents(src, algo));
-    const prePath = this.wrapFormat(() => makeFixedOutputPath(name, "flat", pre, [], this.storeDir));
-    if (this.validUnderLock(prePath)) return prePath;
-    const flatHasher = createHasher("sha256");
-    const info = this.addFromNar(
-      (sink) =>
-        this.wrapIo(() => {
-          const fd = fs.openSync(src, "r");
-          try {
-            const size = fs.fstatSync(fd).size;
-            const w = new NarWriter(sink);
-            w.regularStart(false, size);
-            const buf = Buffer.allocUnsafe(Math.min(size, 1024 * 1024) || 1);
-            let left = size;
-            while (left > 0) {
-              const n = fs.readSync(fd, buf, 0, Math.min(left, buf.length), null);
-              if (n === 0) throw new StoreError(`file '${fsPath}' shrank while being added`);
-              const piece = Buffer.from(buf.subarray(0, n));
-              flatHasher.update(piece);
-              w.contents(piece);
-              left -= n;
-            }
-            w.regularEnd();
-            w.finish();
-          } finally {
-            fs.closeSync(fd);
-          }
-        }),
-      (narHash, narSize) => {
-        const hash = flatHasher.digest();
-        this.checkUnchanged(opts.expectedHash, pre, hash, fsPath);
-        return {
-          path: makeFixedOutputPath(name, "flat", hash, [], this.storeDir),
-          narHash,
-          narSize,
-          ca: renderContentAddress({ method: "flat", hash }),
-        };
-      },
-    );
-    return info.path;
+    const want = opts.expectedHash === undefined ? undefined : this.parseExpectedHash(opts.expectedHash);
+    // One read hashes the contents and their NAR and, for a small file, keeps them for the copy.
+    const copy = new IngestBuffer(this.ingestMemoryBudget);
+    const first = this.wrapIo(() => hashFlatWalk(src, fsPath, want?.algo, copy));
+    if (want !== undefined) this.checkHashMatches(want, first.wanted, fsPath);
+    const firstPath = this.wrapFormat(() => makeFixedOutputPath(name, "flat", first.flat, [], this.storeDir));
+    if (this.validUnderLock(firstPath)) return firstPath;
+    const tmp = this.newTempPath();
+    let info: ValidPathInfo;
+    try {
+      let walk = first;
+      if (!copy.overflowed) {
+        this.wrapIo(() => copy.writeTo(Buffer.from(tmp)));
+      } else {
+        const out = new NarDiskWriter(tmp, { canonical: true });
+        try {
+          walk = this.wrapIo(() => hashFlatWalk(src, fsPath, want?.algo, out));
+        } finally {
+          out.abort();
+        }
+        if (want !== undefined && !hashEquals(walk.wanted, first.wanted)) {
+          throw new StoreError(`file '${fsPath}' changed while it was being added to the store`);
+        }
+      }
+      info = this.completeInfo({
+        path: this.wrapFormat(() => makeFixedOutputPath(name, "flat", walk.flat, [], this.storeDir)),
+        narHash: walk.narHash,
+        narSize: walk.narSize,
+        ca: renderContentAddress({ method: "flat", hash: walk.flat }),
+      });
+    } catch (e) {
+      deleteTree(tmp);
+      throw e;
+    }
+    return this.moveIntoPlace(tmp, info, undefined).path;
   }
 
   /**
@@ -706,16 +699,6 @@ export class LocalStore implements EvalStore {
   }
 
   /** Compares the content hash with the expected one (`rehash` recomputes it in another algorithm). */
-  private checkExpected(expected: string | undefined, got: Hash, what: string, rehash?: (algo: HashAlgo) => Hash): void {
-    if (expected === undefined) return;
-    const want = this.parseExpectedHash(expected);
-    if (want.algo !== got.algo) {
-      if (rehash === undefined) throw new StoreError(`expected a ${got.algo} hash for '${what}', not ${want.algo}`);
-      got = this.wrapIo(() => rehash(want.algo));
-    }
-    this.checkHashMatches(want, got, what);
-  }
-
   /** An expected hash as given to `builtins.path` & co.: SRI or `algo:`-prefixed, else sha256. */
   private parseExpectedHash(expected: string): Hash {
     return this.wrapFormat(() => (/^[a-z0-9]+[:-]/.test(expected) ? parseHash(expected) : parseHash(expected, "sha256")));
@@ -724,13 +707,6 @@ export class LocalStore implements EvalStore {
   private checkHashMatches(want: Hash, got: Hash, what: string): void {
     if (!hashEquals(want, got)) {
       throw new StoreError(`hash mismatch for '${what}':\n  specified: ${hashToSri(want)}\n  got:       ${hashToSri(got)}`);
-    }
-  }
-
-  /** With an expected hash (checked on the first read), the copy must not differ from that read. */
-  private checkUnchanged(expected: string | undefined, first: Hash, copy: Hash, what: string): void {
-    if (expected !== undefined && !hashEquals(first, copy)) {
-      throw new StoreError(`'${what}' changed while it was being added to the store`);
     }
   }
 
@@ -789,6 +765,52 @@ function hashTreeWalk(
   const narHash = sha256.digest();
   return { narHash, narSize: narWriter.size, wanted: other === null ? narHash : other.digest() };
 }
+
+/**
+ * Reads the regular file `src` (symlinks followed) once as a non-executable NAR file node, feeding
+ * its contents to a sha256 hasher (the flat hash), its NAR to another (the NAR hash), a hasher of
+ * `wantedAlgo` when an expected hash uses another algorithm, and `also`.
+ */
+function hashFlatWalk(
+  src: Buffer,
+  what: string,
+  wantedAlgo: HashAlgo | undefined,
+  also: NarEvents,
+): { narHash: Hash; narSize: number; flat: Hash; wanted: Hash } {
+  const narHasher = createHasher("sha256");
+  const flatHasher = createHasher("sha256");
+  const other = wantedAlgo === undefined || wantedAlgo === "sha256" ? null : createHasher(wantedAlgo);
+  const narWriter = new NarWriter((c) => narHasher.update(c), HASHING_WRITER);
+  const fd = fs.openSync(src, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    narWriter.regularStart(false, size);
+    also.regularStart(false, size);
+    const buf = Buffer.allocUnsafe(Math.min(size, FLAT_READ_CHUNK) || 1);
+    let left = size;
+    while (left > 0) {
+      const n = fs.readSync(fd, buf, 0, Math.min(left, buf.length), null);
+      if (n === 0) throw new StoreError(`file '${what}' shrank while being added`);
+      // A recording copy keeps its chunks; everything else is done with them on return.
+      const piece = also.transientChunks ? buf.subarray(0, n) : Buffer.from(buf.subarray(0, n));
+      flatHasher.update(piece);
+      other?.update(piece);
+      narWriter.contents(piece);
+      also.contents(piece);
+      left -= n;
+    }
+    narWriter.regularEnd();
+    also.regularEnd();
+    narWriter.finish();
+    also.finish();
+  } finally {
+    fs.closeSync(fd);
+  }
+  const flat = flatHasher.digest();
+  return { narHash: narHasher.digest(), narSize: narWriter.size, flat, wanted: other === null ? flat : other.digest() };
+}
+
+const FLAT_READ_CHUNK = 1024 * 1024;
 
 const HASHING_WRITER = { transientChunks: true, bufferSize: 256 * 1024 } as const;
 
