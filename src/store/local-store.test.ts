@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { createHash } from "node:crypto";
 import {
   FormatError,
   dumpPath,
@@ -117,6 +118,79 @@ test("a filter leaves entries out; expectedHash is checked", () => {
     assert.throws(() => store.addPath(path.join(src, "nope"), "z"), (e: Error) => e instanceof StoreError && /No such file/.test(e.message));
     assert.throws(() => store.addPath(src, "flat-dir", { recursive: false }), /not a regular file/);
   });
+});
+
+test("a tree is copied the same whether it is held in memory or read a second time", () => {
+  const weird = Buffer.from([0x66, 0xff, 0x80, 0x2e, 0x62]); // not UTF-8
+  const src = writeTree(path.join(tempDir(), "tree"), {
+    ...SAMPLE,
+    big: "x".repeat(3 * 1024 * 1024 + 3),
+    deep: { er: { still: { "f.sh": ["exec", "#!/bin/sh\n"], ".hidden": "" } } },
+    dangling: ["symlink", "/nowhere/at/all"],
+  });
+  fs.writeFileSync(Buffer.concat([Buffer.from(src + "/"), weird]), "odd name\n");
+  const expected = narOf(src);
+  const stores = [0, 1024, 1 << 30].map((budget) => {
+    const root = tempDir();
+    const store = openLocalStore(root, { ingestMemoryBudget: budget });
+    try {
+      const p = store.addPath(src, "tree");
+      const phys = store.toPhysical(p);
+      assert.ok(narOf(phys).equals(expected), `budget ${budget}: the copy's NAR is the source's`);
+      assert.equal(fs.statSync(phys).mode & 0o7777, 0o555);
+      assert.equal(fs.statSync(path.join(phys, "deep/er/still/f.sh")).mode & 0o7777, 0o555);
+      assert.equal(fs.statSync(path.join(phys, "deep/er/still/.hidden")).mode & 0o7777, 0o444);
+      assert.equal(fs.statSync(path.join(phys, "big")).mtimeMs, 1000);
+      assert.equal(fs.lstatSync(path.join(phys, "dangling")).mtimeMs, 1000);
+      assert.equal(fs.statSync(path.join(phys, "deep")).mtimeMs, 1000);
+      // Expected hashes in another algorithm are checked in the same walk.
+      const sha512 = narFromFileSystem(src, { algo: "sha512" }).narHash;
+      assert.equal(store.addPath(src, "tree", { expectedHash: hashToSri(sha512) }), p);
+      assert.throws(() => store.addPath(src, "other", { expectedHash: "sha1-" + "A".repeat(27) + "=" }), /hash mismatch/);
+      // Adding again creates nothing, not even a temporary copy.
+      const before = listStore(root);
+      assert.equal(store.addPath(src, "tree"), p);
+      assert.deepEqual(listStore(root), before);
+      assert.ok(!before.some((n) => n.startsWith(".tix-tmp")), "no temporary copies left behind");
+      return { p, info: store.requirePathInfo(p) };
+    } finally {
+      store.close();
+    }
+  });
+  for (const s of stores.slice(1)) {
+    assert.equal(s.p, stores[0]!.p);
+    assert.deepEqual({ ...s.info, registrationTime: 0 }, { ...stores[0]!.info, registrationTime: 0 });
+  }
+  if (hasNix()) assert.equal(nix("nix-store", ["--store", tempDir(), "--add", src]).stdout.trim(), stores[0]!.p);
+});
+
+test("a file added flat is read once when small and twice when large, with the same result", () => {
+  const dir = tempDir();
+  const file = path.join(dir, "tool.sh");
+  fs.writeFileSync(file, "#!/bin/sh\n" + "echo hi\n".repeat(200_000), { mode: 0o755 });
+  fs.symlinkSync("tool.sh", path.join(dir, "link"));
+  const results = [0, 1 << 30].map((budget) => {
+    const store = openLocalStore(tempDir(), { ingestMemoryBudget: budget });
+    try {
+      const p = store.addPath(file, "tool.sh", { recursive: false });
+      // A symlink is followed; the executable bit is not part of a flat add.
+      assert.equal(store.addPath(path.join(dir, "link"), "tool.sh", { recursive: false }), p);
+      const phys = store.toPhysical(p);
+      assert.ok(fs.readFileSync(phys).equals(fs.readFileSync(file)));
+      assert.equal(fs.statSync(phys).mode & 0o7777, 0o444);
+      assert.equal(fs.statSync(phys).mtimeMs, 1000);
+      const sha1 = createHash("sha1").update(fs.readFileSync(file)).digest("base64");
+      assert.equal(store.addPath(file, "tool.sh", { recursive: false, expectedHash: `sha1-${sha1}` }), p);
+      assert.throws(() => store.addPath(file, "x", { recursive: false, expectedHash: "sha1-" + "A".repeat(27) + "=" }), /hash mismatch/);
+      const info = store.requirePathInfo(p);
+      assert.ok(narOf(phys).length === info.narSize);
+      return { p, info: { ...info, registrationTime: 0 } };
+    } finally {
+      store.close();
+    }
+  });
+  assert.deepEqual(results[1], results[0]);
+  if (hasNix()) assert.equal(nix("nix", ["store", "add-file", "--store", tempDir(), file]).stdout.trim(), results[0]!.p);
 });
 
 test("a .drv added as text records its outputs; readText reads it back", () => {

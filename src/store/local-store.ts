@@ -10,13 +10,13 @@ import {
   NarWriter,
   createHasher,
   dumpPath as dumpTree,
+  dumpPathEvents,
   hashBytes,
   hashEquals,
   hashToSri,
   makeFixedOutputPath,
   makeTextPath,
   narFromFileSystem,
-  hashFileContents,
   narToBytes,
   parseDerivation,
   parseHash,
@@ -26,7 +26,11 @@ import {
   type Hash,
   type HashAlgo,
   type NarSink,
+  type NarEvents,
+  NarTee,
 } from "./formats/index.js";
+import { IngestBuffer } from "./ingest-buffer.js";
+import { NarDiskWriter } from "./nar-disk-writer.js";
 import { StoreDb, type Realisation } from "./db.js";
 import { NarRestorer } from "./nar-restore.js";
 import { canonicaliseTree, deleteTree } from "./canonicalise.js";
@@ -46,6 +50,15 @@ import { StoreError } from "./errors.js";
 export { StoreError };
 
 export type AddPathOptions = Partial<EvalAddPathOptions>;
+
+export interface LocalStoreOptions {
+  /**
+   * Sources whose NAR (roughly) fits in this many bytes are read once when added: kept in memory
+   * while hashed, then written. Larger ones are hashed, then read again to be copied, so that an
+   * already-valid large path costs no writes. Default 16 MiB.
+   */
+  readonly ingestMemoryBudget?: number;
+}
 
 /** Where the NAR bytes for `addNarToStore` come from. */
 export type NarSource = Uint8Array | { readonly fd: number } | ((sink: NarSink) => void);
@@ -95,9 +108,11 @@ export class LocalStore implements EvalStore {
   readonly db: StoreDb;
   readonly tempRoots: TempRoots;
   private closed = false;
+  private readonly ingestMemoryBudget: number;
 
-  constructor(root: string) {
+  constructor(root: string, options: LocalStoreOptions = {}) {
     this.root = path.resolve(root);
+    this.ingestMemoryBudget = options.ingestMemoryBudget ?? DEFAULT_INGEST_MEMORY_BUDGET;
     this.realStoreDir = physicalOf(this.root, this.storeDir);
     this.stateDir = physicalOf(this.root, "/nix/var/nix");
     this.initLayout();
@@ -282,71 +297,86 @@ export class LocalStore implements EvalStore {
     // A filter sees logical paths, also when the source is read from a chroot store.
     const strip = src.length - Buffer.byteLength(fsPath, "latin1");
     const dumpOpts: DumpOptions = opts.filter === undefined ? {} : { filter: adaptFilter(opts.filter, fsPath.startsWith("/") ? strip : 0) };
-    const pre = this.wrapIo(() => narFromFileSystem(src, dumpOpts));
-    this.checkExpected(opts.expectedHash, pre.narHash, fsPath, (algo) => narFromFileSystem(src, { ...dumpOpts, algo }).narHash);
-    const prePath = this.wrapFormat(() => makeFixedOutputPath(name, "recursive", pre.narHash, [], this.storeDir));
-    if (this.validUnderLock(prePath)) return prePath;
-    const info = this.addFromNar(
-      (sink) => this.wrapIo(() => dumpTree(src, sink, dumpOpts)),
-      (narHash, narSize) => {
-        // The copy is what counts: if the source changed since it was hashed, use the new hash.
-        this.checkUnchanged(opts.expectedHash, pre.narHash, narHash, fsPath);
-        return {
-          path: makeFixedOutputPath(name, "recursive", narHash, [], this.storeDir),
-          narHash,
-          narSize,
-          ca: renderContentAddress({ method: "recursive", hash: narHash }),
-        };
-      },
-    );
-    return info.path;
+    const want = opts.expectedHash === undefined ? undefined : this.parseExpectedHash(opts.expectedHash);
+    // One walk hashes the NAR and, while the tree is small, keeps it in memory for the copy.
+    const copy = new IngestBuffer(this.ingestMemoryBudget);
+    const first = this.wrapIo(() => hashTreeWalk(src, dumpOpts, want?.algo, copy));
+    if (want !== undefined) this.checkHashMatches(want, first.wanted, fsPath);
+    const firstPath = this.wrapFormat(() => makeFixedOutputPath(name, "recursive", first.narHash, [], this.storeDir));
+    if (this.validUnderLock(firstPath)) return firstPath;
+    const tmp = this.newTempPath();
+    let info: ValidPathInfo;
+    try {
+      let narHash = first.narHash;
+      let narSize = first.narSize;
+      if (!copy.overflowed) {
+        this.wrapIo(() => copy.writeTo(Buffer.from(tmp)));
+      } else {
+        // A second walk copies what it hashes; the copy is what counts if the source changed since.
+        const out = new NarDiskWriter(tmp, { canonical: true });
+        try {
+          const second = this.wrapIo(() => hashTreeWalk(src, dumpOpts, want?.algo, out));
+          if (want !== undefined && !hashEquals(second.wanted, first.wanted)) {
+            throw new StoreError(`'${fsPath}' changed while it was being added to the store`);
+          }
+          narHash = second.narHash;
+          narSize = second.narSize;
+        } finally {
+          out.abort();
+        }
+      }
+      info = this.completeInfo({
+        path: this.wrapFormat(() => makeFixedOutputPath(name, "recursive", narHash, [], this.storeDir)),
+        narHash,
+        narSize,
+        ca: renderContentAddress({ method: "recursive", hash: narHash }),
+      });
+    } catch (e) {
+      deleteTree(tmp);
+      throw e;
+    }
+    return this.moveIntoPlace(tmp, info, undefined).path;
   }
 
   private addFlat(fsPath: string, name: string, opts: AddPathOptions): string {
     const src = this.sourcePath(fsPath);
     const st = this.wrapIo(() => fs.statSync(src));
     if (!st.isFile()) throw new StoreError(`path '${fsPath}' is not a regular file, so it cannot be added by its contents (flat)`);
-    const pre = this.wrapIo(() => hashFileContents(src));
-    this.checkExpected(opts.expectedHash, pre, fsPath, (algo) => hashFileContents(src, algo));
-    const prePath = this.wrapFormat(() => makeFixedOutputPath(name, "flat", pre, [], this.storeDir));
-    if (this.validUnderLock(prePath)) return prePath;
-    const flatHasher = createHasher("sha256");
-    const info = this.addFromNar(
-      (sink) =>
-        this.wrapIo(() => {
-          const fd = fs.openSync(src, "r");
-          try {
-            const size = fs.fstatSync(fd).size;
-            const w = new NarWriter(sink);
-            w.regularStart(false, size);
-            const buf = Buffer.allocUnsafe(Math.min(size, 1024 * 1024) || 1);
-            let left = size;
-            while (left > 0) {
-              const n = fs.readSync(fd, buf, 0, Math.min(left, buf.length), null);
-              if (n === 0) throw new StoreError(`file '${fsPath}' shrank while being added`);
-              const piece = Buffer.from(buf.subarray(0, n));
-              flatHasher.update(piece);
-              w.contents(piece);
-              left -= n;
-            }
-            w.regularEnd();
-            w.finish();
-          } finally {
-            fs.closeSync(fd);
-          }
-        }),
-      (narHash, narSize) => {
-        const hash = flatHasher.digest();
-        this.checkUnchanged(opts.expectedHash, pre, hash, fsPath);
-        return {
-          path: makeFixedOutputPath(name, "flat", hash, [], this.storeDir),
-          narHash,
-          narSize,
-          ca: renderContentAddress({ method: "flat", hash }),
-        };
-      },
-    );
-    return info.path;
+    const want = opts.expectedHash === undefined ? undefined : this.parseExpectedHash(opts.expectedHash);
+    // One read hashes the contents and their NAR and, for a small file, keeps them for the copy.
+    const copy = new IngestBuffer(this.ingestMemoryBudget);
+    const first = this.wrapIo(() => hashFlatWalk(src, fsPath, want?.algo, copy));
+    if (want !== undefined) this.checkHashMatches(want, first.wanted, fsPath);
+    const firstPath = this.wrapFormat(() => makeFixedOutputPath(name, "flat", first.flat, [], this.storeDir));
+    if (this.validUnderLock(firstPath)) return firstPath;
+    const tmp = this.newTempPath();
+    let info: ValidPathInfo;
+    try {
+      let walk = first;
+      if (!copy.overflowed) {
+        this.wrapIo(() => copy.writeTo(Buffer.from(tmp)));
+      } else {
+        const out = new NarDiskWriter(tmp, { canonical: true });
+        try {
+          walk = this.wrapIo(() => hashFlatWalk(src, fsPath, want?.algo, out));
+        } finally {
+          out.abort();
+        }
+        if (want !== undefined && !hashEquals(walk.wanted, first.wanted)) {
+          throw new StoreError(`file '${fsPath}' changed while it was being added to the store`);
+        }
+      }
+      info = this.completeInfo({
+        path: this.wrapFormat(() => makeFixedOutputPath(name, "flat", walk.flat, [], this.storeDir)),
+        narHash: walk.narHash,
+        narSize: walk.narSize,
+        ca: renderContentAddress({ method: "flat", hash: walk.flat }),
+      });
+    } catch (e) {
+      deleteTree(tmp);
+      throw e;
+    }
+    return this.moveIntoPlace(tmp, info, undefined).path;
   }
 
   /**
@@ -562,7 +592,7 @@ export class LocalStore implements EvalStore {
     describe: (narHash: Hash, narSize: number) => NewPathInfo,
     opts: { drvText?: string } = {},
   ): ValidPathInfo {
-    const tmp = path.join(this.realStoreDir, `.tix-tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
+    const tmp = this.newTempPath();
     const hasher = createHasher("sha256");
     let size = 0;
     let info: ValidPathInfo;
@@ -653,6 +683,11 @@ export class LocalStore implements EvalStore {
     };
   }
 
+  /** A fresh name for a tree being added, inside the store so that the final rename is atomic. */
+  private newTempPath(): string {
+    return path.join(this.realStoreDir, `.tix-tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
+  }
+
   /** A byte-string file-system path as a Buffer (the evaluator's strings are one char per byte). */
   private sourcePath(fsPath: string): Buffer {
     const bytes = Buffer.from(fsPath, "latin1");
@@ -664,22 +699,14 @@ export class LocalStore implements EvalStore {
   }
 
   /** Compares the content hash with the expected one (`rehash` recomputes it in another algorithm). */
-  private checkExpected(expected: string | undefined, got: Hash, what: string, rehash?: (algo: HashAlgo) => Hash): void {
-    if (expected === undefined) return;
-    const want = this.wrapFormat(() => (/^[a-z0-9]+[:-]/.test(expected) ? parseHash(expected) : parseHash(expected, "sha256")));
-    if (want.algo !== got.algo) {
-      if (rehash === undefined) throw new StoreError(`expected a ${got.algo} hash for '${what}', not ${want.algo}`);
-      got = this.wrapIo(() => rehash(want.algo));
-    }
-    if (!hashEquals(want, got)) {
-      throw new StoreError(`hash mismatch for '${what}':\n  specified: ${hashToSri(want)}\n  got:       ${hashToSri(got)}`);
-    }
+  /** An expected hash as given to `builtins.path` & co.: SRI or `algo:`-prefixed, else sha256. */
+  private parseExpectedHash(expected: string): Hash {
+    return this.wrapFormat(() => (/^[a-z0-9]+[:-]/.test(expected) ? parseHash(expected) : parseHash(expected, "sha256")));
   }
 
-  /** With an expected hash (checked on the first read), the copy must not differ from that read. */
-  private checkUnchanged(expected: string | undefined, first: Hash, copy: Hash, what: string): void {
-    if (expected !== undefined && !hashEquals(first, copy)) {
-      throw new StoreError(`'${what}' changed while it was being added to the store`);
+  private checkHashMatches(want: Hash, got: Hash, what: string): void {
+    if (!hashEquals(want, got)) {
+      throw new StoreError(`hash mismatch for '${what}':\n  specified: ${hashToSri(want)}\n  got:       ${hashToSri(got)}`);
     }
   }
 
@@ -714,6 +741,78 @@ export class LocalStore implements EvalStore {
     }
   }
 }
+
+const DEFAULT_INGEST_MEMORY_BUDGET = 16 * 1024 * 1024;
+
+/**
+ * Walks `src` once, feeding its NAR to a sha256 hasher (the NAR hash), to a hasher of `wantedAlgo`
+ * when an expected hash uses another algorithm, and to `also` (a copy, on disk or in memory).
+ */
+function hashTreeWalk(
+  src: Buffer,
+  dumpOpts: DumpOptions,
+  wantedAlgo: HashAlgo | undefined,
+  also: NarEvents,
+): { narHash: Hash; narSize: number; wanted: Hash } {
+  const sha256 = createHasher("sha256");
+  const narWriter = new NarWriter((c) => sha256.update(c), HASHING_WRITER);
+  const targets: NarEvents[] = [narWriter];
+  const other = wantedAlgo === undefined || wantedAlgo === "sha256" ? null : createHasher(wantedAlgo);
+  if (other !== null) targets.push(new NarWriter((c) => other.update(c), HASHING_WRITER));
+  // The copy comes last, so the NAR writer has checked every name before it reaches the disk.
+  targets.push(also);
+  dumpPathEvents(src, new NarTee(targets), dumpOpts);
+  const narHash = sha256.digest();
+  return { narHash, narSize: narWriter.size, wanted: other === null ? narHash : other.digest() };
+}
+
+/**
+ * Reads the regular file `src` (symlinks followed) once as a non-executable NAR file node, feeding
+ * its contents to a sha256 hasher (the flat hash), its NAR to another (the NAR hash), a hasher of
+ * `wantedAlgo` when an expected hash uses another algorithm, and `also`.
+ */
+function hashFlatWalk(
+  src: Buffer,
+  what: string,
+  wantedAlgo: HashAlgo | undefined,
+  also: NarEvents,
+): { narHash: Hash; narSize: number; flat: Hash; wanted: Hash } {
+  const narHasher = createHasher("sha256");
+  const flatHasher = createHasher("sha256");
+  const other = wantedAlgo === undefined || wantedAlgo === "sha256" ? null : createHasher(wantedAlgo);
+  const narWriter = new NarWriter((c) => narHasher.update(c), HASHING_WRITER);
+  const fd = fs.openSync(src, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    narWriter.regularStart(false, size);
+    also.regularStart(false, size);
+    const buf = Buffer.allocUnsafe(Math.min(size, FLAT_READ_CHUNK) || 1);
+    let left = size;
+    while (left > 0) {
+      const n = fs.readSync(fd, buf, 0, Math.min(left, buf.length), null);
+      if (n === 0) throw new StoreError(`file '${what}' shrank while being added`);
+      // A recording copy keeps its chunks; everything else is done with them on return.
+      const piece = also.transientChunks ? buf.subarray(0, n) : Buffer.from(buf.subarray(0, n));
+      flatHasher.update(piece);
+      other?.update(piece);
+      narWriter.contents(piece);
+      also.contents(piece);
+      left -= n;
+    }
+    narWriter.regularEnd();
+    also.regularEnd();
+    narWriter.finish();
+    also.finish();
+  } finally {
+    fs.closeSync(fd);
+  }
+  const flat = flatHasher.digest();
+  return { narHash: narHasher.digest(), narSize: narWriter.size, flat, wanted: other === null ? flat : other.digest() };
+}
+
+const FLAT_READ_CHUNK = 1024 * 1024;
+
+const HASHING_WRITER = { transientChunks: true, bufferSize: 256 * 1024 } as const;
 
 /**
  * Whether a tix garbage collection may be in progress: its lock file exists and is not an empty
@@ -774,6 +873,6 @@ function describeErrno(err: NodeJS.ErrnoException): string {
 }
 
 /** Opens (creating if needed) the store whose physical root is `root`; "/" is the real /nix. */
-export function openLocalStore(root: string): LocalStore {
-  return new LocalStore(root);
+export function openLocalStore(root: string, options: LocalStoreOptions = {}): LocalStore {
+  return new LocalStore(root, options);
 }

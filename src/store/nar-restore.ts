@@ -1,9 +1,8 @@
 // Unpacks a NAR onto disk as it arrives (push-based: feed chunks, then `end`), checking it as
 // strictly as the in-memory parser; a malformed archive raises a FormatError part-way through.
 
-import * as fs from "node:fs";
 import { FormatError, NAR_MAGIC, narEntryNameProblem } from "./formats/index.js";
-import { STORE_MTIME } from "./canonicalise.js";
+import { NarDiskWriter, type DiskWriterOptions } from "./nar-disk-writer.js";
 
 const MAX_DEPTH = 4096;
 const MAX_TOKEN = 4096;
@@ -27,13 +26,7 @@ function printable(s: string): string {
   return s.replace(/[\x00-\x1f\x7f-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
-export interface RestoreOptions {
-  /**
-   * Give everything the store's canonical metadata as it is written (files 0444/0555, directories
-   * 0555, modification time 1), instead of ordinary permissions.
-   */
-  readonly canonical?: boolean;
-}
+export type RestoreOptions = DiskWriterOptions;
 
 /**
  * Restores one NAR to `dest` (which must not exist; its parent must). Call `push` with successive
@@ -48,11 +41,11 @@ export class NarRestorer {
   private accLen = 0;
   private offset = 0;
 
-  private readonly canonical: boolean;
+  private readonly out: NarDiskWriter;
 
   constructor(dest: string | Buffer, opts: RestoreOptions = {}) {
-    this.canonical = opts.canonical ?? false;
-    this.gen = this.parse(typeof dest === "string" ? Buffer.from(dest) : dest);
+    this.out = new NarDiskWriter(dest, opts);
+    this.gen = this.parse();
     const first = this.gen.next();
     this.need = first.done ? null : first.value;
   }
@@ -101,7 +94,13 @@ export class NarRestorer {
 
   private feed(bytes: Uint8Array): void {
     this.offset += bytes.length;
-    const r = this.gen.next(bytes);
+    let r: IteratorResult<Need, void>;
+    try {
+      r = this.gen.next(bytes);
+    } catch (e) {
+      this.out.abort();
+      throw e;
+    }
     if (r.done) {
       this.need = null;
       this.done = true;
@@ -154,7 +153,7 @@ export class NarRestorer {
     if (got !== token) this.fail(`expected '${token}' ${context}, found '${printable(got)}'`, at);
   }
 
-  private *parse(dest: Buffer): Generator<Need, void, Uint8Array> {
+  private *parse(): Generator<Need, void, Uint8Array> {
     const head = yield { n: 8, partial: false };
     const view = new DataView(head.buffer, head.byteOffset, 8);
     const magicLen = view.getUint32(0, true);
@@ -166,10 +165,11 @@ export class NarRestorer {
       this.fail("input doesn't look like a Nix archive (no 'nix-archive-1' header)", 0);
     }
     yield* this.readPadding(magicLen);
-    yield* this.node(dest, 0);
+    yield* this.node(0);
+    this.out.finish();
   }
 
-  private *node(path: Buffer, depth: number): Generator<Need, void, Uint8Array> {
+  private *node(depth: number): Generator<Need, void, Uint8Array> {
     if (depth > MAX_DEPTH) this.fail(`NAR nests directories more than ${MAX_DEPTH} levels deep`);
     yield* this.expect("(", "at the start of a node");
     yield* this.expect("type", "after '('");
@@ -177,7 +177,7 @@ export class NarRestorer {
     const type = yield* this.readString(64);
     switch (type) {
       case "regular":
-        yield* this.regular(path);
+        yield* this.regular();
         return;
       case "symlink": {
         yield* this.expect("target", "in a symlink");
@@ -186,19 +186,18 @@ export class NarRestorer {
         if (target.length === 0) this.fail("NAR symlink has an empty target", targetAt);
         if (target.includes("\0")) this.fail("NAR symlink target contains a NUL byte", targetAt);
         yield* this.expect(")", "at the end of a symlink");
-        fs.symlinkSync(Buffer.from(target, "latin1"), path);
-        if (this.canonical) fs.lutimesSync(path, STORE_MTIME, STORE_MTIME);
+        this.out.symlink(target);
         return;
       }
       case "directory":
-        yield* this.directory(path, depth);
+        yield* this.directory(depth);
         return;
       default:
         this.fail(`unknown NAR node type '${printable(type)}'`, typeAt);
     }
   }
 
-  private *regular(path: Buffer): Generator<Need, void, Uint8Array> {
+  private *regular(): Generator<Need, void, Uint8Array> {
     const tagAt = this.offset;
     const tag = yield* this.readString(64);
     let executable = false;
@@ -212,38 +211,26 @@ export class NarRestorer {
       this.fail(`expected 'executable' or 'contents' in a regular file, found '${printable(tag)}'`, tagAt);
     }
     const size = yield* this.readLength();
-    const mode = this.canonical ? (executable ? 0o555 : 0o444) : executable ? 0o755 : 0o644;
-    const fd = fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
-    try {
-      let remaining = size;
-      while (remaining > 0) {
-        const piece = yield { n: Math.min(remaining, CONTENT_PIECE), partial: true };
-        let written = 0;
-        while (written < piece.length) written += fs.writeSync(fd, piece, written, piece.length - written);
-        remaining -= piece.length;
-      }
-      if (this.canonical) {
-        fs.fchmodSync(fd, mode); // in case the umask took bits away
-        fs.futimesSync(fd, STORE_MTIME, STORE_MTIME);
-      }
-    } finally {
-      fs.closeSync(fd);
+    this.out.regularStart(executable, size);
+    let remaining = size;
+    while (remaining > 0) {
+      const piece = yield { n: Math.min(remaining, CONTENT_PIECE), partial: true };
+      this.out.contents(piece);
+      remaining -= piece.length;
     }
+    this.out.regularEnd();
     yield* this.readPadding(size);
     yield* this.expect(")", "at the end of a regular file");
   }
 
-  private *directory(path: Buffer, depth: number): Generator<Need, void, Uint8Array> {
-    fs.mkdirSync(path, { mode: 0o755 });
+  private *directory(depth: number): Generator<Need, void, Uint8Array> {
+    this.out.directoryStart();
     let prev: string | null = null;
     for (;;) {
       const tagAt = this.offset;
       const tag = yield* this.readString(64);
       if (tag === ")") {
-        if (this.canonical) {
-          fs.chmodSync(path, 0o555);
-          fs.utimesSync(path, STORE_MTIME, STORE_MTIME);
-        }
+        this.out.directoryEnd();
         return;
       }
       if (tag !== "entry") this.fail(`expected 'entry' or ')' in a directory, found '${printable(tag)}'`, tagAt);
@@ -263,8 +250,10 @@ export class NarRestorer {
       }
       prev = name;
       yield* this.expect("node", "after an entry name");
-      yield* this.node(Buffer.concat([path, Buffer.from("/"), Buffer.from(name, "latin1")]), depth + 1);
+      this.out.entryStart(name);
+      yield* this.node(depth + 1);
       yield* this.expect(")", "at the end of a directory entry");
+      this.out.entryEnd();
     }
   }
 }

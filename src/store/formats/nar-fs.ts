@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import { FormatError } from "./errors.js";
 import { createHasher, type Hash, type HashAlgo } from "./hash.js";
 import { NarWriter, type NarSink } from "./nar.js";
+import type { NarEvents } from "./nar-events.js";
 
 export type FileTypeName = "regular" | "directory" | "symlink" | "unknown";
 
@@ -23,7 +24,7 @@ class Dumper {
   private readBuffer: Buffer | null = null;
 
   constructor(
-    private readonly writer: NarWriter,
+    private readonly writer: NarEvents,
     private readonly filter: DumpOptions["filter"],
   ) {}
 
@@ -114,7 +115,7 @@ function toBuffer(path: string | Buffer): Buffer {
   return typeof path === "string" ? Buffer.from(path) : path;
 }
 
-function dumpInto(path: string | Buffer, writer: NarWriter, options: DumpOptions): void {
+function dumpInto(path: string | Buffer, writer: NarEvents, options: DumpOptions): void {
   const p = toBuffer(path);
   new Dumper(writer, options.filter).dump(p, fs.lstatSync(p));
   writer.finish();
@@ -128,6 +129,14 @@ export function dumpPath(path: string | Buffer, sink: NarSink, options: DumpOpti
   const writer = new NarWriter(sink);
   dumpInto(path, writer, options);
   return writer.size;
+}
+
+/**
+ * Walks the file, directory or symlink at `path` (not followed) as NAR events into `target`, e.g. a
+ * NarTee that hashes and copies in one pass.
+ */
+export function dumpPathEvents(path: string | Buffer, target: NarEvents, options: DumpOptions = {}): void {
+  dumpInto(path, target, options);
 }
 
 /** NAR hash (default sha256) and NAR size of `path`, streamed from disk. */

@@ -6,6 +6,7 @@
 
 import { FormatError } from "./errors.js";
 import { createHasher, type Hash, type HashAlgo } from "./hash.js";
+import type { NarEvents } from "./nar-events.js";
 
 export type NarNode =
   | { readonly type: "regular"; readonly executable: boolean; readonly contents: Uint8Array }
@@ -68,7 +69,7 @@ type Frame = "directory" | "entry";
  * `directoryStart` + (`entryStart(name)` node `entryEnd`)* + `directoryEnd`; then `finish`.
  * Entries must come in strictly increasing byte order of their names (checked).
  */
-export class NarWriter {
+export class NarWriter implements NarEvents {
   private readonly sink: NarSink;
   private readonly bufferSize: number;
   readonly transientChunks: boolean;
@@ -155,8 +156,10 @@ export class NarWriter {
     if (this.stack[this.stack.length - 1] !== "directory" || this.remainingContents >= 0) {
       throw new FormatError("NAR writer: entry outside of a directory");
     }
-    const nameStr = typeof name === "string" ? name : Buffer.from(name.buffer, name.byteOffset, name.byteLength).toString("latin1");
-    checkEntryName(nameStr);
+    // Raw bytes (names read from disk) are written as they are; only strings can hold non-bytes.
+    const nameBytes = typeof name === "string" ? null : Buffer.isBuffer(name) ? name : Buffer.from(name.buffer, name.byteOffset, name.byteLength);
+    const nameStr = nameBytes === null ? (name as string) : nameBytes.toString("latin1");
+    checkEntryName(nameStr, nameBytes === null);
     const prev = this.lastNames[this.lastNames.length - 1]!;
     if (prev !== null && nameStr <= prev) {
       throw new FormatError(
@@ -167,7 +170,7 @@ export class NarWriter {
     }
     this.lastNames[this.lastNames.length - 1] = nameStr;
     this.put(ENTRY_HEAD);
-    this.putString(nameStr);
+    this.putString(nameBytes ?? nameStr);
     this.put(NODE_TOKEN);
     this.stack.push("entry");
   }
@@ -283,10 +286,10 @@ export function narEntryNameProblem(name: string): string | null {
 
 const NOT_BYTE_STRING = /[^\x00-\xff]/;
 
-function checkEntryName(name: string): void {
+function checkEntryName(name: string, mayHoldNonBytes: boolean): void {
   const problem = narEntryNameProblem(name);
   if (problem !== null) throw new FormatError(`invalid NAR entry name '${name}': it ${problem}`);
-  if (NOT_BYTE_STRING.test(name)) throw new FormatError(`invalid NAR entry name '${name}': not a byte string`);
+  if (mayHoldNonBytes && NOT_BYTE_STRING.test(name)) throw new FormatError(`invalid NAR entry name '${name}': not a byte string`);
 }
 
 // ---------------------------------------------------------------------------------------------
