@@ -64,11 +64,12 @@ let
     (e: "chown ${q "${owner e.user}:${owner e.group}"} /etc/${q e.target}\n")
     ownedEntries;
 
+  # Rebuilt whenever a file of /etc changes: one mkdir for all directories, then one link each.
+  etcDirs = lib.unique ([ "etc" ] ++ map (e: dirOf "etc/${e.target}") etcEntries);
   etcDrv = pkgs.runCommand "etc" { preferLocalBuild = true; }
     (''
-      mkdir -p "$out/etc"
+      mkdir -p${lib.concatMapStrings (d: " \"$out/\"${q d}") etcDirs}
     '' + lib.concatMapStrings (e: ''
-      mkdir -p "$(dirname "$out/etc/"${q e.target})"
       ln -s ${q "${e.source}"} "$out/etc/"${q e.target}
     '' + lib.optionalString (e.mode != "symlink") ''
       printf '%s\n' ${q e.mode} > "$out/etc/"${q e.target}.mode
