@@ -169,6 +169,14 @@ describe("containers on namespaces", { skip }, () => {
     assert.equal(tix("show-ip", name).stdout, "10.233.1.2\n");
   });
 
+  test("services start only after tix has set up the network (TIX_READY_FD)", () => {
+    // httpd's run script saved /proc/net/dev and fib_trie as it started: eth0 and the container's
+    // address were already there, because init waits for tix's line on descriptor 5.
+    const seen = fs.readFileSync(`/proc/${runtime().leader}/root/run/network-at-httpd-start`, "utf8");
+    assert.match(seen, /^\s*eth0:/m);
+    assert.match(seen, /10\.233\.1\.2/);
+  });
+
   test("run executes a command as root inside, with the system's files and version", () => {
     assert.equal(
       tix("run", name, "--", "nixos-version", "--json").stdout,
@@ -214,6 +222,26 @@ describe("containers on namespaces", { skip }, () => {
     assert.deepEqual(gens, ["system", "system-1-link", "system-2-link"]);
   });
 
+  test("update re-applies a changed firewall: a newly listed port is let in, an unlisted one refused again", () => {
+    const opened = tix("update", name, "--system-path", systems.third);
+    assert.equal(opened.status, 0, opened.stderr);
+    assert.equal(tix("run", name, "--", "cat", "/etc/tix-test.conf").stdout, "generation three\n");
+    assert.equal(inNetns(["curl", "-sS", "-m", "5", "http://10.233.1.2:8081/"]).stdout, IT_WORKS);
+    assert.equal(inNetns(["curl", "-sS", "-m", "5", "http://10.233.1.2/"]).stdout, IT_WORKS);
+    assert.match(JSON.stringify(runtime()), /8081/);
+    // Back to the system that lists only port 80: secret keeps serving 8081, but it is refused.
+    const closed = tix("update", name, "--system-path", systems.first);
+    assert.equal(closed.status, 0, closed.stderr);
+    assert.doesNotMatch(closed.stderr, /secret/);
+    assert.equal(fs.readFileSync(`/proc/${runtime().leader}/root/run/tix-init/services/secret/state`, "utf8").trim(), "running");
+    // (No -T: this busybox wget hangs or crashes with a timeout set once it is connected.)
+    assert.equal(tix("run", name, "--", "wget", "-q", "-O", "-", "http://127.0.0.1:8081/").stdout, IT_WORKS);
+    const refused = inNetns(["curl", "-sS", "-m", "1", "http://10.233.1.2:8081/"]);
+    assert.notEqual(refused.status, 0);
+    assert.equal(refused.stdout, "");
+    assert.equal(inNetns(["curl", "-sS", "-m", "5", "http://10.233.1.2/"]).stdout, IT_WORKS);
+  });
+
   test("stop ends every process and leaves no interface, mount or hosts entry", () => {
     const { leader } = runtime();
     const pidns = fs.readlinkSync(`/proc/${leader}/ns/pid`);
@@ -235,6 +263,12 @@ describe("containers on namespaces", { skip }, () => {
     assert.equal(r.status, 0, r.stderr);
     assert.equal(inNetns(["curl", "-sS", "-m", "5", "http://10.233.2.2/"]).stdout, IT_WORKS);
     assert.notEqual(inNetns(["curl", "-sS", "-m", "1", "http://10.233.2.2:8081/"]).status, 0);
+    // update keeps the backend the container started with and replaces its rules.
+    assert.equal(tix("update", second, "--system-path", systems.third).status, 0);
+    assert.equal(inNetns(["curl", "-sS", "-m", "5", "http://10.233.2.2:8081/"]).stdout, IT_WORKS);
+    assert.equal(tix("update", second, "--system-path", systems.first).status, 0);
+    assert.notEqual(inNetns(["curl", "-sS", "-m", "1", "http://10.233.2.2:8081/"]).status, 0);
+    assert.equal(inNetns(["curl", "-sS", "-m", "5", "http://10.233.2.2/"]).stdout, IT_WORKS);
     assert.equal(tix("destroy", second).status, 0);
   });
 

@@ -63,6 +63,8 @@ export interface TestSystems {
   readonly first: string;
   /** The same httpd; secret gone, extra added; /etc/tix-test.conf "two"; dirty (no configurationRevision). */
   readonly second: string;
+  /** `first` with the firewall letting in 8081 as well; /etc/tix-test.conf "three". */
+  readonly third: string;
 }
 
 /** Installs the two test systems into the (chroot) store at `storeRoot`. */
@@ -71,12 +73,14 @@ export function installTestSystems(storeRoot: string, hostName = "nixos"): TestS
   try {
     const bb = addBusybox(store);
     const docs = addDocumentRoot(store, IT_WORKS);
+    // httpd first records the network it sees (interfaces and local addresses), which shows
+    // whether init waited for tix to set up eth0 before starting services.
     const httpd = {
-      run: `exec ${bb}/bin/httpd -f -p 80 -h ${docs}`,
+      run: `${bb}/bin/cat /proc/net/dev /proc/net/fib_trie > /run/network-at-httpd-start\nexec ${bb}/bin/httpd -f -p 80 -h ${docs}`,
       check: `exec ${bb}/bin/wget -q -O /dev/null http://127.0.0.1:80/`,
       restart: "always" as const,
     };
-    const first = buildFakeSystem(store, bb, {
+    const firstSystem = {
       hostName,
       version: SEED_VERSION,
       services: {
@@ -87,7 +91,9 @@ export function installTestSystems(storeRoot: string, hostName = "nixos"): TestS
       allowedTCPPorts: [80],
       users: ["wwwrun:x:54:54:Apache httpd user:/var/empty:/run/current-system/sw/bin/nologin"],
       groups: ["wwwrun:x:54:"],
-    });
+    };
+    const first = buildFakeSystem(store, bb, firstSystem);
+    const third = buildFakeSystem(store, bb, { ...firstSystem, etc: { "tix-test.conf": "generation three\n" }, allowedTCPPorts: [80, 8081] });
     const second = buildFakeSystem(store, bb, {
       hostName,
       version: { ...SEED_VERSION, configurationRevision: null },
@@ -100,7 +106,7 @@ export function installTestSystems(storeRoot: string, hostName = "nixos"): TestS
       users: ["wwwrun:x:54:54:Apache httpd user:/var/empty:/run/current-system/sw/bin/nologin"],
       groups: ["wwwrun:x:54:"],
     });
-    return { busybox: bb, first, second };
+    return { busybox: bb, first, second, third };
   } finally {
     store.close();
   }

@@ -5,25 +5,40 @@ let
   q = lib.escapeShellArg;
   info = config.system.build.versionInfo;
 
-  # nixos-version (spec §5): the version data is baked in.
-  json = builtins.toJSON (lib.filterAttrs (n: v: v != null) {
-    inherit (info) configurationRevision nixosVersion nixpkgsRevision;
-  });
+  # nixos-version (spec §5). The version data is read at run time from the system it is run
+  # through (SYSTEM/sw/bin/nixos-version) or else from /run/current-system, so a new revision
+  # changes only the toplevel and system-path stays the same derivation across commits.
+  # version-info.json comes from builtins.toJSON (one line, sorted keys); values are plain
+  # strings or null, which parameter expansion can pick out without running a program.
   nixosVersionScript = pkgs.writeScriptBin "nixos-version" ''
     #!${pkgs.busybox}/bin/sh
     prog=''${0##*/}
+    file=/run/current-system/version-info.json
+    case "$0" in
+      */sw/bin/*) [ -f "''${0%/sw/bin/*}/version-info.json" ] && file="''${0%/sw/bin/*}/version-info.json" ;;
+    esac
+    { IFS= read -r info || [ -n "$info" ]; } < "$file" || { echo "$prog: cannot read $file" >&2; exit 1; }
+    # field KEY: sets v to the string value of KEY, or returns 1 when it is null or missing.
+    field() {
+      case "$info" in *"\"$1\":\""*) ;; *) return 1 ;; esac
+      v=''${info#*\"$1\":\"}; v=''${v%%\"*}
+    }
     case "$1" in
       --hash|--revision)
-        rev=${q (if info.nixpkgsRevision == null then "" else info.nixpkgsRevision)}
-        case "$rev" in
+        field nixpkgsRevision || v=""
+        case "$v" in
           "" | *[!0-9a-f]*) echo "$prog: Nixpkgs commit hash is unknown" >&2; exit 1 ;;
         esac
-        echo "$rev" ;;
+        echo "$v" ;;
       --configuration-revision)
-        ${if info.configurationRevision == null
-          then ''echo "$prog: configuration revision is unknown" >&2; exit 1''
-          else "echo ${q info.configurationRevision}"} ;;
-      --json) echo ${q json} ;;
+        field configurationRevision || { echo "$prog: configuration revision is unknown" >&2; exit 1; }
+        echo "$v" ;;
+      --json)
+        json="" sep=""
+        for k in configurationRevision nixosVersion nixpkgsRevision; do
+          field $k && { json="$json$sep\"$k\":\"$v\""; sep=","; }
+        done
+        echo "{$json}" ;;
       -h|--help)
         echo "Usage: nixos-version [--hash|--revision|--configuration-revision|--json]"
         echo
@@ -32,7 +47,9 @@ let
         echo "  --hash, --revision         the nixpkgs commit the system was built from"
         echo "  --configuration-revision   the revision of the configuration (system.configurationRevision)"
         echo "  --json                     all of it as JSON" ;;
-      *) echo ${q "${info.nixosVersion} (${info.nixosCodeName})"} ;;
+      *)
+        field nixosVersion; version=$v
+        field nixosCodeName; echo "$version ($v)" ;;
     esac
   '';
 
@@ -47,11 +64,12 @@ let
     (e: "chown ${q "${owner e.user}:${owner e.group}"} /etc/${q e.target}\n")
     ownedEntries;
 
+  # Rebuilt whenever a file of /etc changes: one mkdir for all directories, then one link each.
+  etcDirs = lib.unique ([ "etc" ] ++ map (e: dirOf "etc/${e.target}") etcEntries);
   etcDrv = pkgs.runCommand "etc" { preferLocalBuild = true; }
     (''
-      mkdir -p "$out/etc"
+      mkdir -p${lib.concatMapStrings (d: " \"$out/\"${q d}") etcDirs}
     '' + lib.concatMapStrings (e: ''
-      mkdir -p "$(dirname "$out/etc/"${q e.target})"
       ln -s ${q "${e.source}"} "$out/etc/"${q e.target}
     '' + lib.optionalString (e.mode != "symlink") ''
       printf '%s\n' ${q e.mode} > "$out/etc/"${q e.target}.mode

@@ -7,17 +7,25 @@ let
   q = lib.escapeShellArg;
   busybox = pkgs.busybox;
 
-  # Shell commands writing FILE (relative to $out) with CONTENT and MODE.
-  writeCmd = file: content: mode: ''
-    mkdir -p "$(dirname "$out/"${q file})"
-    printf '%s' ${q content} > "$out/"${q file}
-    chmod ${mode} "$out/"${q file}
-  '';
+  # The toplevel is rebuilt on every change, so its builder runs few processes: one mkdir for
+  # every directory, the shell's own printf for the contents, one chmod per mode.
+  fileCmds = files:
+    let
+      dirs = lib.unique (lib.filter (d: d != ".") (map (f: dirOf f.file) files));
+      modes = lib.unique (map (f: f.mode) files);
+      target = f: " \"$out/\"${q f.file}";
+    in
+    lib.optionalString (dirs != [ ]) "mkdir -p${lib.concatMapStrings (d: " \"$out/\"${q d}") dirs}\n"
+    + lib.concatMapStrings (f: "printf '%s' ${q f.content} >${target f}\n") files
+    + lib.concatMapStrings (m: "chmod ${m}${lib.concatMapStrings target (lib.filter (f: f.mode == m) files)}\n") modes;
+  file = file: content: mode: { inherit file content mode; };
 
-  script = name: file: ''
-    sed "s|@busybox@|${busybox}|g" ${./../scripts + "/${file}"} > "$out/${name}"
-    chmod 0555 "$out/${name}"
-  '';
+  scripts = { init = "init.sh"; activate = "activate.sh"; "bin/switch-to-configuration" = "switch-to-configuration.sh"; "bin/tix-service" = "tix-service.sh"; };
+  scriptCmds =
+    lib.concatStrings (lib.mapAttrsToList (name: src: ''
+      sed "s|@busybox@|${busybox}|g" ${./../scripts + "/${src}"} > "$out/${name}"
+    '') scripts)
+    + "chmod 0555${lib.concatMapStrings (n: " \"$out/${n}\"") (lib.attrNames scripts)}\n";
 
   versionInfo = {
     nixosVersion = cfg.nixos.version;
@@ -40,28 +48,26 @@ let
     (''
       mkdir -p "$out/bin"
     ''
-    + script "init" "init.sh"
-    + script "activate" "activate.sh"
-    + script "bin/switch-to-configuration" "switch-to-configuration.sh"
-    + script "bin/tix-service" "tix-service.sh"
+    + scriptCmds
     + ''
       ln -s ${cfg.build.etc}/etc "$out/etc"
       ln -s ${cfg.build.sw} "$out/sw"
     ''
-    + writeCmd "nixos-version" cfg.nixos.label "0444"
-    + writeCmd "configuration-name" cfg.nixos.label "0444"
-    + writeCmd "system" config.nixpkgs.system "0444"
-    + writeCmd "init-interface-version" "tix-init 1" "0444"
-    + writeCmd "version-info.json" (builtins.toJSON versionInfo + "\n") "0444"
-    + lib.concatStrings (lib.mapAttrsToList (n: v: writeCmd "firewall/${n}" (v + "\n") "0444")
-        (if config.networking.firewall.enable then cfg.build.firewallDir else { }))
-    + lib.concatStrings (lib.mapAttrsToList (n: v: writeCmd "users/${n}" v "0444") cfg.build.usersFiles)
-    + lib.concatStrings (lib.mapAttrsToList
-        (svc: files: lib.concatStrings (lib.mapAttrsToList
-          (f: v: writeCmd "services/${svc}/${f}" v.text v.mode) files))
+    + fileCmds ([
+      (file "nixos-version" cfg.nixos.label "0444")
+      (file "configuration-name" cfg.nixos.label "0444")
+      (file "system" config.nixpkgs.system "0444")
+      (file "init-interface-version" "tix-init 1" "0444")
+      (file "version-info.json" (builtins.toJSON versionInfo + "\n") "0444")
+    ]
+    ++ lib.mapAttrsToList (n: v: file "firewall/${n}" (v + "\n") "0444")
+        (if config.networking.firewall.enable then cfg.build.firewallDir else { })
+    ++ lib.mapAttrsToList (n: v: file "users/${n}" v "0444") cfg.build.usersFiles
+    ++ lib.concatLists (lib.mapAttrsToList
+        (svc: files: lib.mapAttrsToList (f: v: file "services/${svc}/${f}" v.text v.mode) files)
         cfg.build.serviceDirs)
-    + lib.concatStrings (lib.imap0
-        (i: n: writeCmd "activation.d/${toString (50 + i)}-${n}"
+    ++ lib.imap0
+        (i: n: file "activation.d/${toString (50 + i)}-${n}"
           "#!${busybox}/bin/sh\n${cfg.activationScripts.${n}}\n" "0555")
         (lib.attrNames cfg.activationScripts))
     + cfg.extraSystemBuilderCmds);
