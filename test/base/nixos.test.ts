@@ -274,7 +274,7 @@ describe("evaluation", () => {
     assert.match(renamed.stderr, /warning: The option `networking\.name' defined in `[^']*' has been renamed to `networking\.hostName'\./);
     const removed = tixEval(`${system([`((import ${lib}).mkRemovedOptionModule [ "services" "old" ] "Use services.httpd instead.")`, `{ services.old = 1; }`])}.config.system.build.toplevel.name`);
     assert.notEqual(removed.status, 0);
-    assert.match(removed.stderr, /Failed assertions:\n- The option definition `services\.old' in `[^']*' no longer has any effect; please remove it\.\nUse services\.httpd instead\./);
+    assert.match(removed.stderr, /Failed assertions:\n {7}- The option definition `services\.old' in `[^']*' no longer has any effect; please remove it\.\n {7}Use services\.httpd instead\./);
   });
 
   test("overlays reach pkgs", () => {
