@@ -33,7 +33,10 @@ export function register(r: BuiltinRegistry): void {
   r.def("scopedImport", 2, ([scope, p]) => {
     const attrs = expectAttrs(scope, "while evaluating the first argument passed to builtins.scopedImport");
     const path = realPathOf(state, p, "scopedImport");
-    const file = state.io.fileType(path) === "directory" ? path + "/default.nix" : path;
+    const type = state.io.fileType(path);
+    if (type === null) throw new EvalError(`path '${path}' does not exist`);
+    const file = type === "directory" ? path + "/default.nix" : path;
+    if (file !== path && state.io.fileType(file) === null) throw new EvalError(`path '${file}' does not exist`);
     // Evaluated afresh each time: the given set shadows the global scope like a `with`.
     return state.evalSourceWithScope(
       { origin: "file", path: file, text: state.io.readFile(file), baseDir: dirOf(file) },

@@ -118,7 +118,10 @@ export function register(r: BuiltinRegistry): void {
     const algo = parseAlgo(algoName, pos);
     const { path } = state.coercePath(pathV, "while evaluating the second argument passed to builtins.hashFile", pos);
     checkReadable(state, path);
-    if (state.io.fileType(path) === null) throw new EvalError(`path '${path}' does not exist`);
+    const type = state.io.fileType(path);
+    if (type === null) throw new EvalError(`path '${path}' does not exist`);
+    // Like readFile: opening a directory succeeds, the first read fails (so no path is named).
+    if (type === "directory") throw new EvalError("reading from file: Is a directory");
     const hash = withOsErrors("opening file", path, () => hashFileContents(Buffer.from(path, "latin1"), algo));
     return printHash(hash, "base16");
   });
