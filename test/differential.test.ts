@@ -139,12 +139,20 @@ function normalise(text: string, dir: string): string {
   return text.split(latin1(dir)).join("@DIR@");
 }
 
-/** The text after `error: ` on the last line that starts (after indentation) with `error: `. */
+/**
+ * The text after `error: ` on the last line that starts (after indentation) with `error: `, with
+ * the message's continuation lines as printed (indented; up to a blank line or an `at …:` line).
+ */
 function finalErrorMessage(stderr: string): string | undefined {
   let found: string | undefined;
+  let open = false;
   for (const line of stderr.split("\n")) {
     const m = /^\s*error: (.*)$/.exec(line);
-    if (m) found = m[1];
+    if (m) {
+      found = m[1];
+      open = true;
+    } else if (open && /^ {7}./.test(line) && line.trim() !== "" && !/^\s*at .*:$/.test(line) && !/^ +[0-9]*\| /.test(line)) found += "\n" + line;
+    else open = false;
   }
   return found;
 }

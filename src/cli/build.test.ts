@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { tempDir } from "../store/test-util.js";
+import { hasNix, nix, tempDir } from "../store/test-util.js";
 import { canBuild, ok, preludeFile, tix } from "../build/build-fixtures.js";
 
 const skip = !canBuild() ? "needs root, bubblewrap and busybox" : false;
@@ -94,4 +94,28 @@ test("tix build --rebuild reports non-determinism; --option sandbox false runs u
   const [top, text] = fs.readFileSync(path.join(store, out), "utf8").split("\n");
   assert.match(top!, /\/nix-build-unsandboxed\.drv-\d+$/);
   assert.equal(text, "from the host");
+});
+
+test("a failed build makes tix build exit with status 1, as nix build 2.8 does (nix-build's 100 is not used)", { skip }, () => {
+  const { dir, store, run } = setup();
+  const file = path.join(dir, "failing.nix");
+  fs.writeFileSync(
+    file,
+    `let inherit (import ./prelude.nix) mk; in {
+  fine = mk "fine" "echo ok > $out" {};
+  failing = mk "failing" "exit 3" {};
+  dependent = mk "dependent" "echo \${mk "inner-failing" "exit 3" {}} > $out" {};
+  mismatch = mk "mismatch" "echo a > $out" { outputHashMode = "flat"; outputHashAlgo = "sha256"; outputHash = "0000000000000000000000000000000000000000000000000000"; };
+}
+`,
+  );
+  const oracle = hasNix() ? tempDir("tix-cli-build-nix-") : null;
+  for (const attr of ["fine", "failing", "dependent", "mismatch"]) {
+    const r = run(["build", "--store", store, "-f", file, attr, "--no-link"]);
+    assert.equal(r.status, attr === "fine" ? 0 : 1, `tix build ${attr}: ${r.stderr}`);
+    if (oracle !== null) {
+      const n = nix("nix", ["build", "--store", oracle, "-f", file, attr, "--no-link"], { allowFail: true });
+      assert.equal(r.status, n.status, `nix build ${attr} exits ${n.status}: ${n.stderr}`);
+    }
+  }
 });

@@ -101,7 +101,7 @@ function buildArgs(f: Lambda, args: AutoArgs): Attrs {
       if (a !== undefined) map.set(formal.name, a);
       else if (formal.default === null) {
         throw new EvalError(
-          `cannot evaluate a function that has an argument without a value ('${formal.name}')\n       Nix attempted to evaluate a function as a top level expression; in\n       this case it must have its arguments supplied either by default\n       values, or passed explicitly with '--arg' or '--argstr'. See\n       https://nixos.org/manual/nix/stable/language/constructs.html#functions.`,
+          `cannot evaluate a function that has an argument without a value ('${formal.name}')\nNix attempted to evaluate a function as a top level expression; in\nthis case it must have its arguments supplied either by default\nvalues, or passed explicitly with '--arg' or '--argstr'. See\nhttps://nixos.org/manual/nix/stable/language/constructs.html#functions.`,
           "eval",
           f.info.pos,
         );

@@ -7,10 +7,13 @@ import type { Evaluator } from "../eval/evaluator.js";
 import { resolveInstallable } from "../flake/installable.js";
 import type { FlakeSession } from "../flake/session.js";
 import type { LocalStore } from "../store/local-store.js";
+import { MemoryStore } from "../store/memory-store.js";
+import type { EvalStore } from "../eval/state.js";
 import { absolutePath, findAlongAttrPath, makeEvaluator } from "./eval-setup.js";
 import { emptyFlakeCliOptions, openFlakeSession, parseFlakeFlag, type FlakeCliOptions } from "./flake-setup.js";
 import { argBytes, writeOut } from "./output.js";
-import { openLocalStoreFromOption, openStoreForEval } from "./store-setup.js";
+import { LazyLocalStore } from "./lazy-local-store.js";
+import { openLocalStoreFromOption, storeRootFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
 
 interface EvalOptions {
@@ -18,6 +21,8 @@ interface EvalOptions {
   file: string | null;
   json: boolean;
   raw: boolean;
+  /** `--read-only`: compute store paths without copying anything into the store. */
+  readOnly: boolean;
   apply: string | null;
   impure: boolean;
   includes: string[];
@@ -28,7 +33,7 @@ interface EvalOptions {
 }
 
 function parseEvalArgs(argv: string[]): EvalOptions {
-  const o: EvalOptions = { expr: null, file: null, json: false, raw: false, apply: null, impure: false, includes: [], storeRoot: null, installables: [], flake: emptyFlakeCliOptions() };
+  const o: EvalOptions = { expr: null, file: null, json: false, raw: false, readOnly: false, apply: null, impure: false, includes: [], storeRoot: null, installables: [], flake: emptyFlakeCliOptions() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string => {
@@ -44,7 +49,8 @@ function parseEvalArgs(argv: string[]): EvalOptions {
       case "--impure": o.impure = true; break;
       case "-I": case "--include": o.includes.push(next()); break;
       case "--store": o.storeRoot = next(); break;
-      case "--show-trace": case "--strict": case "--read-only": break;
+      case "--read-only": o.readOnly = true; break;
+      case "--show-trace": case "--strict": break;
       case "--option": { const n = next(); const v = next(); parseFlakeFlag(o.flake, "--option", (() => { let k = 0; return () => (k++ === 0 ? n : v); })()); break; }
       default:
         if (parseFlakeFlag(o.flake, a, next)) break;
@@ -71,6 +77,7 @@ export function runEval(argv: string[]): number {
   const cwd = process.cwd();
   let store: LocalStore | null = null;
   let session: FlakeSession | null = null;
+  let evalStore: LazyLocalStore | null = null;
   const flakeSession = (): FlakeSession => {
     store ??= openLocalStoreFromOption(o.storeRoot);
     session ??= openFlakeSession(o.flake, store);
@@ -82,7 +89,10 @@ export function runEval(argv: string[]): number {
     const fileText = o.file !== null && o.file !== "-" && fs.existsSync(o.file) ? fs.readFileSync(o.file, "latin1") : null;
     if (o.expr !== null || o.file !== null) {
       const pure = !o.impure && o.file === null;
-      ev = mentionsGetFlake(o.expr) || mentionsGetFlake(fileText) ? flakeSession().ev() : makeEvaluator({ includes: o.includes, pure, store: openStoreForEval(o.storeRoot) });
+      // Like `nix eval`, paths coerced to strings are copied into the store (so files can be read
+      // through them) and derivations are written; `--read-only` only computes their paths.
+      const store = (): EvalStore => (o.readOnly ? new MemoryStore() : (evalStore = new LazyLocalStore(storeRootFromOption(o.storeRoot))));
+      ev = mentionsGetFlake(o.expr) || mentionsGetFlake(fileText) ? flakeSession().ev() : makeEvaluator({ includes: o.includes, pure, store: store() });
       if (o.expr !== null) v = ev.evalString(argBytes(o.expr), cwd);
       else v = o.file === "-" ? ev.evalString(fs.readFileSync(0).toString("latin1"), cwd, "stdin") : ev.evalFile(absolutePath(o.file!));
       if (o.installables.length) v = findAlongAttrPath(ev, v, argBytes(o.installables[0]!), new Map());
@@ -102,11 +112,13 @@ export function runEval(argv: string[]): number {
       return 0;
     }
     v = ev.state.forceDeep(v);
-    if (o.json) writeOut(valueToJSON(ev.state, v, { copyToStore: false, strict: true }) + "\n");
+    // Like `nix eval --json`, a path value is copied and printed as its store path.
+    if (o.json) writeOut(valueToJSON(ev.state, v, { copyToStore: true, strict: true }) + "\n");
     else writeOut(printValue(v, { style: "eval" }) + "\n");
     return 0;
   } finally {
     (session as FlakeSession | null)?.close();
+    (evalStore as LazyLocalStore | null)?.close();
     (store as LocalStore | null)?.close();
   }
 }

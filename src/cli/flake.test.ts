@@ -512,3 +512,13 @@ test("relative path: inputs are locked with their parent (modern Nix); flake upd
   ok(tix(w, r, ["flake", "archive", "--to", other]), "archive --to");
   assert.ok(fs.existsSync(path.join(other, archived.inputs["c"]!.path)));
 });
+
+test("flake show's first line is the locked URL as flake metadata prints it (modern: narHash percent-encoded)", () => {
+  const w = world();
+  const f = path.join(w.root, "plain");
+  fs.mkdirSync(f);
+  fs.writeFileSync(path.join(f, "flake.nix"), "{ outputs = { self }: { x = 1; }; }\n");
+  const locked = /^Locked URL:\s+(\S+)$/m.exec(ok(tix(w, f, ["flake", "metadata", `path:${f}`]), "metadata"))?.[1];
+  assert.match(locked ?? "", /^path:\/.*[?&]narHash=sha256-[A-Za-z0-9%/]+%3D(&|$)/);
+  assert.equal(ok(tix(w, f, ["flake", "show", `path:${f}`]), "show").split("\n")[0], locked);
+});

@@ -25,6 +25,9 @@ const root = findRoot();
 const EVAL_CONFIG = path.join(root, "flakes", "base", "nixos", "eval-config.nix");
 const TIX = path.join(root, "bin", "tix");
 const NIX_ENV: NodeJS.ProcessEnv = { NIX_CONFIG: "experimental-features = nix-command\nsubstituters =", NIX_PATH: "" };
+/** The chroot store `tix eval` copies paths and writes derivations into (never the host's /nix). */
+const EVAL_STORE = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nixos-eval-store-"));
+after(() => fs.rmSync(EVAL_STORE, { recursive: true, force: true }));
 const IT_WORKS = "<html><body><h1>It works!</h1></body></html>\n";
 
 interface Run {
@@ -108,7 +111,7 @@ function system(modules: readonly string[]): string {
 }
 
 function tixEval(expr: string): Run {
-  return run(TIX, ["eval", "--impure", "--json", "--expr", expr]);
+  return run(TIX, ["eval", "--store", EVAL_STORE, "--impure", "--json", "--expr", expr]);
 }
 
 describe("evaluation", () => {
@@ -156,7 +159,7 @@ describe("evaluation", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nixos-tpl-"));
     try {
       fs.copyFileSync(path.join(root, "flakes", "templates", "simpleContainer", "flake.nix"), path.join(dir, "flake.nix"));
-      const r = run(TIX, ["eval", "--json", `path:${dir}#nixosConfigurations.container.config.system.build.toplevel.drvPath`]);
+      const r = run(TIX, ["eval", "--store", EVAL_STORE, "--json", `path:${dir}#nixosConfigurations.container.config.system.build.toplevel.drvPath`]);
       assert.equal(r.status, 0, r.stderr);
       assert.match(JSON.parse(r.stdout) as string, /^\/nix\/store\/[0-9a-z]{32}-nixos-system-nixos-20\.03\.\d{8}\.[0-9a-z]+\.drv$/);
     } finally {
@@ -180,10 +183,10 @@ describe("evaluation", () => {
   };
 }
 `);
-      const bad = run(TIX, ["eval", "--json", `path:${dir}#nixosConfigurations.bad.config.networking.hostName`]);
+      const bad = run(TIX, ["eval", "--store", EVAL_STORE, "--json", `path:${dir}#nixosConfigurations.bad.config.networking.hostName`]);
       assert.notEqual(bad.status, 0);
       assert.match(bad.stderr, /A definition for option `networking\.hostName' is not of type `string'\. Definition values:\n\s*- In `\/nix\/store\/[0-9a-z]{32}-source\/flake\.nix': 5/);
-      const darwin = run(TIX, ["eval", "--json", `path:${dir}#nixosConfigurations.darwin.config.networking.hostName`]);
+      const darwin = run(TIX, ["eval", "--store", EVAL_STORE, "--json", `path:${dir}#nixosConfigurations.darwin.config.networking.hostName`]);
       assert.notEqual(darwin.status, 0);
       assert.match(darwin.stderr, /The module `\/nix\/store\/[0-9a-z]{32}-source\/flake\.nix` \(class: "darwin"\) cannot be imported into a module evaluation that expects class "nixos"/);
     } finally {
@@ -271,7 +274,7 @@ describe("evaluation", () => {
     assert.match(renamed.stderr, /warning: The option `networking\.name' defined in `[^']*' has been renamed to `networking\.hostName'\./);
     const removed = tixEval(`${system([`((import ${lib}).mkRemovedOptionModule [ "services" "old" ] "Use services.httpd instead.")`, `{ services.old = 1; }`])}.config.system.build.toplevel.name`);
     assert.notEqual(removed.status, 0);
-    assert.match(removed.stderr, /Failed assertions:\n- The option definition `services\.old' in `[^']*' no longer has any effect; please remove it\.\nUse services\.httpd instead\./);
+    assert.match(removed.stderr, /Failed assertions:\n {7}- The option definition `services\.old' in `[^']*' no longer has any effect; please remove it\.\n {7}Use services\.httpd instead\./);
   });
 
   test("overlays reach pkgs", () => {
@@ -416,7 +419,7 @@ describe("evaluation", () => {
       const flake = template.replace('inputs.nixpkgs.url = "nixpkgs";', `inputs.nixpkgs.url = "path:${path.join(root, "flakes", "base")}";`);
       fs.writeFileSync(path.join(dir, "flake.nix"), flake);
       const attr = `path:${dir}#nixosConfigurations.container.config.system.build.toplevel.drvPath`;
-      const tix = ok(run(TIX, ["eval", "--raw", attr]), "tix eval");
+      const tix = ok(run(TIX, ["eval", "--store", EVAL_STORE, "--raw", attr]), "tix eval");
       assert.ok(fs.existsSync(path.join(dir, "flake.lock")), "tix wrote the lock file");
       const nixEnv = { ...NIX_ENV, NIX_CONFIG: "experimental-features = nix-command flakes\nsubstituters =" };
       const nix = ok(run("nix", ["eval", "--store", store, "--raw", "--no-update-lock-file", attr], nixEnv, 300_000), "nix eval");

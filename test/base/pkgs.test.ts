@@ -100,6 +100,8 @@ const skipBuilds = buildSkip();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "tix-base-pkgs-"));
 const store = path.join(work, "store");
 const buildTmp = path.join(work, "tmp");
+/** Where `tix eval` copies paths and writes derivations (never the host's /nix). */
+const evalStore = path.join(work, "eval-store");
 fs.mkdirSync(buildTmp);
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -279,7 +281,7 @@ in {
   };
 
   test("overlays in order (final/prev), extend, appendOverlays, override, overrideAttrs, the pin", () => {
-    const got = JSON.parse(ok(run(TIX, ["eval", "--impure", "--json", "-f", file]), "tix eval")) as unknown;
+    const got = JSON.parse(ok(run(TIX, ["eval", "--store", evalStore, "--impure", "--json", "-f", file]), "tix eval")) as unknown;
     assert.deepEqual(got, want);
   });
 
@@ -290,7 +292,7 @@ in {
   });
 
   test("the flake: packages, default, legacyPackages, lib", () => {
-    const r = run(TIX, ["eval", "--impure", "--json", "--expr", `let f = builtins.getFlake "path:${BASE}"; in {
+    const r = run(TIX, ["eval", "--store", evalStore, "--impure", "--json", "--expr", `let f = builtins.getFlake "path:${BASE}"; in {
       packages = builtins.attrNames f.packages.x86_64-linux;
       default = f.packages.x86_64-linux.default.name;
       same = f.packages.x86_64-linux.hello.drvPath == f.legacyPackages.x86_64-linux.hello.drvPath;
@@ -341,7 +343,7 @@ in {
 }
 `);
       const app = `path:${path.join(dir, "app")}`;
-      const r = run(TIX, ["eval", "--json", "--offline", `${app}#.`, "--apply", `f: {
+      const r = run(TIX, ["eval", "--store", evalStore, "--json", "--offline", `${app}#.`, "--apply", `f: {
         greeting = f.packages.x86_64-linux.hello.greeting;
         extended = f.packages.x86_64-linux.extendedHello.greeting;
         greeter = f.packages.x86_64-linux.greeter.name;
@@ -369,7 +371,7 @@ in {
     const e = `let s = import ${exprFile}; in map (a: s.\${a}.drvPath) [ ${attrs.map((a) => `"${a}"`).join(" ")} ]`;
     const d = path.join(work, "nix-eval-store");
     const nix = JSON.parse(ok(run("nix-instantiate", ["--store", d, "--eval", "--strict", "--json", "-E", e], NIX_ENV), "nix-instantiate")) as string[];
-    const tix = JSON.parse(ok(run(TIX, ["eval", "--impure", "--json", "--expr", e]), "tix eval")) as string[];
+    const tix = JSON.parse(ok(run(TIX, ["eval", "--store", evalStore, "--impure", "--json", "--expr", e]), "tix eval")) as string[];
     assert.deepEqual(tix, nix);
     assert.match(tix[0]!, /^\/nix\/store\/[a-z0-9]{32}-hello-1\.0\.drv$/);
   });

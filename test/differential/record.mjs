@@ -60,12 +60,20 @@ function normalise(text, dir, encoding = "latin1") {
   return text.split(Buffer.from(dir, "utf8").toString(encoding)).join("@DIR@");
 }
 
-/** The text after `error: ` on the last line that starts (after indentation) with `error: `. */
+/**
+ * The text after `error: ` on the last line that starts (after indentation) with `error: `, with
+ * the message's continuation lines as printed (indented; up to a blank line or an `at …:` line).
+ */
 function finalErrorMessage(stderr) {
   let found;
+  let open = false;
   for (const line of stderr.split("\n")) {
     const m = /^\s*error: (.*)$/.exec(line);
-    if (m) found = m[1];
+    if (m) {
+      found = m[1];
+      open = true;
+    } else if (open && /^ {7}./.test(line) && line.trim() !== "" && !/^\s*at .*:$/.test(line) && !/^ +[0-9]*\| /.test(line)) found += "\n" + line;
+    else open = false;
   }
   return found;
 }

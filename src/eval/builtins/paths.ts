@@ -33,7 +33,10 @@ export function register(r: BuiltinRegistry): void {
   r.def("scopedImport", 2, ([scope, p]) => {
     const attrs = expectAttrs(scope, "while evaluating the first argument passed to builtins.scopedImport");
     const path = realPathOf(state, p, "scopedImport");
-    const file = state.io.fileType(path) === "directory" ? path + "/default.nix" : path;
+    const type = state.io.fileType(path);
+    if (type === null) throw new EvalError(`path '${path}' does not exist`);
+    const file = type === "directory" ? path + "/default.nix" : path;
+    if (file !== path && state.io.fileType(file) === null) throw new EvalError(`path '${file}' does not exist`);
     // Evaluated afresh each time: the given set shadows the global scope like a `with`.
     return state.evalSourceWithScope(
       { origin: "file", path: file, text: state.io.readFile(file), baseDir: dirOf(file) },
@@ -45,7 +48,8 @@ export function register(r: BuiltinRegistry): void {
     const path = realPathOf(state, p, "readFile");
     const type = state.io.fileType(path);
     if (type === null) throw new EvalError(`path '${path}' does not exist`);
-    if (type === "directory") throw new EvalError(`error: reading file '${path}': Is a directory`);
+    // Nix opens the directory fine and fails on the first read, so its message names no path.
+    if (type === "directory") throw new EvalError("reading from file: Is a directory");
     const text = state.io.readFile(path);
     if (text.includes("\0")) {
       throw new EvalError(`the contents of the file '${path}' cannot be represented as a Nix string`);
@@ -55,6 +59,7 @@ export function register(r: BuiltinRegistry): void {
 
   r.def("readDir", 1, ([p]) => {
     const path = realPathOf(state, p, "readDir");
+    if (state.io.fileType(path) === null) throw new EvalError(`path '${path}' does not exist`);
     const entries = state.io.readDir(path);
     return new Attrs(new Map(entries.map(([name, type]) => [name, type] as [string, Value])));
   });

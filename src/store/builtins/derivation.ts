@@ -71,7 +71,7 @@ export function derivationStrict(state: EvalState, attrsValue: Value, pos: Pos |
     if (e instanceof EvalError) {
       const namePos = findAttrPos(attrs.positions, "name");
       e.addTrace(
-        `while evaluating derivation '${drvName}'\n         whose name attribute is located at ${namePos !== null ? state.formatPos(namePos) : "\xc2\xabunknown\xc2\xbb"}`,
+        `while evaluating derivation '${drvName}'\n  whose name attribute is located at ${namePos !== null ? state.formatPos(namePos) : "\xc2\xabunknown\xc2\xbb"}`,
         pos,
       );
     }

@@ -1,6 +1,7 @@
 // Builtins that put things in the store or name store paths: toFile, path, filterSource,
 // storePath, placeholder, hashFile, convertHash.
 import { EvalError } from "../../eval/errors.js";
+import { withOsErrors } from "../../eval/os-error.js";
 import { expectAttrs, expectFunction, expectPlainString, expectString } from "../../eval/expect.js";
 import { checkReadable } from "../../eval/builtins/paths.js";
 import type { BuiltinRegistry } from "../../eval/builtins/registry.js";
@@ -117,7 +118,12 @@ export function register(r: BuiltinRegistry): void {
     const algo = parseAlgo(algoName, pos);
     const { path } = state.coercePath(pathV, "while evaluating the second argument passed to builtins.hashFile", pos);
     checkReadable(state, path);
-    return printHash(hashFileContents(Buffer.from(path, "latin1"), algo), "base16");
+    const type = state.io.fileType(path);
+    if (type === null) throw new EvalError(`path '${path}' does not exist`);
+    // Like readFile: opening a directory succeeds, the first read fails (so no path is named).
+    if (type === "directory") throw new EvalError("reading from file: Is a directory");
+    const hash = withOsErrors("opening file", path, () => hashFileContents(Buffer.from(path, "latin1"), algo));
+    return printHash(hash, "base16");
   });
 
   void Attrs;

@@ -1,0 +1,2 @@
+# hashFile on a directory fails on the read, so the message names no path (like readFile).
+builtins.hashFile "sha256" ./.

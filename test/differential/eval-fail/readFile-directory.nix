@@ -1,0 +1,2 @@
+# readFile on a directory fails on the read, so the message names no path.
+builtins.readFile ./.

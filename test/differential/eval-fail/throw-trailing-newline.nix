@@ -1,0 +1,2 @@
+# Trailing newlines of a thrown message are not printed.
+throw "done\n\n"
