@@ -231,13 +231,6 @@ describe("evaluation", () => {
     );
   });
 
-  test("the base flake's copies of the runtime's scripts are up to date", () => {
-    for (const f of ["init.sh", "activate.sh", "switch-to-configuration.sh", "tix-service.sh"]) {
-      const copy = fs.readFileSync(path.join(root, "flakes", "base", "nixos", "scripts", f), "utf8");
-      assert.equal(copy, fs.readFileSync(path.join(root, "src", "system", "scripts", f), "utf8"), f);
-    }
-  });
-
   test("an unknown option is an error", () => {
     const r = tixEval(`${system(["{ foo.bar = 1; }"])}.config.system.build.toplevel.drvPath`);
     assert.notEqual(r.status, 0);
