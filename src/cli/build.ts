@@ -16,6 +16,7 @@ import { Thunk } from "../eval/value.js";
 import { addPermRoot } from "../store/gc.js";
 import { makeEvaluator, type AutoArgs } from "./eval-setup.js";
 import { emptyInstallableOptions, parseInstallableFlag, resolveInstallables, type InstallableOptions } from "./installables.js";
+import { NIX_STYLE, walkArgs } from "./args.js";
 import { argBytes, writeErr, writeOut } from "./output.js";
 import { openLocalStoreFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
@@ -74,25 +75,11 @@ function parseBuildArgs(argv: string[]): BuildOptions | null {
     maxJobs: null,
     cores: null,
   };
-  for (let i = 0; i < argv.length; i++) {
-    let a = argv[i]!;
-    let inline: string | undefined;
-    if (a.startsWith("--") && a.includes("=")) {
-      inline = a.slice(a.indexOf("=") + 1);
-      a = a.slice(0, a.indexOf("="));
-    }
-    const next = (): string => {
-      if (inline !== undefined) {
-        const v = inline;
-        inline = undefined;
-        return v;
-      }
-      if (i + 1 >= argv.length) throw new UsageError(`flag '${a}' requires an argument`);
-      return argv[++i]!;
-    };
-    if (parseInstallableFlag(o, a, next)) continue;
+  let help = false;
+  walkArgs(argv, NIX_STYLE, (a, { value: next, rest }) => {
+    if (parseInstallableFlag(o, a, next)) return;
     switch (a) {
-      case "--help": return null;
+      case "--help": help = true; rest(); break; // help, whatever follows
       case "-o": case "--out-link": o.outLink = next(); break;
       case "--no-link": case "--no-out-link": o.noLink = true; break;
       case "--json": o.json = true; break;
@@ -109,8 +96,8 @@ function parseBuildArgs(argv: string[]): BuildOptions | null {
         if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognised flag '${a}'`);
         o.installables.push(a);
     }
-  }
-  return o;
+  });
+  return help ? null : o;
 }
 
 /** Build settings from the defaults, `--option`s and the dedicated flags. */

@@ -9,6 +9,7 @@ import type { FlakeSession } from "../flake/session.js";
 import type { LocalStore } from "../store/local-store.js";
 import { absolutePath, findAlongAttrPath, makeEvaluator } from "./eval-setup.js";
 import { emptyFlakeCliOptions, openFlakeSession, parseFlakeFlag, type FlakeCliOptions } from "./flake-setup.js";
+import { SEPARATE_VALUES_STYLE, walkArgs } from "./args.js";
 import { argBytes, writeOut } from "./output.js";
 import { openLocalStoreFromOption, openStoreForEval } from "./store-setup.js";
 import { UsageError } from "./usage.js";
@@ -29,12 +30,7 @@ interface EvalOptions {
 
 function parseEvalArgs(argv: string[]): EvalOptions {
   const o: EvalOptions = { expr: null, file: null, json: false, raw: false, apply: null, impure: false, includes: [], storeRoot: null, installables: [], flake: emptyFlakeCliOptions() };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = (): string => {
-      if (i + 1 >= argv.length) throw new UsageError(`flag '${a}' requires an argument`);
-      return argv[++i];
-    };
+  walkArgs(argv, SEPARATE_VALUES_STYLE, (a, { value: next }) => {
     switch (a) {
       case "--expr": o.expr = next(); break;
       case "-f": case "--file": o.file = next(); break;
@@ -51,7 +47,7 @@ function parseEvalArgs(argv: string[]): EvalOptions {
         if (a.startsWith("-")) throw new UsageError(`unrecognised flag '${a}'`);
         o.installables.push(a);
     }
-  }
+  });
   o.flake.impure ||= o.impure;
   o.flake.storeRoot = o.storeRoot;
   o.flake.includes = o.includes;

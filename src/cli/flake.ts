@@ -26,6 +26,7 @@ import type { FlakeSession } from "../flake/session.js";
 import { showFlakeOutputs, TREE_CONN, TREE_LAST, TREE_LINE, TREE_NULL } from "../flake/show.js";
 import { copyTemplate, gitAddIntent } from "../flake/template.js";
 import { emptyFlakeCliOptions, openFlakeSession, parseFlakeFlag, type FlakeCliOptions } from "./flake-setup.js";
+import { NIX_STYLE, walkArgs } from "./args.js";
 import { writeErr, writeOut } from "./output.js";
 import { openLocalStoreFromOption, storeRootFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
@@ -84,23 +85,8 @@ function parseArgs(argv: string[]): FlakeCmdOptions {
     printBuildLogs: false,
     positional: [],
   };
-  for (let i = 0; i < argv.length; i++) {
-    let a = argv[i]!;
-    let inline: string | undefined;
-    if (a.startsWith("--") && a.includes("=")) {
-      inline = a.slice(a.indexOf("=") + 1);
-      a = a.slice(0, a.indexOf("="));
-    }
-    const next = (): string => {
-      if (inline !== undefined) {
-        const v = inline;
-        inline = undefined;
-        return v;
-      }
-      if (i + 1 >= argv.length) throw new UsageError(`flag '${a}' requires an argument`);
-      return argv[++i]!;
-    };
-    if (parseFlakeFlag(o, a, next)) continue;
+  walkArgs(argv, NIX_STYLE, (a, { value: next }) => {
+    if (parseFlakeFlag(o, a, next)) return;
     switch (a) {
       case "--json": o.json = true; break;
       case "--all-systems": o.allSystems = true; break;
@@ -117,7 +103,7 @@ function parseArgs(argv: string[]): FlakeCmdOptions {
         if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognised flag '${a}'`);
         o.positional.push(a);
     }
-  }
+  });
   return o;
 }
 
