@@ -9,6 +9,7 @@ import {
   defaultBuildSettings,
   formatErrorMessage,
   type BuildOutcome,
+  type BuildReporter,
   type BuildRequest,
   type BuildSettings,
 } from "../build/index.js";
@@ -101,7 +102,7 @@ function parseBuildArgs(argv: string[]): BuildOptions | null {
 }
 
 /** Build settings from the defaults, `--option`s and the dedicated flags. */
-export function buildSettingsFrom(o: InstallableOptions & Partial<BuildOptions>): BuildSettings {
+export function buildSettingsFrom(o: Pick<InstallableOptions, "options"> & Partial<BuildOptions>): BuildSettings {
   const s = defaultBuildSettings();
   for (const [name, value] of o.options) applyBuildOption(s, name, value);
   if (o.maxJobs != null) applyBuildOption(s, "max-jobs", o.maxJobs);
@@ -128,6 +129,26 @@ function outputsJson(outcomes: readonly BuildOutcome[]): string {
   );
 }
 
+/** Build progress on stderr: a status line on a terminal, plain lines otherwise. */
+export function stderrReporter(settings: BuildSettings): BuildReporter {
+  return process.stderr.isTTY
+    ? new TerminalReporter(settings.printBuildLogs, writeErr, () => process.stderr.columns || 80)
+    : new PlainReporter(settings.printBuildLogs, writeErr);
+}
+
+/** Builds the requests; Ctrl-C or SIGTERM meanwhile stops the builds cleanly. */
+export async function buildInterruptibly(scheduler: Scheduler, requests: readonly BuildRequest[]): Promise<BuildOutcome[]> {
+  const onSignal = (): void => scheduler.interrupt();
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    return await scheduler.build(requests);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
 /** `tix build ARGS…`; what it prints on stdout goes to `out` (callers in this process capture it). */
 export async function runBuild(argv: string[], out: (s: string) => void = writeOut): Promise<number> {
   const o = parseBuildArgs(argv);
@@ -144,30 +165,21 @@ export async function runBuild(argv: string[], out: (s: string) => void = writeO
     const requests: BuildRequest[] = [];
     for (const r of resolved) if (r.kind === "drv") requests.push({ drvPath: r.ref.drvPath, outputs: r.ref.outputs });
 
-    const reporter = process.stderr.isTTY
-      ? new TerminalReporter(settings.printBuildLogs, writeErr, () => process.stderr.columns || 80)
-      : new PlainReporter(settings.printBuildLogs, writeErr);
-    const scheduler = new Scheduler({ store, settings, reporter, mode: o.rebuild ? "check" : "normal" });
+    const scheduler = new Scheduler({ store, settings, reporter: stderrReporter(settings), mode: o.rebuild ? "check" : "normal" });
     if (o.dryRun) {
       const { outcomes } = scheduler.dryRun(requests);
       if (o.json) out(outputsJson(outcomes) + "\n");
       return 0;
     }
-    const onSignal = (): void => scheduler.interrupt();
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
     let outcomes: BuildOutcome[];
     try {
-      outcomes = await scheduler.build(requests);
+      outcomes = await buildInterruptibly(scheduler, requests);
     } catch (e) {
       if (e instanceof BuildError) {
         writeErr(formatErrorMessage(e.message));
         return 1;
       }
       throw e;
-    } finally {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
     }
 
     if (!o.noLink && !o.rebuild) {

@@ -1,15 +1,7 @@
 // `tix flake …`: metadata, show, lock, update, init, new, check, prefetch, archive (like `nix flake`).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-  BuildError,
-  PlainReporter,
-  Scheduler,
-  TerminalReporter,
-  applyBuildOption,
-  defaultBuildSettings,
-  formatErrorMessage,
-} from "../build/index.js";
+import { BuildError, Scheduler, formatErrorMessage } from "../build/index.js";
 import { dumpPath } from "../store/formats/index.js";
 import { openLocalStore, type LocalStore } from "../store/local-store.js";
 import { Attrs, NixPath, NixString, Thunk } from "../eval/value.js";
@@ -27,6 +19,7 @@ import { showFlakeOutputs, TREE_CONN, TREE_LAST, TREE_LINE, TREE_NULL } from "..
 import { copyTemplate, gitAddIntent } from "../flake/template.js";
 import { emptyFlakeCliOptions, openFlakeSession, parseFlakeFlag, type FlakeCliOptions } from "./flake-setup.js";
 import { NIX_STYLE, walkArgs } from "./args.js";
+import { buildInterruptibly, buildSettingsFrom, stderrReporter } from "./build.js";
 import { writeErr, writeOut } from "./output.js";
 import { openLocalStoreFromOption, storeRootFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
@@ -318,19 +311,10 @@ async function check(o: FlakeCmdOptions): Promise<number> {
 
 /** Builds the checks' derivations (all outputs); a failure is reported as `tix build` does. */
 async function buildChecks(store: LocalStore, o: FlakeCmdOptions, drvPaths: readonly string[]): Promise<number> {
-  const settings = defaultBuildSettings();
-  for (const [name, value] of o.options) applyBuildOption(settings, name, value);
-  if (o.keepGoing) settings.keepGoing = true;
-  if (o.printBuildLogs) settings.printBuildLogs = true;
-  const reporter = process.stderr.isTTY
-    ? new TerminalReporter(settings.printBuildLogs, writeErr, () => process.stderr.columns || 80)
-    : new PlainReporter(settings.printBuildLogs, writeErr);
-  const scheduler = new Scheduler({ store, settings, reporter, mode: "normal" });
-  const onSignal = (): void => scheduler.interrupt();
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const settings = buildSettingsFrom({ options: o.options, keepGoing: o.keepGoing, printBuildLogs: o.printBuildLogs });
+  const scheduler = new Scheduler({ store, settings, reporter: stderrReporter(settings), mode: "normal" });
   try {
-    await scheduler.build([...new Set(drvPaths)].map((drvPath) => ({ drvPath, outputs: null })));
+    await buildInterruptibly(scheduler, [...new Set(drvPaths)].map((drvPath) => ({ drvPath, outputs: null })));
     return 0;
   } catch (e) {
     if (e instanceof BuildError) {
@@ -338,9 +322,6 @@ async function buildChecks(store: LocalStore, o: FlakeCmdOptions, drvPaths: read
       return e.status;
     }
     throw e;
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
   }
 }
 
