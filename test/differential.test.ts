@@ -4,24 +4,13 @@
 // Layout, recording and the modern overrides are described in test/differential/README.md.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { checkoutRoot, Limiter, runAsync, type AsyncRun } from "./test-support.js";
 
-/** The repository root: the nearest ancestor holding test/differential (works from dist/test/ too). */
-function findRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, "test", "differential", "record.mjs"))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error("differential.test: cannot find test/differential above " + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-  return dir;
-}
-
-const root = findRoot();
+const root = checkoutRoot();
 const corpus = fs.realpathSync(path.join(root, "test", "differential"));
 const evalDir = path.join(corpus, "eval");
 const failDir = path.join(corpus, "eval-fail");
@@ -41,13 +30,9 @@ const BATCH_TIMEOUT_MS = 60_000;
 // ---------------------------------------------------------------------------------------------
 // Processes
 
-interface RunResult {
-  code: number | null;
+interface RunResult extends AsyncRun {
   /** Set when the output was taken from a process that evaluated several eval/ files. */
   batched?: boolean;
-  /** Decoded as latin1, i.e. one char per byte, so comparisons with the golden files are byte-exact. */
-  stdout: string;
-  stderr: string;
 }
 
 interface RunOptions {
@@ -57,51 +42,9 @@ interface RunOptions {
   timeoutMs?: number;
 }
 
+/** Output is decoded as latin1, i.e. one char per byte, so comparisons with the golden files are byte-exact. */
 function run(cmd: string, args: string[], opts: RunOptions): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? baseEnv, stdio: ["pipe", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, opts.timeoutMs ?? CASE_TIMEOUT_MS);
-    child.stdout.on("data", (d: Buffer) => out.push(d));
-    child.stderr.on("data", (d: Buffer) => err.push(d));
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      resolve({ code: null, stdout: "", stderr: `cannot run ${cmd}: ${e.message}` });
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      const stderr = Buffer.concat(err).toString("latin1");
-      resolve({
-        code: timedOut ? null : code,
-        stdout: Buffer.concat(out).toString("latin1"),
-        stderr: timedOut ? `${stderr}\n[killed after ${opts.timeoutMs ?? CASE_TIMEOUT_MS} ms]` : stderr,
-      });
-    });
-    child.stdin.on("error", () => {});
-    child.stdin.end(opts.input ?? "");
-  });
-}
-
-/** Runs at most `limit` jobs at once, in submission order. */
-class Limiter {
-  private active = 0;
-  private queue: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-  async run<T>(job: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((wake) => this.queue.push(wake));
-    this.active++;
-    try {
-      return await job();
-    } finally {
-      this.active--;
-      this.queue.shift()?.();
-    }
-  }
+  return runAsync(cmd, args, { cwd: opts.cwd, env: opts.env ?? baseEnv, input: opts.input, timeoutMs: opts.timeoutMs ?? CASE_TIMEOUT_MS, encoding: "latin1" });
 }
 
 const limiter = new Limiter(jobs);

@@ -9,6 +9,7 @@ import {
   defaultBuildSettings,
   formatErrorMessage,
   type BuildOutcome,
+  type BuildReporter,
   type BuildRequest,
   type BuildSettings,
 } from "../build/index.js";
@@ -16,6 +17,7 @@ import { Thunk } from "../eval/value.js";
 import { addPermRoot } from "../store/gc.js";
 import { makeEvaluator, type AutoArgs } from "./eval-setup.js";
 import { emptyInstallableOptions, parseInstallableFlag, resolveInstallables, type InstallableOptions } from "./installables.js";
+import { NIX_STYLE, walkArgs } from "./args.js";
 import { argBytes, writeErr, writeOut } from "./output.js";
 import { openLocalStoreFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
@@ -74,25 +76,11 @@ function parseBuildArgs(argv: string[]): BuildOptions | null {
     maxJobs: null,
     cores: null,
   };
-  for (let i = 0; i < argv.length; i++) {
-    let a = argv[i]!;
-    let inline: string | undefined;
-    if (a.startsWith("--") && a.includes("=")) {
-      inline = a.slice(a.indexOf("=") + 1);
-      a = a.slice(0, a.indexOf("="));
-    }
-    const next = (): string => {
-      if (inline !== undefined) {
-        const v = inline;
-        inline = undefined;
-        return v;
-      }
-      if (i + 1 >= argv.length) throw new UsageError(`flag '${a}' requires an argument`);
-      return argv[++i]!;
-    };
-    if (parseInstallableFlag(o, a, next)) continue;
+  let help = false;
+  walkArgs(argv, NIX_STYLE, (a, { value: next, rest }) => {
+    if (parseInstallableFlag(o, a, next)) return;
     switch (a) {
-      case "--help": return null;
+      case "--help": help = true; rest(); break; // help, whatever follows
       case "-o": case "--out-link": o.outLink = next(); break;
       case "--no-link": case "--no-out-link": o.noLink = true; break;
       case "--json": o.json = true; break;
@@ -109,12 +97,12 @@ function parseBuildArgs(argv: string[]): BuildOptions | null {
         if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognised flag '${a}'`);
         o.installables.push(a);
     }
-  }
-  return o;
+  });
+  return help ? null : o;
 }
 
 /** Build settings from the defaults, `--option`s and the dedicated flags. */
-export function buildSettingsFrom(o: InstallableOptions & Partial<BuildOptions>): BuildSettings {
+export function buildSettingsFrom(o: Pick<InstallableOptions, "options"> & Partial<BuildOptions>): BuildSettings {
   const s = defaultBuildSettings();
   for (const [name, value] of o.options) applyBuildOption(s, name, value);
   if (o.maxJobs != null) applyBuildOption(s, "max-jobs", o.maxJobs);
@@ -141,6 +129,26 @@ function outputsJson(outcomes: readonly BuildOutcome[]): string {
   );
 }
 
+/** Build progress on stderr: a status line on a terminal, plain lines otherwise. */
+export function stderrReporter(settings: BuildSettings): BuildReporter {
+  return process.stderr.isTTY
+    ? new TerminalReporter(settings.printBuildLogs, writeErr, () => process.stderr.columns || 80)
+    : new PlainReporter(settings.printBuildLogs, writeErr);
+}
+
+/** Builds the requests; Ctrl-C or SIGTERM meanwhile stops the builds cleanly. */
+export async function buildInterruptibly(scheduler: Scheduler, requests: readonly BuildRequest[]): Promise<BuildOutcome[]> {
+  const onSignal = (): void => scheduler.interrupt();
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    return await scheduler.build(requests);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
 /** `tix build ARGS…`; what it prints on stdout goes to `out` (callers in this process capture it). */
 export async function runBuild(argv: string[], out: (s: string) => void = writeOut): Promise<number> {
   const o = parseBuildArgs(argv);
@@ -157,30 +165,21 @@ export async function runBuild(argv: string[], out: (s: string) => void = writeO
     const requests: BuildRequest[] = [];
     for (const r of resolved) if (r.kind === "drv") requests.push({ drvPath: r.ref.drvPath, outputs: r.ref.outputs });
 
-    const reporter = process.stderr.isTTY
-      ? new TerminalReporter(settings.printBuildLogs, writeErr, () => process.stderr.columns || 80)
-      : new PlainReporter(settings.printBuildLogs, writeErr);
-    const scheduler = new Scheduler({ store, settings, reporter, mode: o.rebuild ? "check" : "normal" });
+    const scheduler = new Scheduler({ store, settings, reporter: stderrReporter(settings), mode: o.rebuild ? "check" : "normal" });
     if (o.dryRun) {
       const { outcomes } = scheduler.dryRun(requests);
       if (o.json) out(outputsJson(outcomes) + "\n");
       return 0;
     }
-    const onSignal = (): void => scheduler.interrupt();
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
     let outcomes: BuildOutcome[];
     try {
-      outcomes = await scheduler.build(requests);
+      outcomes = await buildInterruptibly(scheduler, requests);
     } catch (e) {
       if (e instanceof BuildError) {
         writeErr(formatErrorMessage(e.message));
         return 1;
       }
       throw e;
-    } finally {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
     }
 
     if (!o.noLink && !o.rebuild) {

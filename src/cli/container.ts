@@ -19,7 +19,8 @@ import { SystemError } from "../system/errors.js";
 import type { SystemBuilder } from "../system/system-builder.js";
 import { SystemStore } from "../system/system-store.js";
 import { argBytes, writeErr, writeOut } from "./output.js";
-import { rootsFromOptions, tixBuildSystemBuilder } from "./system-setup.js";
+import { walkArgs } from "./args.js";
+import { NIX_BUILD_FLAGS, SYSTEM_COMMAND_STYLE, rootsFromOptions, takeNixFlag, tixBuildSystemBuilder } from "./system-setup.js";
 
 const PROG = "tix container";
 
@@ -100,22 +101,7 @@ const VALUE_OPTIONS: Record<string, keyof ContainerArgs> = {
 };
 
 /** Nix options passed through to the build, with their number of values. */
-const NIX_OPTIONS: Record<string, number> = {
-  "--option": 2,
-  "--override-input": 2,
-  "--update-input": 1,
-  "--log-format": 1,
-  "--impure": 0,
-  "--commit-lock-file": 0,
-  "--no-registries": 0,
-  "--no-update-lock-file": 0,
-  "--no-write-lock-file": 0,
-  "--no-allow-dirty": 0,
-  "--recreate-lock-file": 0,
-  "--show-trace": 0,
-  "-L": 0,
-  "--print-build-logs": 0,
-};
+const NIX_OPTIONS: Readonly<Record<string, number>> = { ...NIX_BUILD_FLAGS, "--no-allow-dirty": 0 };
 
 function parseArgs(argv: readonly string[]): ContainerArgs {
   const a: ContainerArgs = {
@@ -138,30 +124,16 @@ function parseArgs(argv: readonly string[]): ContainerArgs {
     nixFlags: [],
     help: false,
   };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i]!;
+  walkArgs(argv, SYSTEM_COMMAND_STYLE, (arg, at) => {
     if (arg === "--") {
-      a.command = argv.slice(i + 1);
-      break;
+      a.command = at.rest();
+      return;
     }
-    let inline: string | null = null;
-    const eq = arg.indexOf("=");
-    if (arg.startsWith("--") && eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const value = (): string => {
-      if (inline !== null) return inline;
-      const v = argv[++i];
-      if (v === undefined) throw new SystemError(`option '${arg}' needs a value`);
-      return v;
-    };
     const field = VALUE_OPTIONS[arg];
     if (field !== undefined) {
-      (a as unknown as Record<string, string>)[field] = value();
-    } else if (arg in NIX_OPTIONS) {
-      a.nixFlags.push(arg);
-      for (let k = 0; k < NIX_OPTIONS[arg]!; k++) a.nixFlags.push(k === 0 ? value() : (argv[++i] ?? ""));
+      (a as unknown as Record<string, string>)[field] = at.value();
+    } else if (takeNixFlag(NIX_OPTIONS, arg, at, a.nixFlags)) {
+      // passed on to the build
     } else if (arg === "--ensure-unique-name") {
       a.ensureUniqueName = true;
     } else if (arg === "--auto-start") {
@@ -177,7 +149,7 @@ function parseArgs(argv: readonly string[]): ContainerArgs {
     } else {
       a.command.push(arg);
     }
-  }
+  });
   return a;
 }
 

@@ -5,6 +5,7 @@ import { drvName } from "../build/build-derivation.js";
 import { makeEvaluator } from "./eval-setup.js";
 import { autoArgsFor } from "./build.js";
 import { emptyInstallableOptions, parseInstallableFlag, resolveInstallables } from "./installables.js";
+import { SEPARATE_VALUES_STYLE, walkArgs } from "./args.js";
 import { writeOut } from "./output.js";
 import { openLocalStoreFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
@@ -14,17 +15,12 @@ export function runDerivation(argv: string[]): number {
   if (sub !== "show") throw new UsageError(sub === undefined ? "'tix derivation' needs a subcommand ('show')" : `'derivation ${sub}' is not a recognised command`);
   const o = emptyInstallableOptions();
   let recursive = false;
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    const next = (): string => {
-      if (i + 1 >= rest.length) throw new UsageError(`flag '${a}' requires an argument`);
-      return rest[++i]!;
-    };
-    if (parseInstallableFlag(o, a, next)) continue;
+  walkArgs(rest, SEPARATE_VALUES_STYLE, (a, { value: next }) => {
+    if (parseInstallableFlag(o, a, next)) return;
     if (a === "-r" || a === "--recursive") recursive = true;
     else if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognised flag '${a}'`);
     else o.installables.push(a);
-  }
+  });
   const store = openLocalStoreFromOption(o.storeRoot);
   try {
     let evaluator: ReturnType<typeof makeEvaluator> | null = null;

@@ -11,6 +11,7 @@ import { MemoryStore } from "../store/memory-store.js";
 import type { EvalStore } from "../eval/state.js";
 import { absolutePath, findAlongAttrPath, makeEvaluator } from "./eval-setup.js";
 import { emptyFlakeCliOptions, openFlakeSession, parseFlakeFlag, type FlakeCliOptions } from "./flake-setup.js";
+import { SEPARATE_VALUES_STYLE, walkArgs } from "./args.js";
 import { argBytes, writeOut } from "./output.js";
 import { LazyLocalStore } from "./lazy-local-store.js";
 import { openLocalStoreFromOption, storeRootFromOption } from "./store-setup.js";
@@ -34,12 +35,7 @@ interface EvalOptions {
 
 function parseEvalArgs(argv: string[]): EvalOptions {
   const o: EvalOptions = { expr: null, file: null, json: false, raw: false, readOnly: false, apply: null, impure: false, includes: [], storeRoot: null, installables: [], flake: emptyFlakeCliOptions() };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = (): string => {
-      if (i + 1 >= argv.length) throw new UsageError(`flag '${a}' requires an argument`);
-      return argv[++i];
-    };
+  walkArgs(argv, SEPARATE_VALUES_STYLE, (a, { value: next }) => {
     switch (a) {
       case "--expr": o.expr = next(); break;
       case "-f": case "--file": o.file = next(); break;
@@ -57,7 +53,7 @@ function parseEvalArgs(argv: string[]): EvalOptions {
         if (a.startsWith("-")) throw new UsageError(`unrecognised flag '${a}'`);
         o.installables.push(a);
     }
-  }
+  });
   o.flake.impure ||= o.impure;
   o.flake.storeRoot = o.storeRoot;
   o.flake.includes = o.includes;

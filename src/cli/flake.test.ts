@@ -3,92 +3,13 @@
 // errors that leave flake.lock alone, show/check/init/new, registries and the evaluation cache.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createRequire } from "node:module";
 import type Database from "better-sqlite3";
-import { hasNix, tempDir } from "../store/test-util.js";
+import { hasNix } from "../store/test-util.js";
 import { canBuild, type RunResult } from "../build/build-fixtures.js";
-
-interface World {
-  readonly root: string;
-  readonly env: NodeJS.ProcessEnv;
-  readonly tixStore: string;
-  readonly nixStore: string;
-}
-
-function world(): World {
-  const root = tempDir("tix-flake-");
-  const home = path.join(root, "home");
-  fs.mkdirSync(home);
-  const emptyRegistry = path.join(root, "empty-registry.json");
-  fs.writeFileSync(emptyRegistry, '{"flakes":[],"version":2}');
-  const env: NodeJS.ProcessEnv = {
-    HOME: home,
-    XDG_CACHE_HOME: path.join(home, ".cache"),
-    XDG_CONFIG_HOME: path.join(home, ".config"),
-    TIX_SYSTEM: "x86_64-linux",
-    TIX_SYSTEM_REGISTRY: path.join(root, "system-registry.json"),
-    TIX_GLOBAL_REGISTRY: emptyRegistry,
-    NIX_CONFIG: `experimental-features = nix-command flakes\nsubstituters =\nflake-registry = ${emptyRegistry}\nsystem = x86_64-linux`,
-    GIT_AUTHOR_DATE: "2024-01-02T03:04:05Z",
-    GIT_COMMITTER_DATE: "2024-01-02T03:04:05Z",
-    GIT_AUTHOR_NAME: "t",
-    GIT_AUTHOR_EMAIL: "t@t",
-    GIT_COMMITTER_NAME: "t",
-    GIT_COMMITTER_EMAIL: "t@t",
-    TZ: "UTC",
-  };
-  return { root, env, tixStore: path.join(root, "tix-store"), nixStore: path.join(root, "nix-store") };
-}
-
-function sh(w: World, cwd: string, cmd: string, args: string[]): RunResult {
-  const r = spawnSync(cmd, args, { cwd, env: { ...process.env, ...w.env }, encoding: "utf8" });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-function git(w: World, cwd: string, ...args: string[]): string {
-  const r = sh(w, cwd, "git", ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=master", ...args]);
-  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
-  return r.stdout;
-}
-
-/** A git repository with the given files, committed. */
-function repo(w: World, name: string, files: Record<string, string>): string {
-  const dir = path.join(w.root, name);
-  fs.mkdirSync(dir, { recursive: true });
-  git(w, dir, "init", "-q");
-  for (const [f, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f), text);
-  }
-  git(w, dir, "add", ".");
-  git(w, dir, "commit", "-qm", "init");
-  return dir;
-}
-
-function commitFile(w: World, dir: string, file: string, text: string): void {
-  fs.writeFileSync(path.join(dir, file), text);
-  git(w, dir, "add", file);
-  git(w, dir, "commit", "-qm", `change ${file}`);
-}
-
-function tix(w: World, cwd: string, args: string[]): RunResult {
-  const r = spawnSync(path.resolve("bin/tix"), ["--store", w.tixStore, ...args], { cwd, env: { ...process.env, ...w.env }, encoding: "utf8" });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-function nix(w: World, cwd: string, args: string[]): RunResult {
-  return sh(w, cwd, "nix", ["--store", w.nixStore, ...args]);
-}
-
-function ok(r: RunResult, what: string): string {
-  if (r.status !== 0) throw new Error(`${what} failed (${r.status}):\n${r.stderr}`);
-  return r.stdout;
-}
-
-const lockOf = (dir: string): string => fs.readFileSync(path.join(dir, "flake.lock"), "utf8");
+import { commitFile, git, lockOf, nix, ok, repo, tix, world, type World } from "./flake-test-util.js";
 
 /** Runs `f` with the repository reset to HEAD between the Nix run and the tix run. */
 function differential(w: World, dir: string, run: (who: "nix" | "tix") => void): { nixLock: string; tixLock: string } {

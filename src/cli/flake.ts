@@ -1,15 +1,7 @@
 // `tix flake …`: metadata, show, lock, update, init, new, check, prefetch, archive (like `nix flake`).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-  BuildError,
-  PlainReporter,
-  Scheduler,
-  TerminalReporter,
-  applyBuildOption,
-  defaultBuildSettings,
-  formatErrorMessage,
-} from "../build/index.js";
+import { BuildError, Scheduler, formatErrorMessage } from "../build/index.js";
 import { dumpPath } from "../store/formats/index.js";
 import { openLocalStore, type LocalStore } from "../store/local-store.js";
 import { Attrs, NixPath, NixString, Thunk } from "../eval/value.js";
@@ -26,6 +18,8 @@ import type { FlakeSession } from "../flake/session.js";
 import { showFlakeOutputs, TREE_CONN, TREE_LAST, TREE_LINE, TREE_NULL } from "../flake/show.js";
 import { copyTemplate, gitAddIntent } from "../flake/template.js";
 import { emptyFlakeCliOptions, openFlakeSession, parseFlakeFlag, type FlakeCliOptions } from "./flake-setup.js";
+import { NIX_STYLE, walkArgs } from "./args.js";
+import { buildInterruptibly, buildSettingsFrom, stderrReporter } from "./build.js";
 import { writeErr, writeOut } from "./output.js";
 import { openLocalStoreFromOption, storeRootFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
@@ -84,23 +78,8 @@ function parseArgs(argv: string[]): FlakeCmdOptions {
     printBuildLogs: false,
     positional: [],
   };
-  for (let i = 0; i < argv.length; i++) {
-    let a = argv[i]!;
-    let inline: string | undefined;
-    if (a.startsWith("--") && a.includes("=")) {
-      inline = a.slice(a.indexOf("=") + 1);
-      a = a.slice(0, a.indexOf("="));
-    }
-    const next = (): string => {
-      if (inline !== undefined) {
-        const v = inline;
-        inline = undefined;
-        return v;
-      }
-      if (i + 1 >= argv.length) throw new UsageError(`flag '${a}' requires an argument`);
-      return argv[++i]!;
-    };
-    if (parseFlakeFlag(o, a, next)) continue;
+  walkArgs(argv, NIX_STYLE, (a, { value: next }) => {
+    if (parseFlakeFlag(o, a, next)) return;
     switch (a) {
       case "--json": o.json = true; break;
       case "--all-systems": o.allSystems = true; break;
@@ -117,7 +96,7 @@ function parseArgs(argv: string[]): FlakeCmdOptions {
         if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognised flag '${a}'`);
         o.positional.push(a);
     }
-  }
+  });
   return o;
 }
 
@@ -332,19 +311,10 @@ async function check(o: FlakeCmdOptions): Promise<number> {
 
 /** Builds the checks' derivations (all outputs); a failure is reported as `tix build` does. */
 async function buildChecks(store: LocalStore, o: FlakeCmdOptions, drvPaths: readonly string[]): Promise<number> {
-  const settings = defaultBuildSettings();
-  for (const [name, value] of o.options) applyBuildOption(settings, name, value);
-  if (o.keepGoing) settings.keepGoing = true;
-  if (o.printBuildLogs) settings.printBuildLogs = true;
-  const reporter = process.stderr.isTTY
-    ? new TerminalReporter(settings.printBuildLogs, writeErr, () => process.stderr.columns || 80)
-    : new PlainReporter(settings.printBuildLogs, writeErr);
-  const scheduler = new Scheduler({ store, settings, reporter, mode: "normal" });
-  const onSignal = (): void => scheduler.interrupt();
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const settings = buildSettingsFrom({ options: o.options, keepGoing: o.keepGoing, printBuildLogs: o.printBuildLogs });
+  const scheduler = new Scheduler({ store, settings, reporter: stderrReporter(settings), mode: "normal" });
   try {
-    await scheduler.build([...new Set(drvPaths)].map((drvPath) => ({ drvPath, outputs: null })));
+    await buildInterruptibly(scheduler, [...new Set(drvPaths)].map((drvPath) => ({ drvPath, outputs: null })));
     return 0;
   } catch (e) {
     if (e instanceof BuildError) {
@@ -352,9 +322,6 @@ async function buildChecks(store: LocalStore, o: FlakeCmdOptions, drvPaths: read
       return e.status;
     }
     throw e;
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
   }
 }
 

@@ -14,6 +14,7 @@ import type { EvalStore } from "../eval/state.js";
 let warnedNoRoot = false;
 import { openStoreForEval } from "./store-setup.js";
 import { UsageError } from "./usage.js";
+import { SEPARATE_VALUES_STYLE, walkArgs } from "./args.js";
 import { valueToJSON } from "../eval/to-json.js";
 import { valueToXML } from "../eval/to-xml.js";
 import * as fs from "node:fs";
@@ -43,12 +44,7 @@ export function parseInstantiateArgs(argv: string[]): InstantiateOptions {
     attrPaths: [], args: [], includes: [], showTrace: false, storeRoot: null, files: [],
     addRoot: null, readWrite: false,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = (): string => {
-      if (i + 1 >= argv.length) throw new UsageError(`flag '${a}' requires an argument`);
-      return argv[++i];
-    };
+  walkArgs(argv, SEPARATE_VALUES_STYLE, (a, { value: next }) => {
     switch (a) {
       case "--eval": case "--eval-only": o.eval = true; break;
       case "--strict": o.strict = true; break;
@@ -72,7 +68,7 @@ export function parseInstantiateArgs(argv: string[]): InstantiateOptions {
         if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognised flag '${a}'`);
         o.files.push(a);
     }
-  }
+  });
   return o;
 }
 

@@ -4,22 +4,18 @@ import { readBuildLog } from "../build/logs.js";
 import { makeEvaluator } from "./eval-setup.js";
 import { autoArgsFor } from "./build.js";
 import { emptyInstallableOptions, parseInstallableFlag, resolveInstallables } from "./installables.js";
+import { SEPARATE_VALUES_STYLE, walkArgs } from "./args.js";
 import { writeErr } from "./output.js";
 import { openLocalStoreFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
 
 export function runLog(argv: string[]): number {
   const o = emptyInstallableOptions();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const next = (): string => {
-      if (i + 1 >= argv.length) throw new UsageError(`flag '${a}' requires an argument`);
-      return argv[++i]!;
-    };
-    if (parseInstallableFlag(o, a, next)) continue;
+  walkArgs(argv, SEPARATE_VALUES_STYLE, (a, { value: next }) => {
+    if (parseInstallableFlag(o, a, next)) return;
     if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognised flag '${a}'`);
     o.installables.push(a);
-  }
+  });
   if (o.installables.length === 0 && o.attrs.length === 0 && o.file === null && o.expr === null) throw new UsageError("'tix log' needs an installable");
   const store = openLocalStoreFromOption(o.storeRoot);
   try {

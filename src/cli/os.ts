@@ -14,7 +14,8 @@ import { currentSystem, currentVersionOutput, runSystemNixosVersion } from "../s
 import type { SystemBuilder } from "../system/system-builder.js";
 import { SystemStore } from "../system/system-store.js";
 import { argBytes, writeErr, writeOut } from "./output.js";
-import { rootsFromOptions, tixBuildSystemBuilder } from "./system-setup.js";
+import { walkArgs } from "./args.js";
+import { NIX_BUILD_FLAGS, SYSTEM_COMMAND_STYLE, rootsFromOptions, takeNixFlag, tixBuildSystemBuilder } from "./system-setup.js";
 
 const HELP = `Usage: tix os COMMAND ...
 
@@ -48,22 +49,11 @@ function print(s: string): void {
   writeOut(argBytes(s));
 }
 
-const NIX_OPTIONS: Record<string, number> = {
-  "--option": 2,
-  "--override-input": 2,
-  "--update-input": 1,
-  "--log-format": 1,
-  "--impure": 0,
-  "--commit-lock-file": 0,
-  "--no-registries": 0,
-  "--no-update-lock-file": 0,
-  "--no-write-lock-file": 0,
-  "--recreate-lock-file": 0,
-  "--show-trace": 0,
+/** Nix options passed through to the build, with their number of values. */
+const NIX_OPTIONS: Readonly<Record<string, number>> = {
+  ...NIX_BUILD_FLAGS,
   "--offline": 0,
   "--refresh": 0,
-  "-L": 0,
-  "--print-build-logs": 0,
   "-v": 0,
   "--verbose": 0,
   "--keep-going": 0,
@@ -103,20 +93,8 @@ function parseRebuildArgs(argv: readonly string[]): OsArgs {
     help: false,
     nixFlags: [],
   };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i]!;
-    let inline: string | null = null;
-    const eq = arg.indexOf("=");
-    if (arg.startsWith("--") && eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const value = (): string => {
-      if (inline !== null) return inline;
-      const v = argv[++i];
-      if (v === undefined) throw new SystemError(`option '${arg}' needs a value`);
-      return v;
-    };
+  walkArgs(argv, SYSTEM_COMMAND_STYLE, (arg, at) => {
+    const value = at.value;
     switch (arg) {
       case "--flake":
         a.flake = value();
@@ -157,16 +135,11 @@ function parseRebuildArgs(argv: readonly string[]): OsArgs {
         a.help = true;
         break;
       default:
-        if (arg in NIX_OPTIONS) {
-          a.nixFlags.push(arg);
-          for (let k = 0; k < NIX_OPTIONS[arg]!; k++) a.nixFlags.push(k === 0 ? value() : (argv[++i] ?? ""));
-        } else if (arg.startsWith("-")) {
-          throw new SystemError(`unknown option \`${arg}'`);
-        } else {
-          a.positional.push(arg);
-        }
+        if (takeNixFlag(NIX_OPTIONS, arg, at, a.nixFlags)) break;
+        if (arg.startsWith("-")) throw new SystemError(`unknown option \`${arg}'`);
+        a.positional.push(arg);
     }
-  }
+  });
   return a;
 }
 
@@ -215,17 +188,11 @@ function runVersion(argv: readonly string[]): number {
   let root: string | null = null;
   let store: string | null = null;
   const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--root" || arg === "--store") {
-      const v = argv[++i];
-      if (v === undefined) throw new SystemError(`option '${arg}' needs a value`);
-      if (arg === "--root") root = v;
-      else store = v;
-    } else if (arg.startsWith("--root=")) root = arg.slice("--root=".length);
-    else if (arg.startsWith("--store=")) store = arg.slice("--store=".length);
-    else rest.push(arg);
-  }
+  walkArgs(argv, SYSTEM_COMMAND_STYLE, (arg, at) => {
+    if (arg === "--root") root = at.value();
+    else if (arg === "--store") store = at.value();
+    else rest.push(at.raw); // nixos-version's own flags
+  });
   const roots = rootsFromOptions(root, store, false);
   const out = currentVersionOutput(roots, rest);
   if (out === null) return runSystemNixosVersion(roots, rest);
@@ -238,24 +205,14 @@ function runVersion(argv: readonly string[]): number {
 function runEnter(argv: readonly string[]): number {
   let root: string | null = null;
   let store: string | null = null;
-  let command: string[] | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new SystemError(`option '${arg}' needs a value`);
-      return v;
-    };
-    if (arg === "--") {
-      command = argv.slice(i + 1);
-      break;
-    } else if (arg === "--root") root = value();
-    else if (arg === "--store") store = value();
-    else if (arg.startsWith("--root=")) root = arg.slice("--root=".length);
-    else if (arg.startsWith("--store=")) store = arg.slice("--store=".length);
-    else if (arg === "-c" || arg === "--command") command = ["/run/current-system/sw/bin/sh", "-c", value()];
-    else throw new SystemError(`unknown option \`${arg}'`);
-  }
+  let command = null as string[] | null; // set in the walk below, which TypeScript does not follow
+  walkArgs(argv, SYSTEM_COMMAND_STYLE, (arg, at) => {
+    if (arg === "--") command = at.rest();
+    else if (arg === "--root") root = at.value();
+    else if (arg === "--store") store = at.value();
+    else if (arg === "-c" || (arg === "--command" && at.raw === arg)) command = ["/run/current-system/sw/bin/sh", "-c", at.value()];
+    else throw new SystemError(`unknown option \`${at.raw}'`);
+  });
   const roots = rootsFromOptions(root, store, false);
   if (roots.root !== "/") currentSystem(roots); // fails clearly when nothing is installed there
   if (command === null || command.length === 0) command = ["/run/current-system/sw/bin/sh"];

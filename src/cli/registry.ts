@@ -5,6 +5,7 @@ import { parseFlakeRef, withDir } from "../flake/flake-ref.js";
 import { loadRegistries, readRegistryFile, registryPaths, writeRegistryFile } from "../flake/registries.js";
 import { addRegistryEntry, formatRegistryList, removeRegistryEntry } from "../flake/registry.js";
 import { emptyFlakeCliOptions, openFlakeSession, parseFlakeFlag, type FlakeCliOptions } from "./flake-setup.js";
+import { SEPARATE_VALUES_STYLE, walkArgs } from "./args.js";
 import { writeOut } from "./output.js";
 import { openLocalStoreFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
@@ -28,17 +29,12 @@ interface RegistryOptions extends FlakeCliOptions {
 
 function parseArgs(argv: string[]): RegistryOptions {
   const o: RegistryOptions = { ...emptyFlakeCliOptions(), registryFile: null, positional: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const next = (): string => {
-      if (i + 1 >= argv.length) throw new UsageError(`flag '${a}' requires an argument`);
-      return argv[++i]!;
-    };
+  walkArgs(argv, SEPARATE_VALUES_STYLE, (a, { value: next }) => {
     if (a === "--registry") o.registryFile = next();
-    else if (parseFlakeFlag(o, a, next)) continue;
+    else if (parseFlakeFlag(o, a, next)) return;
     else if (a.startsWith("-")) throw new UsageError(`unrecognised flag '${a}'`);
     else o.positional.push(a);
-  }
+  });
   return o;
 }
 

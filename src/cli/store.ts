@@ -17,6 +17,7 @@ import {
   type ValidPathInfo,
 } from "../store/index.js";
 import { UsageError } from "./usage.js";
+import { NIX_STYLE, walkArgs } from "./args.js";
 import { argBytes, writeErr, writeOut } from "./output.js";
 
 /** Parsed flags: boolean flags, flags with a value, and positional arguments. */
@@ -45,20 +46,14 @@ export function parseArgs(
     if (/^-[A-Za-z]{2,}$/.test(a)) for (const c of a.slice(1)) expanded.push(`-${c}`);
     else expanded.push(a);
   }
-  for (let i = 0; i < expanded.length; i++) {
-    let a = expanded[i]!;
-    if (a === "--") {
-      positional.push(...expanded.slice(i + 1));
-      break;
+  walkArgs(expanded, NIX_STYLE, (arg, at) => {
+    if (arg === "--") {
+      positional.push(...at.rest());
+      return;
     }
-    let inline: string | undefined;
-    if (a.startsWith("--") && a.includes("=")) {
-      inline = a.slice(a.indexOf("=") + 1);
-      a = a.slice(0, a.indexOf("="));
-    }
-    a = aliases[a] ?? a;
+    const a = aliases[arg] ?? arg;
     if (valued.has(a)) {
-      const v = inline ?? expanded[++i];
+      const v = at.optionalValue();
       if (v === undefined) throw new UsageError(`flag '${a}' requires an argument`);
       values.set(a, v);
     } else if (bool.has(a)) {
@@ -68,7 +63,7 @@ export function parseArgs(
     } else {
       positional.push(a);
     }
-  }
+  });
   return { flags, values, positional };
 }
 

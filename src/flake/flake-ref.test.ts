@@ -3,9 +3,8 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { readTestdata } from "./test-util.js";
 import {
   applyOverrides,
   canonicalizeFlakeRef,
@@ -23,7 +22,6 @@ import {
   type PathProbe,
 } from "./flake-ref.js";
 
-const TESTDATA = path.join(fileURLToPath(new URL("../../../", import.meta.url)), "src/flake/testdata");
 const R = "8aefc733199d61f89e7720010fd4639eb9fcf5f7";
 const H = "sha256-4t93WHsrO5N0c3aKx4RmTo/53HoSgNBiREAxbOUYCKo=";
 
@@ -85,7 +83,7 @@ const MODERN: Record<string, Outcome> = {
 };
 
 test("flake reference parse/print table recorded from Nix 2.8 (modern differences listed)", () => {
-  const lines = fs.readFileSync(path.join(TESTDATA, "flake-refs-2.8.jsonl"), "utf8").trim().split("\n");
+  const lines = readTestdata("flake-refs-2.8.jsonl").trim().split("\n");
   assert.ok(lines.length > 100);
   const seenModern = new Set<string>();
   for (const line of lines) {
@@ -102,7 +100,7 @@ test("flake reference parse/print table recorded from Nix 2.8 (modern difference
 });
 
 test("the attribute form round-trips through FlakeRef", () => {
-  const lines = fs.readFileSync(path.join(TESTDATA, "flake-refs-2.8.jsonl"), "utf8").trim().split("\n");
+  const lines = readTestdata("flake-refs-2.8.jsonl").trim().split("\n");
   for (const line of lines) {
     const v = JSON.parse(line) as { in: string; attrs?: Attrs };
     if (v.attrs === undefined || "error" in (MODERN[v.in] ?? {})) continue;

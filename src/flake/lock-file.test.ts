@@ -4,8 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { readTestdata as read, TESTDATA } from "./test-util.js";
 import { canonicalizeFlakeRef, flakeRefEquals, flakeRefFromAttrs, flakeRefToString, parseFlakeRef } from "./flake-ref.js";
 import {
   checkLockFile,
@@ -24,8 +23,6 @@ import {
   type LockedNode,
 } from "./lock-file.js";
 
-const TESTDATA = path.join(fileURLToPath(new URL("../../../", import.meta.url)), "src/flake/testdata");
-const read = (name: string) => fs.readFileSync(path.join(TESTDATA, name), "utf8");
 const R = "8aefc733199d61f89e7720010fd4639eb9fcf5f7";
 const H = "sha256-4t93WHsrO5N0c3aKx4RmTo/53HoSgNBiREAxbOUYCKo=";
 

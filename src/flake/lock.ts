@@ -155,63 +155,52 @@ export function lockFlake(env: FlakeEnv, ev: Evaluator, topRef: FlakeRef, givenF
       const diff = diffLockFiles(old.lock, newLock, { style: env.style }).replace(/\n$/, "");
       if (flags.writeLockFile) {
         const sourcePath = sourcePathOf(topRef) ?? sourcePathOf(flake.resolvedRef);
-        if (flags.outputLockFile !== undefined) {
+        const hasTarget = flags.outputLockFile !== undefined || sourcePath !== undefined;
+        const unlocked = hasTarget ? findUnlockedInput(newLock) : undefined;
+        const notAllowed = (): FlakeError =>
+          new FlakeError(`${showFlake(env, topRef)} requires lock file changes but they're not allowed due to '--no-update-lock-file'`);
+        if (unlocked !== undefined) {
+          env.warn(
+            `will not write lock file of ${showFlake(env, topRef)} because it has an unlocked input ('${flakeRefToString(unlocked, { style: env.style })}')`,
+          );
+          forceDirty = true;
+        } else if (flags.outputLockFile !== undefined) {
           // Like Nix: the new lock file goes to the given file, silently; flake.lock stays as it is.
-          const unlocked = findUnlockedInput(newLock);
-          if (unlocked !== undefined) {
-            env.warn(
-              `will not write lock file of ${showFlake(env, topRef)} because it has an unlocked input ('${flakeRefToString(unlocked, { style: env.style })}')`,
-            );
-            forceDirty = true;
-          } else {
-            if (!flags.updateLockFile && oldText !== newText) {
-              throw new FlakeError(`${showFlake(env, topRef)} requires lock file changes but they're not allowed due to '--no-update-lock-file'`);
-            }
-            const out = path.resolve(env.cwd, flags.outputLockFile);
-            try {
-              writeFileAtomic(out, newText);
-            } catch (e) {
-              throw new FlakeError(`cannot write the lock file '${out}' (given with '--output-lock-file'): ${(e as Error).message}`);
-            }
+          if (!flags.updateLockFile && oldText !== newText) throw notAllowed();
+          const out = path.resolve(env.cwd, flags.outputLockFile);
+          try {
+            writeFileAtomic(out, newText);
+          } catch (e) {
+            throw new FlakeError(`cannot write the lock file '${out}' (given with '--output-lock-file'): ${(e as Error).message}`);
           }
         } else if (sourcePath !== undefined) {
-          const unlocked = findUnlockedInput(newLock);
-          if (unlocked !== undefined) {
-            env.warn(
-              `will not write lock file of ${showFlake(env, topRef)} because it has an unlocked input ('${flakeRefToString(unlocked, { style: env.style })}')`,
-            );
-            forceDirty = true;
-          } else {
-            if (!flags.updateLockFile) {
-              throw new FlakeError(`${showFlake(env, topRef)} requires lock file changes but they're not allowed due to '--no-update-lock-file'`);
-            }
-            const relPath = (topRef.dir !== undefined && topRef.dir !== "" ? topRef.dir + "/" : "") + "flake.lock";
-            const lockPath = path.join(sourcePath, relPath);
-            const exists = fs.existsSync(lockPath);
-            if (exists) env.warn(diff === "" ? `updating lock file '${lockPath}'` : `updating lock file '${lockPath}':\n${diff}`);
-            else env.warn(diff === "" ? `creating lock file '${lockPath}'` : `creating lock file '${lockPath}':\n${diff}`);
-            writeFileAtomic(lockPath, newText);
-            const isGit = topRef.type === "git" || (flake.resolvedRef.type === "git" && sourcePathOf(flake.resolvedRef) !== undefined);
-            if (isGit) {
-              const message = flags.commitLockFile
-                ? lockFileCommitMessage(diff + "\n", { relPath, created: !exists, summary: flags.commitLockFileSummary })
-                : undefined;
-              markChangedFile(sourcePath, relPath, message);
-            }
-            // The work tree changed: read the flake again so its source includes the new lock file.
-            const prev = flake;
-            forgetFetched(env, flake.tree);
-            flake = getFlake(env, ev, topRef, flags.useRegistries);
-            const prevRev = "rev" in prev.lockedRef ? prev.lockedRef.rev : undefined;
-            const newRev = "rev" in flake.lockedRef ? flake.lockedRef.rev : undefined;
-            if (flags.commitLockFile && newRev !== undefined && newRev !== prevRev) env.warn(`committed new revision '${newRev}'`);
-            if (flake.tree.narHash === prev.tree.narHash && flakeRefEquals(flake.lockedRef, prev.lockedRef) && isGit && newRev === undefined) {
-              throw new FlakeError(
-                `'${flakeRefToString(topRef, { style: env.style })}' did not change after I updated its 'flake.lock' file; is 'flake.lock' under version control?`,
-              );
-            }
-            computed.sources.set("", { tree: flake.tree, flakeDir: flake.flakeDir });
+          if (!flags.updateLockFile) throw notAllowed();
+          const relPath = (topRef.dir !== undefined && topRef.dir !== "" ? topRef.dir + "/" : "") + "flake.lock";
+          const lockPath = path.join(sourcePath, relPath);
+          const exists = fs.existsSync(lockPath);
+          if (exists) env.warn(diff === "" ? `updating lock file '${lockPath}'` : `updating lock file '${lockPath}':\n${diff}`);
+          else env.warn(diff === "" ? `creating lock file '${lockPath}'` : `creating lock file '${lockPath}':\n${diff}`);
+          writeFileAtomic(lockPath, newText);
+          const isGit = topRef.type === "git" || (flake.resolvedRef.type === "git" && sourcePathOf(flake.resolvedRef) !== undefined);
+          if (isGit) {
+            const message = flags.commitLockFile
+              ? lockFileCommitMessage(diff + "\n", { relPath, created: !exists, summary: flags.commitLockFileSummary })
+              : undefined;
+            markChangedFile(sourcePath, relPath, message);
           }
+          // The work tree changed: read the flake again so its source includes the new lock file.
+          const prev = flake;
+          forgetFetched(env, flake.tree);
+          flake = getFlake(env, ev, topRef, flags.useRegistries);
+          const prevRev = "rev" in prev.lockedRef ? prev.lockedRef.rev : undefined;
+          const newRev = "rev" in flake.lockedRef ? flake.lockedRef.rev : undefined;
+          if (flags.commitLockFile && newRev !== undefined && newRev !== prevRev) env.warn(`committed new revision '${newRev}'`);
+          if (flake.tree.narHash === prev.tree.narHash && flakeRefEquals(flake.lockedRef, prev.lockedRef) && isGit && newRev === undefined) {
+            throw new FlakeError(
+              `'${flakeRefToString(topRef, { style: env.style })}' did not change after I updated its 'flake.lock' file; is 'flake.lock' under version control?`,
+            );
+          }
+          computed.sources.set("", { tree: flake.tree, flakeDir: flake.flakeDir });
         } else {
           env.warn(`cannot write modified lock file of ${showFlake(env, topRef)} (use '--no-write-lock-file' to ignore)`);
           forceDirty = true;

@@ -3,9 +3,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { readTestdata as read } from "./test-util.js";
 import { flakeRefToAttrs, parseFlakeRef, type Attrs } from "./flake-ref.js";
 import {
   addRegistryEntry,
@@ -17,8 +15,6 @@ import {
   type Registry,
 } from "./registry.js";
 
-const TESTDATA = path.join(fileURLToPath(new URL("../../../", import.meta.url)), "src/flake/testdata");
-const read = (name: string) => fs.readFileSync(path.join(TESTDATA, name), "utf8");
 const R = "82375ae4bd3100926fa8f910e022a60a2c3bf91f";
 
 const USER = '{"flakes":[{"from":{"type":"indirect","id":"both"},"to":{"type":"git","url":"file:///tmp/fx/lk/c"}}],"version":2}';

@@ -1,4 +1,4 @@
-// The reference `activate` script (scripts/activate.sh) run below a root directory: /etc links
+// The reference `activate` script (flakes/base/nixos/scripts/activate.sh) run below a root directory: /etc links
 // and copies, links left dangling by a switch, users merged with what is there, modes, and a
 // second run that changes nothing.
 

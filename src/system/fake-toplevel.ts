@@ -1,26 +1,18 @@
-// Test support: systems that follow the contract of README.md, assembled by hand from the
-// scripts in ./scripts and a static busybox, and added to a (chroot) store — what
-// `base.lib.nixosSystem` will build, without the module system.
+// Test support: systems that follow the contract of README.md, assembled by hand from the base
+// flake's scripts (flakes/base/nixos/scripts) and a static busybox, and added to a (chroot)
+// store — what `base.lib.nixosSystem` builds, without the module system.
 
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { tixInstallDir } from "../flake/registries.js";
 import type { LocalStore } from "../store/local-store.js";
 import { nixosVersionScript, type VersionInfo } from "./version-info.js";
 
-/** The directory holding the script templates (src/system/scripts, found from here or dist/). */
+/** The directory holding the script templates: the base flake's, which real systems run. */
 export function scriptsDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = path.join(dir, "src", "system", "scripts");
-    if (fs.existsSync(path.join(candidate, "init.sh"))) return candidate;
-    const here = path.join(dir, "scripts");
-    if (fs.existsSync(path.join(here, "init.sh"))) return here;
-    dir = path.dirname(dir);
-  }
-  throw new Error("cannot find src/system/scripts");
+  return path.join(tixInstallDir(), "flakes", "base", "nixos", "scripts");
 }
 
 /** A script template with `@busybox@` replaced. */

@@ -9,23 +9,13 @@
 // have an .err28.exp beside them).
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { checkoutRoot, Limiter, runAsync, type AsyncRun } from "../test-support.js";
 
-function findRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, "flakes", "base", "lib", "default.nix"))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error("lib.test: cannot find flakes/base/lib above " + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-  return fs.realpathSync(dir);
-}
-
-const root = findRoot();
+const root = fs.realpathSync(checkoutRoot());
 const caseDir = path.join(root, "test", "base", "lib");
 const tixBin = path.join(root, "bin", "tix");
 const recording = process.env.TIX_BASE_LIB_RECORD === "1";
@@ -63,46 +53,10 @@ const cases: Case[] = fs
 // ---------------------------------------------------------------------------------------------
 // Processes
 
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type RunResult = AsyncRun;
 
 function run(cmd: string, args: string[], timeoutMs: number): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: caseDir, env, stdio: ["ignore", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.stdout.on("data", (d: Buffer) => out.push(d));
-    child.stderr.on("data", (d: Buffer) => err.push(d));
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      resolve({ code: null, stdout: "", stderr: `cannot run ${cmd}: ${e.message}` });
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
-    });
-  });
-}
-
-/** Runs at most `limit` jobs at once. */
-class Limiter {
-  private active = 0;
-  private waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-  async run<T>(job: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((wake) => this.waiting.push(wake));
-    this.active++;
-    try {
-      return await job();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
-  }
+  return runAsync(cmd, args, { cwd: caseDir, env, timeoutMs, encoding: "utf8" });
 }
 
 const limiter = new Limiter(Math.max(2, Math.min(4, os.availableParallelism?.() ?? 2)));

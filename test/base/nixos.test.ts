@@ -7,21 +7,9 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { checkoutRoot, have, ok, runProgram, type Run } from "../test-support.js";
 
-/** The repository root: the nearest ancestor holding flakes/base/flake.nix (works from dist/test/ too). */
-function findRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, "flakes", "base", "flake.nix"))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error("nixos.test: cannot find flakes/base above " + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-  return dir;
-}
-
-const root = findRoot();
+const root = checkoutRoot();
 const EVAL_CONFIG = path.join(root, "flakes", "base", "nixos", "eval-config.nix");
 const TIX = path.join(root, "bin", "tix");
 const NIX_ENV: NodeJS.ProcessEnv = { NIX_CONFIG: "experimental-features = nix-command\nsubstituters =", NIX_PATH: "" };
@@ -30,24 +18,8 @@ const EVAL_STORE = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nixos-eval-store-"
 after(() => fs.rmSync(EVAL_STORE, { recursive: true, force: true }));
 const IT_WORKS = "<html><body><h1>It works!</h1></body></html>\n";
 
-interface Run {
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, timeout = 120_000): Run {
-  const r = spawnSync(cmd, args, { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 64 << 20, timeout });
-  return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? (r.error ? String(r.error) : "") };
-}
-
-function ok(r: Run, what: string): string {
-  if (r.status !== 0) throw new Error(`${what} failed (${r.status}):\n${r.stderr}`);
-  return r.stdout;
-}
-
-function have(cmd: string, args: string[] = ["--version"]): boolean {
-  return spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
+  return runProgram(cmd, args, { env, timeout });
 }
 
 /** The simpleContainer template's module, with a fixed configuration revision. */
@@ -232,13 +204,6 @@ describe("evaluation", () => {
       profile,
       "export PATH=/run/current-system/sw/bin:/run/current-system/sw/sbin\nexport EDITOR=vi\nexport N=1\nexport XDG_DATA_DIRS='/a:/b c'\nalias ll='ls -l'\numask 022\n",
     );
-  });
-
-  test("the base flake's copies of the runtime's scripts are up to date", () => {
-    for (const f of ["init.sh", "activate.sh", "switch-to-configuration.sh", "tix-service.sh"]) {
-      const copy = fs.readFileSync(path.join(root, "flakes", "base", "nixos", "scripts", f), "utf8");
-      assert.equal(copy, fs.readFileSync(path.join(root, "src", "system", "scripts", f), "utf8"), f);
-    }
   });
 
   test("an unknown option is an error", () => {

@@ -9,44 +9,17 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { checkoutRoot, have, ok, runProgram, type Run } from "../test-support.js";
 import { divertedStoreArgs } from "../../src/build/sandbox.js";
 
-/** The repository root: the nearest ancestor holding flakes/base/flake.nix (works from dist/test/ too). */
-function findRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, "flakes", "base", "flake.nix"))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error("pkgs.test: cannot find flakes/base above " + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-  return dir;
-}
-
-const root = findRoot();
+const root = checkoutRoot();
 const BASE = path.join(root, "flakes", "base");
 const TIX = path.join(root, "bin", "tix");
 const NIX_ENV: NodeJS.ProcessEnv = { NIX_CONFIG: "experimental-features = nix-command\nsubstituters =", NIX_PATH: "" };
 
-interface Run {
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Run {
-  const r = spawnSync(cmd, args, { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 64 << 20 });
-  return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? (r.error ? String(r.error) : "") };
-}
-
-function ok(r: Run, what: string): string {
-  if (r.status !== 0) throw new Error(`${what} failed (${r.status}):\n${r.stderr}`);
-  return r.stdout;
-}
-
-function have(cmd: string, args: string[] = ["--version"]): boolean {
-  return spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
+  return runProgram(cmd, args, { env });
 }
 
 // --- the bootstrap pin -------------------------------------------------------------------------

@@ -6,21 +6,9 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { checkoutRoot, have, runProgram, type Run } from "../test-support.js";
 
-/** The repository root: the nearest ancestor holding flakes/templates/flake.nix. */
-function findRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, "flakes", "templates", "flake.nix"))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error("templates.test: cannot find flakes/templates");
-    dir = parent;
-  }
-  return dir;
-}
-
-const root = findRoot();
+const root = checkoutRoot();
 const TIX = path.join(root, "bin", "tix");
 const NIX_ENV: NodeJS.ProcessEnv = { NIX_CONFIG: "experimental-features = nix-command flakes\nsubstituters =", NIX_PATH: "" };
 const GIT_ENV: NodeJS.ProcessEnv = {
@@ -30,19 +18,8 @@ const GIT_ENV: NodeJS.ProcessEnv = {
   GIT_COMMITTER_EMAIL: "tix@example.org",
 };
 
-interface Run {
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 function run(cmd: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Run {
-  const r = spawnSync(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...GIT_ENV, ...opts.env }, encoding: "utf8", timeout: 300_000 });
-  return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? (r.error ? String(r.error) : "") };
-}
-
-function have(cmd: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+  return runProgram(cmd, args, { cwd: opts.cwd, env: { ...GIT_ENV, ...opts.env }, timeout: 300_000 });
 }
 
 describe("flakes/templates", () => {
