@@ -105,7 +105,9 @@ class Parser {
   private readonly bindings: BindingsBuilder;
   /** `$HOME` for `~/…` paths; read from the environment on first use (process.env is slow). */
   private home: string | undefined;
-  /** Lookahead tokens not yet consumed (at most three are ever needed). */
+  /** The next token, once looked at (null: not lexed yet). */
+  private current: Token | null = null;
+  /** Lookahead tokens after `current` (at most two are ever needed, and rarely). */
   private readonly ahead: Token[] = [];
 
   constructor(
@@ -118,24 +120,26 @@ class Parser {
   }
 
   currentOffset(): number {
-    return this.ahead.length > 0 ? this.ahead[0]!.start : 0;
+    return this.current !== null ? this.current.start : 0;
   }
 
   // --- tokens ---------------------------------------------------------------------------------
 
   private peek(): Token {
-    if (this.ahead.length === 0) this.ahead.push(this.lexer.next());
-    return this.ahead[0]!;
+    return (this.current ??= this.lexer.next());
   }
 
+  /** The token `n` places after the current one (0: the current one). */
   private peekAt(n: number): Token {
-    while (this.ahead.length <= n) this.ahead.push(this.lexer.next());
-    return this.ahead[n]!;
+    if (n === 0) return this.peek();
+    this.peek();
+    while (this.ahead.length < n) this.ahead.push(this.lexer.next());
+    return this.ahead[n - 1]!;
   }
 
   private advance(): Token {
     const t = this.peek();
-    this.ahead.shift();
+    this.current = this.ahead.length > 0 ? this.ahead.shift()! : null;
     return t;
   }
 
