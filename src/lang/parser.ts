@@ -659,6 +659,17 @@ class Parser {
     const open = this.advance();
     const parts: (string | Expr)[] = [];
     let partsStart = -1;
+    // Fast path for the common `"text"` (no parts array to build and throw away).
+    const first = this.peek();
+    if (first.kind === T.STR) {
+      this.advance();
+      if (this.peek().kind === T.QUOTE) {
+        this.advance();
+        return { kind: "String", pos: open.start, value: first.value as string };
+      }
+      parts.push(first.value as string);
+      partsStart = first.start;
+    }
     for (;;) {
       const t = this.peek();
       if (t.kind === T.STR) {
