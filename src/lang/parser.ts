@@ -107,8 +107,9 @@ class Parser {
   private home: string | undefined;
   /** The next token, once looked at (null: not lexed yet). */
   private current: Token | null = null;
-  /** Lookahead tokens after `current` (at most two are ever needed, and rarely). */
-  private readonly ahead: Token[] = [];
+  /** The two tokens after `current`, when looked at (fields, not an array: this runs per token). */
+  private after1: Token | null = null;
+  private after2: Token | null = null;
 
   constructor(
     private readonly source: Source,
@@ -129,17 +130,19 @@ class Parser {
     return (this.current ??= this.lexer.next());
   }
 
-  /** The token `n` places after the current one (0: the current one). */
-  private peekAt(n: number): Token {
-    if (n === 0) return this.peek();
-    this.peek();
-    while (this.ahead.length < n) this.ahead.push(this.lexer.next());
-    return this.ahead[n - 1]!;
+  /** The token `n` (0–2) places after the current one (0: the current one). */
+  private peekAt(n: 0 | 1 | 2): Token {
+    const t = this.peek();
+    if (n === 0) return t;
+    const a1 = (this.after1 ??= this.lexer.next());
+    return n === 1 ? a1 : (this.after2 ??= this.lexer.next());
   }
 
   private advance(): Token {
     const t = this.peek();
-    this.current = this.ahead.length > 0 ? this.ahead.shift()! : null;
+    this.current = this.after1;
+    this.after1 = this.after2;
+    this.after2 = null;
     return t;
   }
 
