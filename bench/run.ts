@@ -14,6 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { flakeWorkloads } from "./flake.js";
+import { parseWorkloads } from "./parse.js";
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -582,7 +583,8 @@ function main(): number {
   };
 
   const flakes = flakeWorkloads({ tempDir, removeTree, tixBin: () => tixBin, nixEnv });
-  const all = [...evalWorkloads, ...storeWorkloads(getTree), ...flakes];
+  const parses = parseWorkloads({ tempDir, removeTree, tixBin: () => tixBin, nixEnv });
+  const all = [...evalWorkloads, ...parses, ...storeWorkloads(getTree), ...flakes];
   const wanted = new Set(o.only.length ? all.filter((w) => o.only.some((n) => w.name.includes(n))) : all);
   // A workload that reuses another's tix measurements brings that workload along.
   for (const w of [...wanted]) if (w.tixFrom !== undefined) wanted.add(all.find((x) => x.name === w.tixFrom)!);

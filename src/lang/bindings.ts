@@ -11,19 +11,40 @@ export interface AttrsNode {
   readonly pos: Offset;
   readonly rec: boolean;
   readonly attrs: AttrDef[];
-  readonly dynamic: DynamicAttrDef[];
-  readonly inheritFrom: Expr[];
+  /** NO_DYNAMIC until the first dynamic attribute (most sets have none): see addDynamic. */
+  dynamic: DynamicAttrDef[];
+  /** NO_SOURCES until the first `inherit (e)`: see addInheritSource. */
+  inheritFrom: Expr[];
 }
+
+// Shared (frozen) empty arrays: most sets have neither dynamic attributes nor `inherit (e)`, and
+// two arrays fewer per set is a tenth fewer objects in a typical AST.
+const NO_DYNAMIC: DynamicAttrDef[] = Object.freeze([]) as unknown as DynamicAttrDef[];
+const NO_SOURCES: Expr[] = Object.freeze([]) as unknown as Expr[];
 
 export function newAttrs(pos: Offset, rec: boolean): AttrsNode {
-  return { kind: "Attrs", pos, rec, attrs: [], dynamic: [], inheritFrom: [] };
+  return { kind: "Attrs", pos, rec, attrs: [], dynamic: NO_DYNAMIC, inheritFrom: NO_SOURCES };
 }
 
-/** Name → index into `attrs` for larger sets, built on demand and kept up to date by `insert`. */
-const indexes = new WeakMap<AttrsNode, Map<string, number>>();
+function addDynamic(set: AttrsNode, def: DynamicAttrDef): void {
+  if (set.dynamic === NO_DYNAMIC) set.dynamic = [];
+  set.dynamic.push(def);
+}
+
+/** Appends `inherit (e)` sources; returns the index of the first one. */
+function addInheritSources(set: AttrsNode, sources: readonly Expr[]): number {
+  const first = set.inheritFrom.length;
+  if (sources.length === 0) return first;
+  if (set.inheritFrom === NO_SOURCES) set.inheritFrom = [];
+  for (const e of sources) set.inheritFrom.push(e);
+  return first;
+}
+
+/** Name → index into `attrs` for the larger sets of one parse, kept up to date by `insert`. */
+type Indexes = Map<AttrsNode, Map<string, number>>;
 const INDEX_THRESHOLD = 8;
 
-function lookup(set: AttrsNode, name: string): AttrDef | undefined {
+function lookup(indexes: Indexes, set: AttrsNode, name: string): AttrDef | undefined {
   const attrs = set.attrs;
   if (attrs.length < INDEX_THRESHOLD) {
     for (let i = 0; i < attrs.length; i++) if (attrs[i]!.name === name) return attrs[i];
@@ -39,7 +60,7 @@ function lookup(set: AttrsNode, name: string): AttrDef | undefined {
   return i === undefined ? undefined : attrs[i];
 }
 
-function insert(set: AttrsNode, def: AttrDef): void {
+function insert(indexes: Indexes, set: AttrsNode, def: AttrDef): void {
   const index = set.attrs.length >= INDEX_THRESHOLD ? indexes.get(set) : undefined;
   if (index) index.set(def.name, set.attrs.length);
   set.attrs.push(def);
@@ -51,6 +72,9 @@ function isAttrsLiteral(e: Expr): e is AttrsNode & Expr {
 
 /** Adds static and dynamic definitions to sets, checking for duplicates, for one source file. */
 export class BindingsBuilder {
+  // A plain Map owned by one parse (a module-level WeakMap made every GC walk its entries).
+  private readonly indexes: Indexes = new Map();
+
   constructor(private readonly source: Source) {}
 
   private duplicate(path: string, pos: Offset, prevPos: Offset): never {
@@ -69,17 +93,17 @@ export class BindingsBuilder {
       const component = path[i]!;
       let nested: AttrsNode;
       if (component.kind === "static") {
-        const existing = lookup(target, component.name);
+        const existing = lookup(this.indexes, target, component.name);
         if (existing) {
           if (!isAttrsLiteral(existing.value)) this.duplicate(showAttrPath(path.slice(0, i + 1)), pos, existing.pos);
           nested = existing.value;
         } else {
           nested = newAttrs(pos, false);
-          insert(target, { name: component.name, pos, value: nested, inherit: "none" });
+          insert(this.indexes, target, { name: component.name, pos, value: nested, inherit: "none" });
         }
       } else {
         nested = newAttrs(pos, false);
-        target.dynamic.push({ name: component.expr, value: nested, pos });
+        addDynamic(target, { name: component.expr, value: nested, pos });
       }
       target = nested;
     }
@@ -87,7 +111,7 @@ export class BindingsBuilder {
     if (final.kind === "static") {
       this.addDef(target, path, { name: final.name, pos, value, inherit: "none" });
     } else {
-      target.dynamic.push({ name: final.expr, value, pos });
+      addDynamic(target, { name: final.expr, value, pos });
     }
   }
 
@@ -97,9 +121,9 @@ export class BindingsBuilder {
    * errors call it.
    */
   private addDef(set: AttrsNode, path: readonly AttrName[], def: AttrDef): void {
-    const existing = lookup(set, def.name);
+    const existing = lookup(this.indexes, set, def.name);
     if (!existing) {
-      insert(set, def);
+      insert(this.indexes, set, def);
       return;
     }
     const incoming = def.value;
@@ -112,24 +136,23 @@ export class BindingsBuilder {
       const moved = inner.inherit === "from" && shift > 0 ? shiftInheritSource(inner, shift) : inner;
       this.addDef(target, [...path, { kind: "static", name: inner.name, pos: inner.pos }], moved);
     }
-    target.dynamic.push(...incoming.dynamic);
-    target.inheritFrom.push(...incoming.inheritFrom);
+    for (const d of incoming.dynamic) addDynamic(target, d);
+    addInheritSources(target, incoming.inheritFrom);
   }
 
   /** `inherit a b;` (source null) or `inherit (source) a b;` with the names and their positions. */
   addInherit(set: AttrsNode, names: readonly { name: string; pos: Offset }[], from: { expr: Expr; pos: Offset } | null): void {
     let source: Expr | null = null;
     if (from) {
-      set.inheritFrom.push(from.expr);
-      source = { kind: "InheritSource", pos: from.pos, index: set.inheritFrom.length - 1 };
+      source = { kind: "InheritSource", pos: from.pos, index: addInheritSources(set, [from.expr]) };
     }
     for (const { name, pos } of names) {
-      const existing = lookup(set, name);
+      const existing = lookup(this.indexes, set, name);
       if (existing) this.duplicate(showIdentifier(name), pos, existing.pos);
       const value: Expr = source
         ? { kind: "Select", pos, expr: source, path: [{ kind: "static", name, pos }], default: null }
         : { kind: "Var", pos, name };
-      insert(set, { name, pos, value, inherit: source ? "from" : "plain" });
+      insert(this.indexes, set, { name, pos, value, inherit: source ? "from" : "plain" });
     }
   }
 }

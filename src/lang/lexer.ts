@@ -2,7 +2,7 @@
 // strings, indented strings, paths and the `${ … }` nesting inside them (mirrors Nix's flex scanner).
 import type { Source } from "./ast.js";
 import { ParseError } from "./errors.js";
-import { KEYWORDS, T, utf8Bytes } from "./tokens.js";
+import { T, utf8Bytes } from "./tokens.js";
 
 export interface Token {
   readonly kind: T;
@@ -60,6 +60,20 @@ const CLASS = new Uint8Array(256);
 
 const MAX_INT64 = 9223372036854775807n;
 const MIN_NORMAL = 2.2250738585072014e-308;
+
+// Identifiers are interned across sources: a large file names the same few thousand things
+// hundreds of thousands of times, and one string per name (instead of one per occurrence) makes the
+// AST a third fewer objects for the GC and lets name lookups reuse the string's cached hash.
+const names = new Map<string, string>();
+const MAX_NAMES = 200_000;
+
+function internName(s: string): string {
+  const known = names.get(s);
+  if (known !== undefined) return known;
+  if (names.size >= MAX_NAMES) names.clear();
+  names.set(s, s);
+  return s;
+}
 
 /** Produces the tokens of one source on demand (`next()`), like a flex scanner. */
 export class Lexer {
@@ -479,9 +493,35 @@ export class Lexer {
       }
     }
     this.adjust(idLen);
-    const name = this.text.slice(i, idEnd);
-    const kw = idLen <= 7 ? KEYWORDS.get(name) : undefined;
-    return kw !== undefined ? this.tok(kw) : this.tok(T.ID, name);
+    const kw = this.keyword(i, idLen);
+    return kw !== T.ID ? this.tok(kw) : this.tok(T.ID, internName(this.text.slice(i, idEnd)));
+  }
+
+  /** The keyword spelled by the `len` bytes at i, or T.ID (no substring, no hashing). */
+  private keyword(i: number, len: number): T {
+    const t = this.text;
+    const c = t.charCodeAt(i);
+    switch (len) {
+      case 2:
+        if (c === 0x69) {
+          const d = t.charCodeAt(i + 1);
+          return d === 0x66 ? T.IF : d === 0x6e ? T.IN : T.ID;
+        }
+        return c === 0x6f && t.charCodeAt(i + 1) === 0x72 ? T.OR_KW : T.ID;
+      case 3:
+        if (c === 0x6c) return t.startsWith("et", i + 1) ? T.LET : T.ID;
+        return c === 0x72 && t.startsWith("ec", i + 1) ? T.REC : T.ID;
+      case 4:
+        if (c === 0x74) return t.startsWith("hen", i + 1) ? T.THEN : T.ID;
+        if (c === 0x65) return t.startsWith("lse", i + 1) ? T.ELSE : T.ID;
+        return c === 0x77 && t.startsWith("ith", i + 1) ? T.WITH : T.ID;
+      case 6:
+        return c === 0x61 && t.startsWith("ssert", i + 1) ? T.ASSERT : T.ID;
+      case 7:
+        return c === 0x69 && t.startsWith("nherit", i + 1) ? T.INHERIT : T.ID;
+      default:
+        return T.ID;
+    }
   }
 
   // --- strings ------------------------------------------------------------------------------

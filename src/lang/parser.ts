@@ -105,8 +105,11 @@ class Parser {
   private readonly bindings: BindingsBuilder;
   /** `$HOME` for `~/…` paths; read from the environment on first use (process.env is slow). */
   private home: string | undefined;
-  /** Lookahead tokens not yet consumed (at most three are ever needed). */
-  private readonly ahead: Token[] = [];
+  /** The next token, once looked at (null: not lexed yet). */
+  private current: Token | null = null;
+  /** The two tokens after `current`, when looked at (fields, not an array: this runs per token). */
+  private after1: Token | null = null;
+  private after2: Token | null = null;
 
   constructor(
     private readonly source: Source,
@@ -118,24 +121,28 @@ class Parser {
   }
 
   currentOffset(): number {
-    return this.ahead.length > 0 ? this.ahead[0]!.start : 0;
+    return this.current !== null ? this.current.start : 0;
   }
 
   // --- tokens ---------------------------------------------------------------------------------
 
   private peek(): Token {
-    if (this.ahead.length === 0) this.ahead.push(this.lexer.next());
-    return this.ahead[0]!;
+    return (this.current ??= this.lexer.next());
   }
 
-  private peekAt(n: number): Token {
-    while (this.ahead.length <= n) this.ahead.push(this.lexer.next());
-    return this.ahead[n]!;
+  /** The token `n` (0–2) places after the current one (0: the current one). */
+  private peekAt(n: 0 | 1 | 2): Token {
+    const t = this.peek();
+    if (n === 0) return t;
+    const a1 = (this.after1 ??= this.lexer.next());
+    return n === 1 ? a1 : (this.after2 ??= this.lexer.next());
   }
 
   private advance(): Token {
     const t = this.peek();
-    this.ahead.shift();
+    this.current = this.after1;
+    this.after1 = this.after2;
+    this.after2 = null;
     return t;
   }
 
@@ -655,6 +662,17 @@ class Parser {
     const open = this.advance();
     const parts: (string | Expr)[] = [];
     let partsStart = -1;
+    // Fast path for the common `"text"` (no parts array to build and throw away).
+    const first = this.peek();
+    if (first.kind === T.STR) {
+      this.advance();
+      if (this.peek().kind === T.QUOTE) {
+        this.advance();
+        return { kind: "String", pos: open.start, value: first.value as string };
+      }
+      parts.push(first.value as string);
+      partsStart = first.start;
+    }
     for (;;) {
       const t = this.peek();
       if (t.kind === T.STR) {

@@ -27,9 +27,17 @@ export function showString(s: string): string {
 
 /** A name as Nix prints symbols: bare if it is a plain identifier (not a keyword), else quoted. */
 export function showIdentifier(name: string): string {
-  if (name === "" || RESERVED.has(name) || !/^[a-zA-Z_][a-zA-Z0-9_'-]*$/.test(name)) return showString(name);
-  return name;
+  let shown = shownNames.get(name);
+  if (shown === undefined) {
+    shown = name === "" || RESERVED.has(name) || !/^[a-zA-Z_][a-zA-Z0-9_'-]*$/.test(name) ? showString(name) : name;
+    if (shownNames.size >= 100_000) shownNames.clear();
+    shownNames.set(name, shown);
+  }
+  return shown;
 }
+
+// `--parse` of a large file shows the same few thousand names hundreds of thousands of times.
+const shownNames = new Map<string, string>();
 
 /** `a.b."c d".${e}` as Nix shows attribute paths. */
 export function showAttrPath(path: readonly AttrName[]): string {
