@@ -18,6 +18,7 @@ import {
   NixPath,
   NixString,
   Thunk,
+  isString,
   mkString,
   updateAttrs as mergeAttrs,
   callCode,
@@ -866,7 +867,7 @@ function explainInequality(a: Value, b: Value): string | null {
   if (a instanceof Thunk) a = a.force();
   if (b instanceof Thunk) b = b.force();
   const kindOf = (v: Value): string => {
-    if (typeof v === "string" || v instanceof NixString) return "string";
+    if (isString(v)) return "string";
     if (typeof v === "number" || typeof v === "bigint") return "an integer";
     if (v instanceof NixFloat) return "a float";
     if (typeof v === "boolean") return "a Boolean";

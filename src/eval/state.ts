@@ -9,7 +9,6 @@ import { showValueForError } from "./print.js";
 import {
   Attrs,
   EMPTY_CONTEXT,
-  findAttrPos,
   Lambda,
   NixFloat,
   NixPath,
@@ -18,7 +17,9 @@ import {
   PrimOpApp,
   Thunk,
   callCode,
+  findAttrPos,
   intToString,
+  isString,
   mkString,
   showType,
   type Env,
@@ -367,7 +368,7 @@ export class EvalState {
   /** Coerces to a string as interpolation (default) or `toString` (coerceMore) does. */
   coerceToString(v: Value, opts: CoerceOptions, pos: Pos | null = null): string | NixString {
     if (v instanceof Thunk) v = v.force();
-    if (typeof v === "string" || v instanceof NixString) return v;
+    if (isString(v)) return v;
     if (v instanceof NixPath) {
       if (opts.copyToStore === false) return v.path;
       const sp = this.copyPathToStore(v.path);

@@ -437,6 +437,11 @@ export function isFunction(v: Value): v is Lambda | PrimOp | PrimOpApp {
   return v instanceof Lambda || v instanceof PrimOp || v instanceof PrimOpApp;
 }
 
+/** A function, or a set with `__functor` (what calling accepts). Expects a forced value. */
+export function isCallable(v: Value): boolean {
+  return isFunction(v) || (v instanceof Attrs && v.has("__functor"));
+}
+
 /** The name `builtins.typeOf` reports. Expects a forced value. */
 export function typeOf(v: Value): NixType {
   switch (typeof v) {

@@ -144,15 +144,13 @@ test("listToAttrs keeps the position of each winning value", () => {
   ]);
 });
 
-test("listToAttrs of 100000 entries is fast", () => {
+// Speed is measured in bench/ (attrs.nix); here only that a large list works.
+test("listToAttrs of 100000 entries", () => {
   const list: Value[] = [];
   for (let i = 0; i < 100000; i++) list.push(nv(`n${i}`, i));
-  const start = performance.now();
   const r = t.call("listToAttrs", list) as Attrs;
-  const ms = performance.now() - start;
   assert.equal(r.size, 100000);
   assert.equal(r.get("n99999"), 99999);
-  assert.ok(ms < 500, `took ${ms} ms`);
 });
 
 test("intersectAttrs takes names from the first and values from the second", () => {

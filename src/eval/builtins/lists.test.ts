@@ -181,20 +181,15 @@ test("foldl' folds left and forces every accumulator", () => {
   );
 });
 
-test("foldl' over a million elements is fast", () => {
+// Speed is measured in bench/ (foldl.nix); here only that a long list works.
+test("foldl' over a million elements", () => {
   const n = 1_000_000;
   const list: Value[] = new Array(n);
   for (let i = 0; i < n; i++) list[i] = i;
   const add = primop(t, "add");
-  const start = performance.now();
   assert.equal(t.call("foldl'", add, 0, list), (n * (n - 1)) / 2);
-  const ms = performance.now() - start;
-  assert.ok(ms < 2000, `took ${ms} ms`);
   const lambdaAdd = fn2((a, b) => (a as number) + (b as number));
-  const start2 = performance.now();
   assert.equal(t.call("foldl'", lambdaAdd, 0, list), (n * (n - 1)) / 2);
-  const ms2 = performance.now() - start2;
-  assert.ok(ms2 < 2000, `took ${ms2} ms`);
 });
 
 test("any and all short-circuit left to right", () => {
