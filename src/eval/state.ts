@@ -7,6 +7,7 @@ import { expectPlainString, typeError } from "./expect.js";
 import { canonPath } from "./paths.js";
 import { showValueForError } from "./print.js";
 import {
+  ArgFrame,
   Attrs,
   EMPTY_CONTEXT,
   Lambda,
@@ -166,10 +167,7 @@ export class EvalState {
         let env = f.env;
         let inner: LambdaInfo | null | undefined;
         while (info.formals === null && (inner = info.inner) != null && i < args.length - 1) {
-          const frame = new Array(2);
-          frame[0] = env;
-          frame[1] = args[i++];
-          env = frame;
+          env = new ArgFrame(env, args[i++]);
           info = inner;
         }
         f = this.callInfo(info, env, args[i++], pos);
@@ -225,10 +223,7 @@ export class EvalState {
       const inner = info.inner;
       if (info.formals === null && inner != null) {
         // `a: b: …`: bind `a` without creating the closure its body would return.
-        const env = new Array(2);
-        env[0] = f.env;
-        env[1] = a;
-        return this.callInfo(inner, env, b, pos);
+        return this.callInfo(inner, new ArgFrame(f.env, a), b, pos);
       }
       const g = this.callLambda(f, a, pos);
       if (g instanceof Lambda) return this.callLambda(g, b, pos);
@@ -258,11 +253,8 @@ export class EvalState {
     if (info.formals !== null) return this.callWithFormals(info, parent, arg, pos);
     if (++this.callDepth > this.maxCallDepth) this.callDepthExceeded(pos);
     try {
-      // A plain `x: body` lambda: its frame is [parent, x].
-      const env = new Array(2);
-      env[0] = parent;
-      env[1] = arg;
-      let r = callCode(info.body, env);
+      // A plain `x: body` lambda: its frame is an ArgFrame.
+      let r = callCode(info.body, new ArgFrame(parent, arg));
       if (r instanceof Thunk) r = r.force();
       return r;
     } finally {
