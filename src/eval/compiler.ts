@@ -18,6 +18,7 @@ import {
   NixPath,
   NixString,
   Thunk,
+  isString,
   mkString,
   updateAttrs as mergeAttrs,
   callCode,
@@ -36,6 +37,8 @@ export class Scope {
     readonly parent: Scope | null,
     /** Static names and their slots (slots start at 1), or null for a `with` scope. */
     readonly names: Map<string, number> | null,
+    /** Whether this scope's frames are ArgFrames (plain `x: body` lambdas; the name is slot 1). */
+    readonly argFrame: boolean = false,
   ) {}
 }
 
@@ -190,12 +193,12 @@ export class Compiler {
     return { constant: false, make: (env) => new Thunk(code, env) };
   }
 
-  private resolve(name: string, scope: Scope): { depth: number; slot: number } | null {
+  private resolve(name: string, scope: Scope): { depth: number; slot: number; scope: Scope } | null {
     let depth = 0;
     for (let s: Scope | null = scope; s !== null; s = s.parent, depth++) {
       if (s.names !== null) {
         const slot = s.names.get(name);
-        if (slot !== undefined) return { depth, slot };
+        if (slot !== undefined) return { depth, slot, scope: s };
       }
     }
     return null;
@@ -203,6 +206,7 @@ export class Compiler {
 
   private compileVar(name: string, offset: number, scope: Scope): Code {
     const r = this.resolve(name, scope);
+    if (r !== null && hasArgFrame(scope, r.depth)) return argFrameVar(scope, r.depth, r.slot);
     if (r !== null) {
       const { depth, slot } = r;
       switch (depth) {
@@ -233,12 +237,14 @@ export class Compiler {
     for (let s: Scope | null = scope; s !== null; s = s.parent, depth++) if (s.names === null) withDepths.push(depth);
     const pos = this.pos(offset);
     if (withDepths.length === 0) throw new EvalError(`undefined variable '${name}'`, "eval", pos);
+    const argFrameHops: boolean[] = [];
+    for (let s: Scope | null = scope; s !== null; s = s.parent) argFrameHops.push(s.argFrame);
     return (env) => {
       let frame = env;
       let at = 0;
       for (const d of withDepths) {
         while (at < d) {
-          frame = frame[0];
+          frame = argFrameHops[at] ? frame.p : frame[0];
           at++;
         }
         let set = frame[1];
@@ -585,7 +591,7 @@ export class Compiler {
       formalSlots.push(slot);
       names.set(f.name, slot++);
     }
-    const inner = new Scope(scope, names);
+    const inner = new Scope(scope, names, e.formals === null && e.arg !== null);
     const formals: FormalInfo[] | null = e.formals
       ? e.formals.formals.map((f, i) => ({ name: f.name, slot: formalSlots[i], default: f.default ? this.compile(f.default, inner) : null, pos: f.pos }))
       : null;
@@ -841,6 +847,40 @@ class UpdatePositions implements AttrPositions {
   }
 }
 
+/** Whether any frame from `scope` up to `depth` levels out is an ArgFrame. */
+function hasArgFrame(scope: Scope, depth: number): boolean {
+  let s: Scope | null = scope;
+  for (let i = 0; i <= depth && s !== null; i++, s = s.parent) if (s.argFrame) return true;
+  return false;
+}
+
+/** Code reading `slot` of the frame `depth` levels out when ArgFrames lie on the way. */
+function argFrameVar(scope: Scope, depth: number, slot: number): Code {
+  const hops: boolean[] = [];
+  let s: Scope = scope;
+  for (let i = 0; i < depth; i++, s = s.parent!) hops.push(s.argFrame);
+  const last = s.argFrame;
+  const h0 = hops[0];
+  switch (depth) {
+    case 0:
+      return last ? (env) => env.a : (env) => env[slot];
+    case 1:
+      if (h0) return last ? (env) => env.p.a : (env) => env.p[slot];
+      return (env) => env[0].a;
+    case 2: {
+      const h1 = hops[1];
+      if (h0 && h1) return last ? (env) => env.p.p.a : (env) => env.p.p[slot];
+      if (h0) return last ? (env) => env.p[0].a : (env) => env.p[0][slot];
+      if (h1) return last ? (env) => env[0].p.a : (env) => env[0].p[slot];
+      return (env) => env[0][0].a;
+    }
+  }
+  return (env) => {
+    for (let i = 0; i < hops.length; i++) env = hops[i] ? env.p : env[0];
+    return last ? env.a : env[slot];
+  };
+}
+
 function missingAttr(name: string, set: Attrs, pos: Pos): EvalError {
   const e = new EvalError(`attribute '${name}' missing`, "eval", pos);
   e.hint = didYouMean(name, set.keys());
@@ -866,7 +906,7 @@ function explainInequality(a: Value, b: Value): string | null {
   if (a instanceof Thunk) a = a.force();
   if (b instanceof Thunk) b = b.force();
   const kindOf = (v: Value): string => {
-    if (typeof v === "string" || v instanceof NixString) return "string";
+    if (isString(v)) return "string";
     if (typeof v === "number" || typeof v === "bigint") return "an integer";
     if (v instanceof NixFloat) return "a float";
     if (typeof v === "boolean") return "a Boolean";

@@ -3,13 +3,12 @@ import { EvalError } from "./errors.js";
 import { showValueForError } from "./print.js";
 import {
   Attrs,
-  Lambda,
   NixFloat,
   NixPath,
   NixString,
-  PrimOp,
-  PrimOpApp,
   Thunk,
+  isCallable,
+  isString,
   showType,
   type Pos,
   type Value,
@@ -42,7 +41,7 @@ export function expectBool(v: Value, ctx: string | null, pos: Pos | null = null)
 
 export function expectString(v: Value, ctx: string | null, pos: Pos | null = null): string | NixString {
   if (v instanceof Thunk) v = v.force();
-  if (typeof v === "string" || v instanceof NixString) return v;
+  if (isString(v)) return v;
   throw typeError("a string", v, ctx, pos);
 }
 
@@ -81,7 +80,6 @@ export function expectPath(v: Value, ctx: string | null, pos: Pos | null = null)
 /** Something callable: a lambda, a primop (application) or a set with `__functor`. */
 export function expectFunction(v: Value, ctx: string | null, pos: Pos | null = null): Value {
   if (v instanceof Thunk) v = v.force();
-  if (v instanceof Lambda || v instanceof PrimOp || v instanceof PrimOpApp) return v;
-  if (v instanceof Attrs && v.has("__functor")) return v;
+  if (isCallable(v)) return v;
   throw typeError("a function", v, ctx, pos);
 }

@@ -16,6 +16,7 @@ import {
   PrimOpApp,
   Thunk,
   intToString,
+  isString,
   type Value,
 } from "./value.js";
 
@@ -115,7 +116,7 @@ export function printValue(v: Value, opts: PrintOptions): string {
     }
     const atom = printAtom(v);
     if (atom !== undefined) {
-      if (limited && atom.length > 1026 && (typeof v === "string" || v instanceof NixString)) {
+      if (limited && atom.length > 1026 && isString(v)) {
         const s = typeof v === "string" ? v : v.s;
         parts.push(quoteString(s.slice(0, 1024)) + ` ${LQ}${s.length - 1024} bytes elided${RQ}`);
       } else parts.push(atom);

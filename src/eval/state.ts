@@ -7,9 +7,9 @@ import { expectPlainString, typeError } from "./expect.js";
 import { canonPath } from "./paths.js";
 import { showValueForError } from "./print.js";
 import {
+  ArgFrame,
   Attrs,
   EMPTY_CONTEXT,
-  findAttrPos,
   Lambda,
   NixFloat,
   NixPath,
@@ -18,7 +18,9 @@ import {
   PrimOpApp,
   Thunk,
   callCode,
+  findAttrPos,
   intToString,
+  isString,
   mkString,
   showType,
   type Env,
@@ -165,10 +167,7 @@ export class EvalState {
         let env = f.env;
         let inner: LambdaInfo | null | undefined;
         while (info.formals === null && (inner = info.inner) != null && i < args.length - 1) {
-          const frame = new Array(2);
-          frame[0] = env;
-          frame[1] = args[i++];
-          env = frame;
+          env = new ArgFrame(env, args[i++]);
           info = inner;
         }
         f = this.callInfo(info, env, args[i++], pos);
@@ -224,10 +223,7 @@ export class EvalState {
       const inner = info.inner;
       if (info.formals === null && inner != null) {
         // `a: b: …`: bind `a` without creating the closure its body would return.
-        const env = new Array(2);
-        env[0] = f.env;
-        env[1] = a;
-        return this.callInfo(inner, env, b, pos);
+        return this.callInfo(inner, new ArgFrame(f.env, a), b, pos);
       }
       const g = this.callLambda(f, a, pos);
       if (g instanceof Lambda) return this.callLambda(g, b, pos);
@@ -257,11 +253,8 @@ export class EvalState {
     if (info.formals !== null) return this.callWithFormals(info, parent, arg, pos);
     if (++this.callDepth > this.maxCallDepth) this.callDepthExceeded(pos);
     try {
-      // A plain `x: body` lambda: its frame is [parent, x].
-      const env = new Array(2);
-      env[0] = parent;
-      env[1] = arg;
-      let r = callCode(info.body, env);
+      // A plain `x: body` lambda: its frame is an ArgFrame.
+      let r = callCode(info.body, new ArgFrame(parent, arg));
       if (r instanceof Thunk) r = r.force();
       return r;
     } finally {
@@ -367,7 +360,7 @@ export class EvalState {
   /** Coerces to a string as interpolation (default) or `toString` (coerceMore) does. */
   coerceToString(v: Value, opts: CoerceOptions, pos: Pos | null = null): string | NixString {
     if (v instanceof Thunk) v = v.force();
-    if (typeof v === "string" || v instanceof NixString) return v;
+    if (isString(v)) return v;
     if (v instanceof NixPath) {
       if (opts.copyToStore === false) return v.path;
       const sp = this.copyPathToStore(v.path);

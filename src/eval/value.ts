@@ -292,8 +292,20 @@ export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** A compiled closure over an environment. `Env` is an array whose slot 0 is the parent env. */
-export type Env = any[];
+/**
+ * A compiled closure over an environment. An `Env` is an array whose slot 0 is the parent env, or,
+ * for a call of a plain `x: body` lambda, an ArgFrame. The compiler knows which kind each scope
+ * has and emits the matching access.
+ */
+export type Env = any;
+
+/** The frame of a call to a plain `x: body` lambda: one object where an array would be two. */
+export class ArgFrame {
+  constructor(
+    readonly p: Env,
+    readonly a: Value,
+  ) {}
+}
 export type Code = (env: Env) => Value;
 
 export interface FormalInfo {
@@ -435,6 +447,11 @@ export function isString(v: Value): v is string | NixString {
 
 export function isFunction(v: Value): v is Lambda | PrimOp | PrimOpApp {
   return v instanceof Lambda || v instanceof PrimOp || v instanceof PrimOpApp;
+}
+
+/** A function, or a set with `__functor` (what calling accepts). Expects a forced value. */
+export function isCallable(v: Value): boolean {
+  return isFunction(v) || (v instanceof Attrs && v.has("__functor"));
 }
 
 /** The name `builtins.typeOf` reports. Expects a forced value. */

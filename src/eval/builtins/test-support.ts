@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import type { Source } from "../../lang/ast.js";
 import { EvalError, type ErrorKind } from "../errors.js";
 import { EvalState, defaultSettings, type EvalIO, type EvalSettings, type EvalStore } from "../state.js";
-import { Attrs, Lambda, PrimOp, Thunk, type Code, type Env, type FormalInfo, type Value } from "../value.js";
+import { Attrs, Lambda, PrimOp, Thunk, type ArgFrame, type Code, type Env, type FormalInfo, type Value } from "../value.js";
 import { BuiltinRegistry, type RegisterBuiltins } from "./registry.js";
 
 export interface TestEnv {
@@ -60,7 +60,7 @@ export function fn(body: (x: Value) => Value, name: string | null = null): Lambd
       formals: null,
       formalNames: null,
       ellipsis: false,
-      body: ((env: Env) => body(env[1])) as Code,
+      body: ((env: Env) => body((env as ArgFrame).a)) as Code,
     },
     [null],
   );

@@ -11,10 +11,11 @@ import {
   NixFloat,
   NixPath,
   NixString,
-  PrimOp,
-  PrimOpApp,
   Thunk,
   force,
+  isFunction,
+  isString,
+  stringBytes,
   typeOf,
   type AttrPositions,
   type LambdaInfo,
@@ -35,15 +36,13 @@ export function register(r: BuiltinRegistry): void {
   });
   r.def("isFloat", 1, (args) => force(args[0]) instanceof NixFloat);
   r.def("isString", 1, (args) => {
-    const v = force(args[0]);
-    return typeof v === "string" || v instanceof NixString;
+    return isString(force(args[0]));
   });
   r.def("isPath", 1, (args) => force(args[0]) instanceof NixPath);
   r.def("isAttrs", 1, (args) => force(args[0]) instanceof Attrs);
   r.def("isList", 1, (args) => Array.isArray(force(args[0])));
   r.def("isFunction", 1, (args) => {
-    const v = force(args[0]);
-    return v instanceof Lambda || v instanceof PrimOp || v instanceof PrimOpApp;
+    return isFunction(force(args[0]));
   });
 
   r.def("seq", 2, (args) => {
@@ -123,7 +122,7 @@ export function register(r: BuiltinRegistry): void {
 
   r.def("functionArgs", 1, (args, pos) => {
     const f = force(args[0]);
-    if (f instanceof PrimOp || f instanceof PrimOpApp) return Attrs.empty;
+    if (isFunction(f) && !(f instanceof Lambda)) return Attrs.empty;
     if (!(f instanceof Lambda)) throw new EvalError("'functionArgs' requires a function", "eval", pos);
     const formals = f.info.formals;
     if (formals === null) return Attrs.empty;
@@ -204,9 +203,9 @@ class KeyTracker {
       case KeyKind.None:
         this.firstKey = key;
         this.firstElem = elem;
-        if (typeof key === "string" || key instanceof NixString) {
+        if (isString(key)) {
           this.kind = KeyKind.String;
-          this.strings = new Set([typeof key === "string" ? key : key.s]);
+          this.strings = new Set([stringBytes(key)]);
         } else if (key instanceof NixPath) {
           this.kind = KeyKind.Path;
           this.strings = new Set([key.path]);
@@ -220,7 +219,7 @@ class KeyTracker {
         }
         return true;
       case KeyKind.String:
-        if (typeof key === "string" || key instanceof NixString) return addNew(this.strings!, typeof key === "string" ? key : key.s);
+        if (isString(key)) return addNew(this.strings!, stringBytes(key));
         return this.compareError(key, elem);
       case KeyKind.Path:
         if (key instanceof NixPath) return addNew(this.strings!, key.path);
