@@ -41,13 +41,21 @@ const builtins = {
 };
 
 await esbuild.build({
-  entryPoints: ["src/cli/main.ts"],
+  // better-sqlite3's JavaScript is bundled too (initialised only when src/store/sqlite.ts first
+  // opens a database), so it shares the bundle's code cache; its native addon stays in
+  // node_modules, and `bindings`, which would look for that addon beside the bundle, stays out.
+  stdin: {
+    contents: `import "./scripts/bundled-sqlite.cjs";\nimport "./src/cli/main.ts";\n`,
+    resolveDir: process.cwd(),
+    sourcefile: "tix-entry.js",
+    loader: "js",
+  },
   bundle: true,
   platform: "node",
   format: "cjs",
   target: "node20",
   outfile: "dist/tix.cjs",
-  external: ["better-sqlite3"],
+  external: ["bindings"],
   logLevel: "warning",
   define: { "import.meta.url": "__tixMetaUrl" },
   banner: { js: "var __tixMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
