@@ -5,6 +5,8 @@
 //   CommonJS interop copies a module's properties at each `import * as`).
 import * as esbuild from "esbuild";
 import { createRequire } from "node:module";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 
@@ -46,7 +48,7 @@ await esbuild.build({
   // node_modules, and `bindings`, which would look for that addon beside the bundle, stays out.
   stdin: {
     contents: `import "./scripts/bundled-sqlite.cjs";\nimport "./src/cli/main.ts";\n`,
-    resolveDir: process.cwd(),
+    resolveDir: path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."),
     sourcefile: "tix-entry.js",
     loader: "js",
   },
