@@ -98,7 +98,8 @@ class SmallFirstSha256 implements Hasher {
       return;
     }
     this.js!.update(chunk);
-    this.seen.push(chunk.slice()); // callers may reuse the chunk's memory
+    // A copy (Buffer's slice would share memory): callers may reuse the chunk's memory.
+    this.seen.push(new Uint8Array(chunk));
     this.seenBytes += chunk.length;
   }
 
