@@ -5,6 +5,9 @@
 //   CommonJS interop copies a module's properties at each `import * as`).
 import * as esbuild from "esbuild";
 import { createRequire } from "node:module";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 
@@ -17,7 +20,9 @@ function lazyModule(name) {
 const load = () => (real ??= require(${JSON.stringify(name)}));
 const keys = ${JSON.stringify(keys)};
 module.exports = new Proxy({}, {
-  get(_, key) { return key === "__esModule" ? undefined : load()[key]; },
+  // The bundle uses this object itself as the module namespace (see unwrapInterop): a default
+  // import reads \`default\`, which is the whole module.
+  get(_, key) { return key === "__esModule" ? undefined : key === "default" ? load() : load()[key]; },
   has(_, key) { return key in load(); },
   ownKeys() { return keys; },
   getOwnPropertyDescriptor(_, key) {
@@ -41,15 +46,54 @@ const builtins = {
 };
 
 await esbuild.build({
-  entryPoints: ["src/cli/main.ts"],
+  // better-sqlite3's JavaScript is bundled too (initialised only when src/store/sqlite.ts first
+  // opens a database), so it shares the bundle's code cache; its native addon stays in
+  // node_modules, and `bindings`, which would look for that addon beside the bundle, stays out.
+  stdin: {
+    contents: `import "./scripts/bundled-sqlite.cjs";\nimport "./src/cli/main.ts";\n`,
+    resolveDir: path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."),
+    sourcefile: "tix-entry.js",
+    loader: "js",
+  },
   bundle: true,
   platform: "node",
   format: "cjs",
   target: "node20",
   outfile: "dist/tix.cjs",
-  external: ["better-sqlite3"],
+  external: ["bindings"],
   logLevel: "warning",
   define: { "import.meta.url": "__tixMetaUrl" },
   banner: { js: "var __tixMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [builtins],
 });
+
+/**
+ * Drops esbuild's ES-module interop around `node:` modules from the bundle: at start-up it copied
+ * every property of fs, path, url, … into a namespace object (twice), and of every lazy module's
+ * proxy once per importing file, as getters, ~2,000 property definitions in all. The modules
+ * themselves serve as namespaces: a property read gives the same value, and `default` (a
+ * default import) is the module.
+ */
+function unwrapInterop(file) {
+  let code = fs.readFileSync(file, "latin1");
+  let eager = 0;
+  code = code.replace(
+    /var (\w+)_exports = \{\};\n__export\(\1_exports, \{\n  default: \(\) => (import_\w+)\.default\n\}\);\n__reExport\(\1_exports, (require\("[\w/]+"\))\);\nvar \2 = __toESM\(\3\);\n/g,
+    (_, name, importVar, req) => {
+      eager++;
+      return `var ${name}_exports = ${req};\nvar ${importVar} = { default: ${name}_exports };\n`;
+    },
+  );
+  const lazyRequires = new Set([...code.matchAll(/var (require_\w+) = __commonJS\(\{\n  "tix-builtin:/g)].map((m) => m[1]));
+  let lazy = 0;
+  code = code.replace(/__toESM\((require_\w+)\(\), 1\)/g, (whole, req) => {
+    if (!lazyRequires.has(req)) return whole;
+    lazy++;
+    return `${req}()`;
+  });
+  // Fewer means esbuild's output changed shape: the bundle still works, only slower to start.
+  if (eager < 4 || lazy < 10) console.warn(`warning: scripts/bundle.mjs: unwrapped only ${eager} eager and ${lazy} lazy node: imports`);
+  fs.writeFileSync(file, code, "latin1");
+}
+
+unwrapInterop("dist/tix.cjs");

@@ -40,8 +40,13 @@ interface CacheMeta {
   time: number;
 }
 
-/** Seconds without receiving data after which a download is abandoned. */
-const STALL_TIMEOUT = Number(process.env.TIX_DOWNLOAD_STALL_TIMEOUT ?? 300);
+/**
+ * Seconds without receiving data after which a download is abandoned. Read when used, not at
+ * load: the start-up snapshot would otherwise keep the environment of the build.
+ */
+function stallTimeout(): number {
+  return Number(process.env.TIX_DOWNLOAD_STALL_TIMEOUT ?? 300);
+}
 
 function hashFile(file: string): string {
   const h = createHash("sha256");
@@ -245,7 +250,7 @@ function getWorker(): { w: Worker; ctl: Int32Array; out: Uint8Array } {
 function runDownloader(url: string, dest: string, headers: Record<string, string>): ChildResult {
   const { w, ctl, out } = getWorker();
   Atomics.store(ctl, 0, 0);
-  w.postMessage({ url, dest, headers, stall: STALL_TIMEOUT });
+  w.postMessage({ url, dest, headers, stall: stallTimeout() });
   let progress = Atomics.load(ctl, 2);
   let idleSince = Date.now();
   while (Atomics.load(ctl, 0) === 0) {
@@ -254,7 +259,7 @@ function runDownloader(url: string, dest: string, headers: Record<string, string
     if (p !== progress) {
       progress = p;
       idleSince = Date.now();
-    } else if (Date.now() - idleSince > (STALL_TIMEOUT + 30) * 1000) {
+    } else if (Date.now() - idleSince > (stallTimeout() + 30) * 1000) {
       // The worker stopped answering (it has its own stall timeout, so this means it died).
       void w.terminate();
       worker = null;

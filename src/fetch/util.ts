@@ -4,9 +4,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createHash } from "node:crypto";
 import { deleteTree } from "../store/canonicalise.js";
-import { hashToSri, makeFixedOutputPath, parseHash, type Hash } from "../store/formats/index.js";
+import { hashBytes, hashToSri, makeFixedOutputPath, parseHash, type Hash } from "../store/formats/index.js";
 import type { FileType } from "../eval/state.js";
 import type { FetchContext, InputAttrs } from "./types.js";
 import { FetchError } from "./errors.js";
@@ -104,7 +103,8 @@ export function withTemp<T>(prefix: string, f: (dir: string) => T): T {
 }
 
 export function sha256Hex(s: string | Uint8Array): string {
-  return createHash("sha256").update(s).digest("hex");
+  const bytes = typeof s === "string" ? Buffer.from(s, "utf8") : s;
+  return Buffer.from(hashBytes("sha256", bytes).bytes).toString("hex");
 }
 
 /** Creates `dir` (and parents) under the cache directory; returns it. */

@@ -5,9 +5,9 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { createRequire } from "node:module";
 import type Database from "better-sqlite3";
 import { EvalError } from "../eval/errors.js";
+import { openSqlite } from "../store/sqlite.js";
 import { Attrs, NixPath, NixString, Thunk, typeOf, type Value } from "../eval/value.js";
 
 export type CachedValue =
@@ -20,11 +20,6 @@ export type CachedValue =
   /** Lists, functions, floats, null, paths: only the type is kept. */
   | { readonly t: "other"; readonly type: string };
 
-let sqlite: typeof Database | null = null;
-function loadSqlite(): typeof Database {
-  sqlite ??= createRequire(import.meta.url)("better-sqlite3") as typeof Database;
-  return sqlite;
-}
 
 const SCHEMA = `
 create table if not exists Attributes (
@@ -50,8 +45,7 @@ export class EvalCacheDb {
 
   constructor(file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const Sqlite = loadSqlite();
-    this.db = new Sqlite(file);
+    this.db = openSqlite(file);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = OFF");
     this.db.exec(SCHEMA);

@@ -1,8 +1,8 @@
 // Flake references: one typed record per input type, parsed from the URL form (`github:o/r/ref`,
 // `git+file:…?ref=`, `nixpkgs/branch`, bare paths, `#fragment`) or the attribute-set form, printed back.
 
-import { createHash } from "node:crypto";
 import * as posixPath from "node:path/posix";
+import { hashBytes } from "../store/formats/hash.js";
 import { BadFlakeRef } from "./errors.js";
 import { dumpJson, sortedKeys, type JsonValue } from "./json.js";
 import {
@@ -911,5 +911,5 @@ export function flakeFingerprintText(lockedRef: FlakeRef, lockFileText: string):
 /** SHA-256 (hex) of flakeFingerprintText, or undefined for unlocked inputs. */
 export function flakeFingerprint(lockedRef: FlakeRef, lockFileText: string): string | undefined {
   const text = flakeFingerprintText(lockedRef, lockFileText);
-  return text === undefined ? undefined : createHash("sha256").update(text, "utf8").digest("hex");
+  return text === undefined ? undefined : Buffer.from(hashBytes("sha256", Buffer.from(text, "utf8")).bytes).toString("hex");
 }

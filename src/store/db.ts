@@ -3,17 +3,11 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { createRequire } from "node:module";
 import type Database from "better-sqlite3";
 import { FormatError, hashToBase16, parseHash } from "./formats/index.js";
 import type { ValidPathInfo } from "./path-info.js";
+import { openSqlite } from "./sqlite.js";
 
-/** Loaded on first use: the native module costs start-up time that most commands don't need. */
-let sqlite: typeof Database | null = null;
-function loadSqlite(): typeof Database {
-  sqlite ??= createRequire(import.meta.url)("better-sqlite3") as typeof Database;
-  return sqlite;
-}
 
 export const SCHEMA_VERSION = 10;
 export const CA_SCHEMA_VERSION = 3;
@@ -131,7 +125,7 @@ export class StoreDb {
     const schemaFile = path.join(dbDir, "schema");
     const dbFile = path.join(dbDir, "db.sqlite");
     if (opts.readOnly) {
-      this.db = new (loadSqlite())(dbFile, { readonly: true, fileMustExist: true });
+      this.db = openSqlite(dbFile, { readonly: true, fileMustExist: true });
       this.configure(true);
       this.checkSchema(readIntFile(schemaFile));
     } else {
@@ -140,7 +134,7 @@ export class StoreDb {
       fs.closeSync(fs.openSync(path.join(dbDir, "big-lock"), "a", 0o600));
       const existing = readIntFile(schemaFile);
       this.checkSchema(existing);
-      this.db = new (loadSqlite())(dbFile);
+      this.db = openSqlite(dbFile);
       this.configure(false);
       if (existing === null) {
         this.db.exec(MAIN_SCHEMA);

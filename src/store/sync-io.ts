@@ -3,10 +3,12 @@
 
 import * as fs from "node:fs";
 
-const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+// Created on first use: a SharedArrayBuffer cannot be part of tix's start-up snapshot.
+let sleepCell: Int32Array | null = null;
 
 /** Blocks the thread for `ms` milliseconds. */
 export function sleepMs(ms: number): void {
+  sleepCell ??= new Int32Array(new SharedArrayBuffer(4));
   Atomics.wait(sleepCell, 0, 0, ms);
 }
 

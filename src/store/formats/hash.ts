@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { nix32Decode, nix32Encode, nix32EncodedLength, isNix32 } from "./base32.js";
 import { FormatError } from "./errors.js";
+import { Sha256 } from "./sha256-js.js";
 
 export type HashAlgo = "md5" | "sha1" | "sha256" | "sha512";
 
@@ -52,7 +53,18 @@ export interface Hasher {
   digest(): Hash;
 }
 
+/**
+ * Up to this many bytes, SHA-256 is computed in JavaScript (sha256-js.ts), so commands that hash
+ * only small things (store paths, fingerprints, a small flake's source) never load node:crypto.
+ */
+const SMALL_SHA256 = 256 * 1024;
+
 export function createHasher(algo: HashAlgo): Hasher {
+  if (algo === "sha256") return new SmallFirstSha256();
+  return cryptoHasher(algo);
+}
+
+function cryptoHasher(algo: HashAlgo): Hasher {
   const h = createHash(algo);
   return {
     update(chunk) {
@@ -64,7 +76,41 @@ export function createHasher(algo: HashAlgo): Hasher {
   };
 }
 
+/** SHA-256 in JavaScript while the input is small; node:crypto once it grows past SMALL_SHA256. */
+class SmallFirstSha256 implements Hasher {
+  private js: Sha256 | null = new Sha256();
+  // What the JavaScript hasher has seen, to hand to node:crypto if the input grows large.
+  private seen: Uint8Array[] = [];
+  private seenBytes = 0;
+  private large: Hasher | null = null;
+
+  update(chunk: Uint8Array): void {
+    if (this.large !== null) {
+      this.large.update(chunk);
+      return;
+    }
+    if (this.seenBytes + chunk.length > SMALL_SHA256) {
+      this.large = cryptoHasher("sha256");
+      for (const c of this.seen) this.large.update(c);
+      this.large.update(chunk);
+      this.js = null;
+      this.seen = [];
+      return;
+    }
+    this.js!.update(chunk);
+    // A copy (Buffer's slice would share memory): callers may reuse the chunk's memory.
+    this.seen.push(new Uint8Array(chunk));
+    this.seenBytes += chunk.length;
+  }
+
+  digest(): Hash {
+    if (this.large !== null) return this.large.digest();
+    return { algo: "sha256", bytes: this.js!.digest() };
+  }
+}
+
 export function hashBytes(algo: HashAlgo, data: Uint8Array): Hash {
+  if (algo === "sha256" && data.length <= SMALL_SHA256) return { algo, bytes: new Sha256().update(data).digest() };
   return { algo, bytes: new Uint8Array(createHash(algo).update(data).digest()) };
 }
 
