@@ -7,7 +7,7 @@
 // When nix-instantiate is on PATH the recordings are also checked against it, so they cannot
 // drift; with TIX_BASE_LIB_RECORD=1 that check rewrites them instead (never .err.exp files that
 // have an .err28.exp beside them).
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -63,7 +63,9 @@ const limiter = new Limiter(Math.max(2, Math.min(4, os.availableParallelism?.() 
 
 function tempStore(label: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tix-base-lib-${label}-`));
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // Created while a test runs, where an `after` hook would not fire: remove it when the file's
+  // tests end.
+  process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
