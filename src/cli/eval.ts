@@ -87,8 +87,8 @@ export function runEval(argv: string[]): number {
       const pure = !o.impure && o.file === null;
       // Like `nix eval`, paths coerced to strings are copied into the store (so files can be read
       // through them) and derivations are written; `--read-only` only computes their paths.
-      const store = (): EvalStore => (o.readOnly ? new MemoryStore() : (evalStore = new LazyLocalStore(storeRootFromOption(o.storeRoot))));
-      ev = mentionsGetFlake(o.expr) || mentionsGetFlake(fileText) ? flakeSession().ev() : makeEvaluator({ includes: o.includes, pure, store: store() });
+      const exprStore = (): EvalStore => (o.readOnly ? new MemoryStore() : (evalStore = new LazyLocalStore(storeRootFromOption(o.storeRoot))));
+      ev = mentionsGetFlake(o.expr) || mentionsGetFlake(fileText) ? flakeSession().ev() : makeEvaluator({ includes: o.includes, pure, store: exprStore() });
       if (o.expr !== null) v = ev.evalString(argBytes(o.expr), cwd);
       else v = o.file === "-" ? ev.evalString(fs.readFileSync(0).toString("latin1"), cwd, "stdin") : ev.evalFile(absolutePath(o.file!));
       if (o.installables.length) v = findAlongAttrPath(ev, v, argBytes(o.installables[0]!), new Map());

@@ -76,36 +76,35 @@ function cryptoHasher(algo: HashAlgo): Hasher {
   };
 }
 
-/** SHA-256 in JavaScript while the input is small; node:crypto once it grows past SMALL_SHA256. */
+/**
+ * SHA-256 in JavaScript when the whole input stays small; node:crypto once it grows past
+ * SMALL_SHA256. Small inputs are only collected until the digest, so a large one is hashed once.
+ */
 class SmallFirstSha256 implements Hasher {
-  private js: Sha256 | null = new Sha256();
-  // What the JavaScript hasher has seen, to hand to node:crypto if the input grows large.
-  private seen: Uint8Array[] = [];
-  private seenBytes = 0;
+  // Copies (Buffer's slice would share memory): callers may reuse a chunk's memory.
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
   private large: Hasher | null = null;
 
   update(chunk: Uint8Array): void {
+    if (this.large === null && this.pendingBytes + chunk.length > SMALL_SHA256) {
+      this.large = cryptoHasher("sha256");
+      for (const c of this.pending) this.large.update(c);
+      this.pending = [];
+    }
     if (this.large !== null) {
       this.large.update(chunk);
       return;
     }
-    if (this.seenBytes + chunk.length > SMALL_SHA256) {
-      this.large = cryptoHasher("sha256");
-      for (const c of this.seen) this.large.update(c);
-      this.large.update(chunk);
-      this.js = null;
-      this.seen = [];
-      return;
-    }
-    this.js!.update(chunk);
-    // A copy (Buffer's slice would share memory): callers may reuse the chunk's memory.
-    this.seen.push(new Uint8Array(chunk));
-    this.seenBytes += chunk.length;
+    this.pending.push(new Uint8Array(chunk));
+    this.pendingBytes += chunk.length;
   }
 
   digest(): Hash {
     if (this.large !== null) return this.large.digest();
-    return { algo: "sha256", bytes: this.js!.digest() };
+    const js = new Sha256();
+    for (const c of this.pending) js.update(c);
+    return { algo: "sha256", bytes: js.digest() };
   }
 }
 
