@@ -101,7 +101,7 @@ const VALUE_OPTIONS: Record<string, keyof ContainerArgs> = {
 };
 
 /** Nix options passed through to the build, with their number of values. */
-const NIX_OPTIONS: Readonly<Record<string, number>> = { ...NIX_BUILD_FLAGS, "--no-allow-dirty": 0 };
+const NIX_OPTIONS: Readonly<Record<string, number>> = NIX_BUILD_FLAGS;
 
 function parseArgs(argv: readonly string[]): ContainerArgs {
   const a: ContainerArgs = {

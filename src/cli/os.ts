@@ -39,6 +39,9 @@ Options:
   --root DIR                act on the system installed below DIR (default: /); activation then
                             runs in a private namespace where DIR is /
   --store DIR               the chroot store the systems live in (default: below the root)
+  Nix's flags are passed on to the build: --update-input INPUT, --override-input INPUT REF,
+  --commit-lock-file, --no-allow-dirty, --no-write-lock-file, --recreate-lock-file, --impure,
+  --option NAME VALUE, --show-trace, -L, --offline, --max-jobs N, ...
 `;
 
 function say(s: string): void {

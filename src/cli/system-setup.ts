@@ -29,6 +29,7 @@ export const NIX_BUILD_FLAGS: Readonly<Record<string, number>> = {
   "--no-registries": 0,
   "--no-update-lock-file": 0,
   "--no-write-lock-file": 0,
+  "--no-allow-dirty": 0,
   "--recreate-lock-file": 0,
   "--show-trace": 0,
   "-L": 0,

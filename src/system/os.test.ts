@@ -3,6 +3,7 @@
 
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -62,6 +63,19 @@ describe("os rebuild with a flake", () => {
       store.close();
     }
   });
+});
+
+test("os rebuild --no-allow-dirty refuses a dirty git flake before evaluating it (as container update does)", () => {
+  const flake = tempDir("tix-os-dirty-");
+  const git = (...args: string[]) => execFileSync("git", ["-C", flake, ...args], { stdio: "pipe" });
+  fs.writeFileSync(path.join(flake, "flake.nix"), "{ outputs = { self }: { }; }\n");
+  git("init", "-q");
+  git("add", "flake.nix");
+  git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init");
+  fs.writeFileSync(path.join(flake, "flake.nix"), "{ outputs = { self }: { x = 1; }; }\n");
+  const r = runTix(["os", "rebuild", "build", "--flake", `${flake}#m`, "--no-allow-dirty", "--root", tempDir("tix-os-dirty-root-"), "--store", tempDir("tix-os-dirty-store-")]);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /Git tree '.*' is dirty/);
 });
 
 describe("os rebuild and version below a root", { skip: namespaceTestsSkipReason() }, () => {
