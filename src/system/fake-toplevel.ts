@@ -91,6 +91,7 @@ export function buildFakeSystem(store: LocalStore, busybox: string, sys: FakeSys
     writeFile(path.join(out, "activate"), instantiateScript("activate.sh", busybox), 0o555);
     writeFile(path.join(out, "bin/switch-to-configuration"), instantiateScript("switch-to-configuration.sh", busybox), 0o555);
     writeFile(path.join(out, "bin/tix-service"), instantiateScript("tix-service.sh", busybox), 0o555);
+    writeFile(path.join(out, "lib/tix-helpers.sh"), fs.readFileSync(path.join(scriptsDir(), "helpers.sh"), "utf8"), 0o444);
     writeFile(path.join(out, "nixos-version"), label);
     writeFile(path.join(out, "system"), "x86_64-linux");
     writeFile(path.join(out, "init-interface-version"), "tix-init 1");

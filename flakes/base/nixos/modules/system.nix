@@ -58,6 +58,8 @@ let
       (file "configuration-name" cfg.nixos.label "0444")
       (file "system" config.nixpkgs.system "0444")
       (file "init-interface-version" "tix-init 1" "0444")
+      # the shell functions both bin/ scripts source
+      (file "lib/tix-helpers.sh" (builtins.readFile ./../scripts/helpers.sh) "0444")
       (file "version-info.json" (builtins.toJSON versionInfo + "\n") "0444")
     ]
     ++ lib.mapAttrsToList (n: v: file "firewall/${n}" (v + "\n") "0444")

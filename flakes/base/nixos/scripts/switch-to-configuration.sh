@@ -36,24 +36,8 @@ if [ ! -e /etc/NIXOS ] && ! grep -qE '^ID="?nixos"?$' /etc/os-release 2> /dev/nu
   exit 1
 fi
 
-# Builtins only where they do (each external command costs a fork and an exec).
-alive() {
-  [ -n "$1" ] && [ -r "/proc/$1/stat" ] || return 1
-  _stat=
-  read -r _stat < "/proc/$1/stat" 2> /dev/null
-  _stat=${_stat##*) }
-  case "${_stat%% *}" in
-    "" | Z | X) return 1 ;;
-  esac
-  return 0
-}
-
-# first_line VAR FILE: sets VAR to the first line of FILE (empty when it is missing or empty).
-first_line() {
-  _line=
-  [ -f "$2" ] && { IFS= read -r _line < "$2" || :; }
-  eval "$1=\$_line"
-}
+# alive PID, first_line VAR FILE
+. "$out/lib/tix-helpers.sh"
 
 # One switch at a time (a lock directory holding the owner's pid; a dead owner's lock is stale).
 [ -d /run/nixos ] || mkdir -p /run/nixos

@@ -28,24 +28,8 @@ log() {
   echo "tix-service: $*" >&2
 }
 
-# Whether process $1 exists and is not a zombie (the state follows the last ") " of its stat).
-alive() {
-  [ -n "$1" ] && [ -r "/proc/$1/stat" ] || return 1
-  _stat=
-  read -r _stat < "/proc/$1/stat" 2>/dev/null
-  _stat=${_stat##*) }
-  case "${_stat%% *}" in
-    "" | Z | X) return 1 ;;
-  esac
-  return 0
-}
-
-# first_line VAR FILE: sets VAR to the first line of FILE (empty when it is missing or empty).
-first_line() {
-  _line=
-  [ -f "$2" ] && { IFS= read -r _line < "$2" || :; }
-  eval "$1=\$_line"
-}
+# alive PID, first_line VAR FILE
+. "${0%/*}/../lib/tix-helpers.sh"
 
 # opt VAR DIR FILE DEFAULT: sets VAR to the first line of DIR/FILE, or DEFAULT without the file.
 opt() {
