@@ -67,3 +67,16 @@ test("tix eval of an expression without paths or derivations leaves the store un
   assert.equal(ok(["eval", "--store", store, "--expr", "1 + 2"]), "3\n");
   assert.equal(fs.existsSync(store), false);
 });
+
+test("pure evaluation refuses to copy an absolute path outside the flake into the store, as Nix does", () => {
+  const dir = source();
+  const store = path.join(tempDir("tix-eval-pure-"), "store");
+  const r = tix(["eval", "--store", store, "--expr", `"\${${dir}}"`]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, new RegExp(`access to absolute path '${dir}' is forbidden in pure evaluation mode \\(use '--impure' to override\\)`));
+  assert.equal(fs.existsSync(store), false);
+  // a file's own directory is readable: --file FILE may interpolate its neighbours
+  const file = path.join(dir, "f.nix");
+  fs.writeFileSync(file, '"${./f}"');
+  assert.match(ok(["eval", "--store", store, "--file", file]), /^"\/nix\/store\/[0-9a-z]{32}-f"\n$/);
+});

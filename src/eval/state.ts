@@ -400,10 +400,19 @@ export class EvalState {
     throw new EvalError(`cannot coerce ${showType(v)} to a string: ${showValueForError(v)}`, "eval", pos);
   }
 
+  /** Pure evaluation mode reads only the store and the allowed paths (e.g. the flake's source). */
+  checkReadable(path: string): void {
+    if (!this.settings.pure) return;
+    const allowed = [this.settings.storeDir, ...(this.settings.allowedPaths ?? [])];
+    if (allowed.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"))) return;
+    throw new EvalError(`access to absolute path '${path}' is forbidden in pure evaluation mode (use '--impure' to override)`);
+  }
+
   /** Copies a path to the store once per evaluation; returns the store path. */
   copyPathToStore(path: string): string {
     let sp = this.srcToStore.get(path);
     if (sp !== undefined) return sp;
+    this.checkReadable(path);
     const name = baseName(path);
     if (name.endsWith(".drv")) throw new EvalError(`file names are not allowed to end in '.drv'`);
     if (this.io.fileType(path) === null) throw new EvalError(`path '${path}' does not exist`);

@@ -10,10 +10,7 @@ import type { BuiltinRegistry } from "./registry.js";
 
 /** Checks pure-mode access rules before reading a path. */
 export function checkReadable(state: EvalState, path: string): void {
-  if (!state.settings.pure) return;
-  const allowed = [state.settings.storeDir, ...(state.settings.allowedPaths ?? [])];
-  if (allowed.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"))) return;
-  throw new EvalError(`access to absolute path '${path}' is forbidden in pure evaluation mode (use '--impure' to override)`);
+  state.checkReadable(path);
 }
 
 function realPathOf(state: EvalState, v: Value, what: string): string {
