@@ -8,8 +8,11 @@ import type { FetchContext, FetchedTree, InputAttrs } from "./types.js";
 import { FetchError } from "./errors.js";
 import { git, gitBytes, gitSucceeds } from "./git-command.js";
 import { unpackArchive } from "./archive.js";
+import { GitObjectReader, gitDirOf } from "./git-objects.js";
+import { addGitTreeToStore, gitArchiveIsPlain } from "./git-tree-export.js";
 import {
   addTreeToStore,
+  type AddedTree,
   cacheSubdir,
   narHashOf,
   checkAttrNames,
@@ -220,6 +223,11 @@ function fetchCommit(
   if (cached !== null && ctx.store.isValid(cached.storePath)) {
     return commitResult(attrs, p, ref, rev, { storePath: cached.storePath, narHash: narHashOf(ctx, cached.storePath) }, cached.lastModified, cached.revCount);
   }
+  const direct = exportWithoutGit(ctx, p, repoDir, rev);
+  if (direct !== null) {
+    writeJson(cacheFile, { storePath: direct.added.storePath, lastModified: direct.lastModified, revCount: direct.revCount } satisfies ExportCache);
+    return commitResult(attrs, p, ref, rev, direct.added, direct.lastModified, direct.revCount);
+  }
   const lastModified = commitTime(repoDir, rev);
   const revCount = p.shallow ? undefined : Number(git(["-C", repoDir, "rev-list", "--count", rev]));
   const added = withTemp("git-export", (tmp) => {
@@ -240,6 +248,41 @@ function fetchCommit(
   });
   writeJson(cacheFile, { storePath: added.storePath, lastModified, revCount } satisfies ExportCache);
   return commitResult(attrs, p, ref, rev, added, lastModified, revCount);
+}
+
+/** Histories longer than this are counted by `git rev-list --count` rather than walked here. */
+const REV_COUNT_WALK_LIMIT = 5000;
+
+/**
+ * Commit time, revision count and tree of `rev` read from the repository's objects, without
+ * running git; null when the repository or tree needs git (see git-objects.ts), and always when
+ * TIX_GIT_OBJECTS=0 (tests compare both ways).
+ */
+function exportWithoutGit(
+  ctx: FetchContext,
+  p: GitParams,
+  repoDir: string,
+  rev: string,
+): { added: AddedTree; lastModified: number; revCount: number | undefined } | null {
+  if (p.submodules || process.env.TIX_GIT_OBJECTS === "0" || !gitArchiveIsPlain()) return null;
+  const gitDir = gitDirOf(repoDir);
+  if (gitDir === null) return null;
+  let reader: GitObjectReader | undefined;
+  try {
+    reader = new GitObjectReader(gitDir);
+    const commit = reader.commit(rev);
+    let revCount: number | undefined;
+    if (!p.shallow) {
+      revCount = reader.revCount(rev, REV_COUNT_WALK_LIMIT) ?? Number(git(["-C", repoDir, "rev-list", "--count", rev]));
+    }
+    const added = addGitTreeToStore(ctx, reader, commit.tree, p.name);
+    return { added, lastModified: commit.commitTime, revCount };
+  } catch {
+    // Anything unusual (GitUnsupported) or unreadable is left to git, which also gives the errors.
+    return null;
+  } finally {
+    reader?.close();
+  }
 }
 
 interface ExportCache {
