@@ -1,6 +1,7 @@
-// Tests of reading git objects without git: loose objects, packs with offset and reference deltas,
-// commit times, revision counts and tree exports agree with what `git` gives (the fetcher with
-// TIX_GIT_OBJECTS=0 runs git log, rev-list and archive); unusual trees are left to git.
+// Tests of reading git repositories without git: loose objects, packs with offset and reference
+// deltas, commit times, revision counts and tree exports agree with what `git` gives (the fetcher
+// with TIX_GIT_OBJECTS=0 runs git status, log, rev-list and archive); unusual trees are left to
+// git; a work tree is called clean only when `git status` agrees.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -10,7 +11,8 @@ import * as path from "node:path";
 import { fetchTree } from "./index.js";
 import { GitObjectReader, GitUnsupported, applyDelta } from "./git-objects.js";
 import { addGitTreeToStore } from "./git-tree-export.js";
-import { commit, freshDir, initRepo, runGit, testContext } from "./test-support.js";
+import { cleanHeadWithoutGit } from "./git-work-tree.js";
+import { commit, freshDir, initRepo, runGit, testContext, writeFiles } from "./test-support.js";
 import type { FetchedTree } from "./types.js";
 
 const T0 = 1672628645;
@@ -138,4 +140,81 @@ test("repositories with unusual layouts are refused by the reader", () => {
   fs.rmSync(path.join(repo, ".git/shallow"));
   runGit(repo, ["config", "extensions.worktreeConfig", "true"]);
   assert.throws(() => new GitObjectReader(path.join(repo, ".git")), GitUnsupported);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Clean work trees without `git status`
+
+/** What `git status` says: HEAD, branch, and whether tracked files changed. */
+function gitStatus(repo: string): { rev: string; branch: string; dirty: boolean } {
+  const out = runGit(repo, ["status", "--porcelain=v2", "--branch", "--untracked-files=no", "--no-renames"]);
+  let rev = "";
+  let branch = "HEAD";
+  let dirty = false;
+  for (const line of out.split("\n")) {
+    if (line.startsWith("# branch.oid ")) rev = line.slice(13);
+    else if (line.startsWith("# branch.head ")) branch = line.slice(14) === "(detached)" ? "HEAD" : line.slice(14);
+    else if (line !== "" && !line.startsWith("#")) dirty = true;
+  }
+  return { rev, branch, dirty };
+}
+
+/** The reader's verdict agrees with git's; returns whether it decided alone (non-null). */
+function agreesWithGit(repo: string): boolean {
+  const mine = cleanHeadWithoutGit(repo);
+  const git = gitStatus(repo);
+  if (mine === null) return false;
+  assert.equal(git.dirty, false, "a tree git calls dirty is never called clean");
+  assert.deepEqual(mine, { rev: git.rev, branch: git.branch });
+  return true;
+}
+
+test("a clean work tree is recognised without git status; changes never are", () => {
+  const repo = path.join(freshDir("wt-"), "repo");
+  history(repo);
+  assert.ok(agreesWithGit(repo), "a freshly committed tree (racily clean files) is clean");
+  // Same size, same second: only the contents tell.
+  writeFiles(repo, { "a-b": "DASH\n" });
+  assert.equal(cleanHeadWithoutGit(repo), null);
+  writeFiles(repo, { "a-b": "dash\n" });
+  agreesWithGit(repo);
+  writeFiles(repo, { "a.txt": "longer contents\n" });
+  assert.equal(cleanHeadWithoutGit(repo), null);
+  runGit(repo, ["checkout", "--", "a.txt"]);
+  agreesWithGit(repo);
+  // Staged, deleted, mode and symlink changes, intent-to-add files.
+  const changes: [string, () => void][] = [
+    ["staged", () => { writeFiles(repo, { "new.txt": "n\n" }); runGit(repo, ["add", "new.txt"]); }],
+    ["deleted", () => fs.rmSync(path.join(repo, "a/b/deep.txt"))],
+    ["mode", () => fs.chmodSync(path.join(repo, "run.sh"), 0o644)],
+    ["symlink", () => writeFiles(repo, { link: { symlink: "a-b" } })],
+    ["intent-to-add", () => { writeFiles(repo, { "ita.txt": "i\n" }); runGit(repo, ["add", "-N", "ita.txt"]); }],
+  ];
+  for (const [what, change] of changes) {
+    change();
+    assert.equal(gitStatus(repo).dirty, true, what);
+    assert.equal(cleanHeadWithoutGit(repo), null, what);
+    runGit(repo, ["reset", "-q", "--hard"]);
+    runGit(repo, ["clean", "-qfd"]);
+    agreesWithGit(repo);
+  }
+  // Untracked files do not count.
+  writeFiles(repo, { "untracked.txt": "u\n" });
+  assert.ok(agreesWithGit(repo));
+});
+
+test("detached HEADs, packed refs and branches with slashes", () => {
+  const repo = path.join(freshDir("wt-"), "repo");
+  const head = history(repo);
+  runGit(repo, ["checkout", "-q", "-b", "feature/x"]);
+  assert.ok(agreesWithGit(repo));
+  runGit(repo, ["pack-refs", "--all"]);
+  assert.ok(!fs.existsSync(path.join(repo, ".git/refs/heads/feature/x")));
+  assert.ok(agreesWithGit(repo));
+  runGit(repo, ["checkout", "-q", "--detach", "HEAD~2"]);
+  assert.ok(agreesWithGit(repo));
+  assert.notEqual(cleanHeadWithoutGit(repo)!.rev, head);
+  // A fetch of the detached tree locks ref HEAD, as through git.
+  const t = fetchTree(testContext().ctx, { type: "git", url: `file://${repo}` });
+  assert.deepEqual(t, viaGit(`file://${repo}`));
 });

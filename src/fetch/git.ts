@@ -10,6 +10,7 @@ import { git, gitBytes, gitSucceeds } from "./git-command.js";
 import { unpackArchive } from "./archive.js";
 import { GitObjectReader, gitDirOf } from "./git-objects.js";
 import { addGitTreeToStore, gitArchiveIsPlain } from "./git-tree-export.js";
+import { cleanHeadWithoutGit } from "./git-work-tree.js";
 import {
   addTreeToStore,
   type AddedTree,
@@ -130,6 +131,9 @@ interface WorkTreeState {
  * many inputs runs git a lot). Intent-to-add files count as changes, as with `git diff HEAD`.
  */
 function workTreeState(dir: string, submodules: boolean): WorkTreeState {
+  // Most work trees are clean and plain: then the repository's files say so without git.
+  const clean = process.env.TIX_GIT_OBJECTS === "0" ? null : cleanHeadWithoutGit(dir);
+  if (clean !== null) return { dirty: false, rev: clean.rev, branch: clean.branch };
   const args = ["--no-optional-locks", "-C", dir, "status", "--porcelain=v2", "--branch", "--untracked-files=no"];
   // Changes inside submodules only matter when the submodules are copied too.
   if (!submodules) args.push("--ignore-submodules=all");

@@ -1,0 +1,190 @@
+// Deciding that a local work tree is clean without running `git status`: HEAD from the refs, the
+// index (versions 2 and 3) compared with HEAD's tree, and every tracked file's `lstat` compared
+// with what the index recorded, re-hashing the files git would re-hash (changed sub-second times,
+// or modified in the second the index was written). Only "clean" is ever concluded here: any
+// doubt (a differing stat, unusual index entries, a detached or unborn HEAD outside the common
+// forms) returns null and the caller asks git.
+
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { GitObjectReader } from "./git-objects.js";
+
+export interface CleanHead {
+  /** HEAD's commit. */
+  readonly rev: string;
+  /** The checked-out branch (`HEAD` when detached), as `git status --branch` names it. */
+  readonly branch: string;
+}
+
+/** Racily-clean files are re-hashed up to this many bytes in total; beyond, git decides. */
+const REHASH_BUDGET = 32 << 20;
+
+/** HEAD and its branch when the work tree at `dir` certainly has no changes to tracked files; else null. */
+export function cleanHeadWithoutGit(dir: string): CleanHead | null {
+  const gitDir = path.join(dir, ".git");
+  let reader: GitObjectReader | undefined;
+  try {
+    if (!fs.statSync(gitDir).isDirectory()) return null;
+    reader = new GitObjectReader(gitDir);
+    const head = readHead(gitDir);
+    if (head === null) return null;
+    const index = readIndex(path.join(gitDir, "index"));
+    if (index === null) return null;
+    if (!indexMatchesTree(index.entries, reader, reader.commit(head.rev).tree)) return null;
+    return workTreeMatchesIndex(dir, index) ? head : null;
+  } catch {
+    return null;
+  } finally {
+    reader?.close();
+  }
+}
+
+function readHead(gitDir: string): CleanHead | null {
+  const head = fs.readFileSync(path.join(gitDir, "HEAD"), "latin1").trim();
+  if (/^[0-9a-f]{40}$/.test(head)) return { rev: head, branch: "HEAD" };
+  const m = /^ref: (refs\/heads\/(\S+))$/.exec(head);
+  if (m === null) return null;
+  const rev = resolveRef(gitDir, m[1]);
+  return rev === null ? null : { rev, branch: m[2] };
+}
+
+/** A branch's commit from its loose ref file or packed-refs; null when missing or symbolic. */
+function resolveRef(gitDir: string, ref: string): string | null {
+  try {
+    const text = fs.readFileSync(path.join(gitDir, ref), "latin1").trim();
+    return /^[0-9a-f]{40}$/.test(text) ? text : null;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") return null;
+  }
+  let packed: string;
+  try {
+    packed = fs.readFileSync(path.join(gitDir, "packed-refs"), "latin1");
+  } catch {
+    return null;
+  }
+  for (const line of packed.split("\n")) {
+    if (line.endsWith(" " + ref) && /^[0-9a-f]{40} /.test(line)) return line.slice(0, 40);
+  }
+  return null;
+}
+
+interface IndexEntry {
+  readonly ctimeSec: number;
+  readonly ctimeNsec: number;
+  readonly mtimeSec: number;
+  readonly mtimeNsec: number;
+  readonly ino: number;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly size: number;
+  readonly id: string;
+  /** The path as raw bytes. */
+  readonly name: Buffer;
+}
+
+interface GitIndex {
+  readonly entries: IndexEntry[];
+  readonly mtimeSec: number;
+}
+
+/** Parses a version 2 or 3 index without conflicts, flags or split/sparse parts; else null. */
+function readIndex(file: string): GitIndex | null {
+  const buf = fs.readFileSync(file);
+  if (buf.length < 12 + 20 || buf.toString("latin1", 0, 4) !== "DIRC") return null;
+  const version = buf.readUInt32BE(4);
+  if (version !== 2 && version !== 3) return null;
+  const count = buf.readUInt32BE(8);
+  const entries: IndexEntry[] = [];
+  let pos = 12;
+  for (let n = 0; n < count; n++) {
+    if (pos + 62 > buf.length) return null;
+    const flags = buf.readUInt16BE(pos + 60);
+    // Conflict stages, assume-valid, and (version 3) skip-worktree or intent-to-add entries.
+    if ((flags & 0xf000) !== 0) return null;
+    const nameStart = pos + 62;
+    const nul = buf.indexOf(0, nameStart);
+    if (nul === -1) return null;
+    entries.push({
+      ctimeSec: buf.readUInt32BE(pos),
+      ctimeNsec: buf.readUInt32BE(pos + 4),
+      mtimeSec: buf.readUInt32BE(pos + 8),
+      mtimeNsec: buf.readUInt32BE(pos + 12),
+      ino: buf.readUInt32BE(pos + 20),
+      mode: buf.readUInt32BE(pos + 24),
+      uid: buf.readUInt32BE(pos + 28),
+      gid: buf.readUInt32BE(pos + 32),
+      size: buf.readUInt32BE(pos + 36),
+      id: buf.toString("hex", pos + 40, pos + 60),
+      name: buf.subarray(nameStart, nul),
+    });
+    // Entries are padded with 1–8 NUL bytes to a multiple of 8.
+    pos += (62 + (nul - nameStart) + 8) & ~7;
+  }
+  while (pos + 8 <= buf.length - 20) {
+    const sig = buf.toString("latin1", pos, pos + 4);
+    // A split index or a sparse index lists only part of the files.
+    if (sig === "link" || sig === "sdir") return null;
+    pos += 8 + buf.readUInt32BE(pos + 4);
+  }
+  return { entries, mtimeSec: Math.floor(fs.statSync(file).mtimeMs / 1000) };
+}
+
+const MODES = new Map([[0o100644, "100644"], [0o100755, "100755"], [0o120000, "120000"]]);
+
+/** Whether the index holds exactly HEAD's tree (nothing staged). */
+function indexMatchesTree(entries: readonly IndexEntry[], reader: GitObjectReader, treeId: string): boolean {
+  const tree = new Map<string, string>();
+  const walk = (id: string, prefix: string): void => {
+    for (const e of reader.tree(id)) {
+      if (e.mode === "40000") walk(e.id, prefix + e.name + "/");
+      else tree.set(prefix + e.name, `${e.mode} ${e.id}`);
+    }
+  };
+  walk(treeId, "");
+  if (tree.size !== entries.length) return false;
+  for (const e of entries) {
+    const mode = MODES.get(e.mode);
+    if (mode === undefined || tree.get(e.name.toString("latin1")) !== `${mode} ${e.id}`) return false;
+  }
+  return true;
+}
+
+function workTreeMatchesIndex(dir: string, index: GitIndex): boolean {
+  const root = Buffer.from(dir + "/");
+  let budget = REHASH_BUDGET;
+  for (const e of index.entries) {
+    const file = Buffer.concat([root, e.name]);
+    const st = fs.lstatSync(file, { bigint: true });
+    const isLink = e.mode === 0o120000;
+    if (isLink ? !st.isSymbolicLink() : !st.isFile()) return false;
+    if (!isLink && ((st.mode & 0o100n) !== 0n) !== (e.mode === 0o100755)) return false;
+    const sec = (ns: bigint): number => Number(ns / 1_000_000_000n);
+    const nsec = (ns: bigint): number => Number(ns % 1_000_000_000n);
+    if (
+      sec(st.mtimeNs) !== e.mtimeSec ||
+      sec(st.ctimeNs) !== e.ctimeSec ||
+      Number(st.size & 0xffffffffn) !== e.size ||
+      Number(st.ino & 0xffffffffn) !== e.ino ||
+      Number(st.uid) !== e.uid ||
+      Number(st.gid) !== e.gid
+    ) {
+      return false;
+    }
+    // Same second as the index (git may not have seen a later change) or other sub-second
+    // times: compare the contents, as git does for racily clean entries.
+    const racy = e.mtimeSec >= index.mtimeSec || nsec(st.mtimeNs) !== e.mtimeNsec || nsec(st.ctimeNs) !== e.ctimeNsec;
+    if (racy) {
+      budget -= e.size;
+      if (budget < 0) return false;
+      const data = isLink ? fs.readlinkSync(file, { encoding: "buffer" }) : fs.readFileSync(file);
+      if (blobId(data) !== e.id) return false;
+    }
+  }
+  return true;
+}
+
+function blobId(data: Buffer): string {
+  return createHash("sha1").update(`blob ${data.length}\0`).update(data).digest("hex");
+}
