@@ -1,7 +1,7 @@
 // Tests of reading git repositories without git: loose objects, packs with offset and reference
 // deltas, commit times, revision counts and tree exports agree with what `git` gives (the fetcher
 // with TIX_GIT_OBJECTS=0 runs git status, log, rev-list and archive); unusual trees are left to
-// git; a work tree is called clean only when `git status` agrees.
+// git; work trees are called clean or dirty only as `git status` would.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { fetchTree } from "./index.js";
 import { GitObjectReader, GitUnsupported, applyDelta } from "./git-objects.js";
 import { addGitTreeToStore } from "./git-tree-export.js";
-import { cleanHeadWithoutGit } from "./git-work-tree.js";
+import { headStateWithoutGit } from "./git-work-tree.js";
 import { commit, freshDir, initRepo, runGit, testContext, writeFiles } from "./test-support.js";
 import type { FetchedTree } from "./types.js";
 
@@ -161,46 +161,60 @@ function gitStatus(repo: string): { rev: string; branch: string; dirty: boolean 
 
 /** The reader's verdict agrees with git's; returns whether it decided alone (non-null). */
 function agreesWithGit(repo: string): boolean {
-  const mine = cleanHeadWithoutGit(repo);
+  const mine = headStateWithoutGit(repo);
   const git = gitStatus(repo);
   if (mine === null) return false;
-  assert.equal(git.dirty, false, "a tree git calls dirty is never called clean");
-  assert.deepEqual(mine, { rev: git.rev, branch: git.branch });
+  assert.deepEqual({ rev: mine.rev, branch: mine.branch, dirty: mine.dirty }, git);
+  const files = runGit(repo, ["ls-files", "-z"]).split("\0").filter((f) => f !== "");
+  assert.deepEqual(mine.files.map((f) => Buffer.from(f, "latin1").toString("utf8")), files);
   return true;
 }
 
-test("a clean work tree is recognised without git status; changes never are", () => {
+test("clean and dirty work trees are told apart without git status, as git does", () => {
   const repo = path.join(freshDir("wt-"), "repo");
   history(repo);
   assert.ok(agreesWithGit(repo), "a freshly committed tree (racily clean files) is clean");
   // Same size, same second: only the contents tell.
   writeFiles(repo, { "a-b": "DASH\n" });
-  assert.equal(cleanHeadWithoutGit(repo), null);
+  assert.ok(agreesWithGit(repo));
   writeFiles(repo, { "a-b": "dash\n" });
-  agreesWithGit(repo);
+  assert.ok(agreesWithGit(repo));
   writeFiles(repo, { "a.txt": "longer contents\n" });
-  assert.equal(cleanHeadWithoutGit(repo), null);
+  assert.ok(agreesWithGit(repo));
   runGit(repo, ["checkout", "--", "a.txt"]);
-  agreesWithGit(repo);
+  assert.ok(agreesWithGit(repo));
   // Staged, deleted, mode and symlink changes, intent-to-add files.
-  const changes: [string, () => void][] = [
-    ["staged", () => { writeFiles(repo, { "new.txt": "n\n" }); runGit(repo, ["add", "new.txt"]); }],
-    ["deleted", () => fs.rmSync(path.join(repo, "a/b/deep.txt"))],
-    ["mode", () => fs.chmodSync(path.join(repo, "run.sh"), 0o644)],
-    ["symlink", () => writeFiles(repo, { link: { symlink: "a-b" } })],
-    ["intent-to-add", () => { writeFiles(repo, { "ita.txt": "i\n" }); runGit(repo, ["add", "-N", "ita.txt"]); }],
+  const changes: [string, () => void, boolean][] = [
+    ["staged", () => { writeFiles(repo, { "new.txt": "n\n" }); runGit(repo, ["add", "new.txt"]); }, true],
+    ["deleted", () => fs.rmSync(path.join(repo, "a/b/deep.txt")), true],
+    ["symlink", () => writeFiles(repo, { link: { symlink: "a-b" } }), true],
+    ["symlink to file", () => writeFiles(repo, { link: "now a file\n" }), true],
+    ["mode", () => fs.chmodSync(path.join(repo, "run.sh"), 0o644), false],
+    ["intent-to-add", () => { writeFiles(repo, { "ita.txt": "i\n" }); runGit(repo, ["add", "-N", "ita.txt"]); }, false],
+    ["touched only", () => fs.utimesSync(path.join(repo, "a.txt"), new Date(), new Date(Date.now() + 5000)), true],
   ];
-  for (const [what, change] of changes) {
+  for (const [what, change, decided] of changes) {
     change();
-    assert.equal(gitStatus(repo).dirty, true, what);
-    assert.equal(cleanHeadWithoutGit(repo), null, what);
+    assert.equal(agreesWithGit(repo), decided, what);
     runGit(repo, ["reset", "-q", "--hard"]);
     runGit(repo, ["clean", "-qfd"]);
-    agreesWithGit(repo);
+    assert.ok(agreesWithGit(repo));
   }
   // Untracked files do not count.
   writeFiles(repo, { "untracked.txt": "u\n" });
   assert.ok(agreesWithGit(repo));
+});
+
+test("a dirty tree fetched without git gives what git gives", () => {
+  const repo = path.join(freshDir("wt-"), "repo");
+  history(repo);
+  writeFiles(repo, { "a.txt": "changed\n", "untracked.txt": "u\n" });
+  fs.rmSync(path.join(repo, "a-b"));
+  assert.equal(headStateWithoutGit(repo)?.dirty, true);
+  const expected = viaGit(`file://${repo}`);
+  const t = testContext();
+  assert.deepEqual(fetchTree(t.ctx, { type: "git", url: `file://${repo}` }), expected);
+  assert.deepEqual(t.warnings, [`Git tree '${repo}' is dirty`]);
 });
 
 test("detached HEADs, packed refs and branches with slashes", () => {
@@ -213,7 +227,7 @@ test("detached HEADs, packed refs and branches with slashes", () => {
   assert.ok(agreesWithGit(repo));
   runGit(repo, ["checkout", "-q", "--detach", "HEAD~2"]);
   assert.ok(agreesWithGit(repo));
-  assert.notEqual(cleanHeadWithoutGit(repo)!.rev, head);
+  assert.notEqual(headStateWithoutGit(repo)!.rev, head);
   // A fetch of the detached tree locks ref HEAD, as through git.
   const t = fetchTree(testContext().ctx, { type: "git", url: `file://${repo}` });
   assert.deepEqual(t, viaGit(`file://${repo}`));

@@ -52,6 +52,21 @@ export function gitDirOf(repo: string): string | null {
   return fs.existsSync(path.join(repo, "objects")) && fs.existsSync(path.join(repo, "HEAD")) ? repo : null;
 }
 
+/** Whether the repository at `repo` (work tree or bare) holds commit `id`; false also when unsure. */
+export function hasCommitObject(repo: string, id: string): boolean {
+  const gitDir = gitDirOf(repo);
+  if (gitDir === null) return false;
+  let reader: GitObjectReader | undefined;
+  try {
+    reader = new GitObjectReader(gitDir);
+    return reader.read(id).type === "commit";
+  } catch {
+    return false;
+  } finally {
+    reader?.close();
+  }
+}
+
 interface PackIndex {
   readonly packFile: string;
   fd: number;

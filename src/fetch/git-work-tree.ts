@@ -1,38 +1,52 @@
-// Deciding that a local work tree is clean without running `git status`: HEAD from the refs, the
-// index (versions 2 and 3) compared with HEAD's tree, and every tracked file's `lstat` compared
-// with what the index recorded, re-hashing the files git would re-hash (changed sub-second times,
-// or modified in the second the index was written). Only "clean" is ever concluded here: any
-// doubt (a differing stat, unusual index entries, a detached or unborn HEAD outside the common
-// forms) returns null and the caller asks git.
+// What `git status` and `git ls-files` say about a local work tree, without running them: HEAD
+// from the refs, the index (versions 2 and 3) compared with HEAD's tree, and every tracked file's
+// `lstat` compared with what the index recorded; files whose stat data changed, or that may have
+// changed in the second the index was written, are re-hashed as git does. Only where nothing
+// converts contents (no eol/filter configuration, no attributes). Any doubt (submodules, conflicts,
+// flagged entries, a changed executable bit, an unborn branch) returns null: the caller asks git.
 
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { GitObjectReader } from "./git-objects.js";
+import { configIsPlain, gitArchiveIsPlain } from "./git-tree-export.js";
 
-export interface CleanHead {
+export interface HeadState {
   /** HEAD's commit. */
   readonly rev: string;
   /** The checked-out branch (`HEAD` when detached), as `git status --branch` names it. */
   readonly branch: string;
+  /** Whether tracked files differ from HEAD (staged or not), as `git status` would say. */
+  readonly dirty: boolean;
+  /** The tracked files (`git ls-files`), as byte strings. */
+  readonly files: readonly string[];
 }
 
 /** Racily-clean files are re-hashed up to this many bytes in total; beyond, git decides. */
 const REHASH_BUDGET = 32 << 20;
 
-/** HEAD and its branch when the work tree at `dir` certainly has no changes to tracked files; else null. */
-export function cleanHeadWithoutGit(dir: string): CleanHead | null {
+/**
+ * HEAD, its branch and whether the work tree at `dir` has changes to tracked files, when the
+ * repository's files settle it (see above); null when git must be asked.
+ */
+export function headStateWithoutGit(dir: string): HeadState | null {
   const gitDir = path.join(dir, ".git");
   let reader: GitObjectReader | undefined;
   try {
     if (!fs.statSync(gitDir).isDirectory()) return null;
+    // Comparing raw contents is only what git does when nothing converts them (eol, filters).
+    if (!gitArchiveIsPlain() || !configIsPlain(path.join(gitDir, "config")) || fs.existsSync(path.join(gitDir, "info", "attributes"))) return null;
     reader = new GitObjectReader(gitDir);
     const head = readHead(gitDir);
     if (head === null) return null;
     const index = readIndex(path.join(gitDir, "index"));
     if (index === null) return null;
-    if (!indexMatchesTree(index.entries, reader, reader.commit(head.rev).tree)) return null;
-    return workTreeMatchesIndex(dir, index) ? head : null;
+    const files = index.entries.map((e) => e.name.toString("latin1"));
+    const staged = indexDiffersFromTree(index.entries, reader, reader.commit(head.rev).tree);
+    if (staged === null) return null;
+    if (staged) return { ...head, dirty: true, files };
+    const changed = workTreeDiffersFromIndex(dir, index);
+    return changed === null ? null : { ...head, dirty: changed, files };
   } catch {
     return null;
   } finally {
@@ -40,7 +54,7 @@ export function cleanHeadWithoutGit(dir: string): CleanHead | null {
   }
 }
 
-function readHead(gitDir: string): CleanHead | null {
+function readHead(gitDir: string): { rev: string; branch: string } | null {
   const head = fs.readFileSync(path.join(gitDir, "HEAD"), "latin1").trim();
   if (/^[0-9a-f]{40}$/.test(head)) return { rev: head, branch: "HEAD" };
   const m = /^ref: (refs\/heads\/(\S+))$/.exec(head);
@@ -133,56 +147,70 @@ function readIndex(file: string): GitIndex | null {
 
 const MODES = new Map([[0o100644, "100644"], [0o100755, "100755"], [0o120000, "120000"]]);
 
-/** Whether the index holds exactly HEAD's tree (nothing staged). */
-function indexMatchesTree(entries: readonly IndexEntry[], reader: GitObjectReader, treeId: string): boolean {
+/** Whether the index differs from HEAD's tree (something is staged); null with submodules. */
+function indexDiffersFromTree(entries: readonly IndexEntry[], reader: GitObjectReader, treeId: string): boolean | null {
   const tree = new Map<string, string>();
+  let unsure = false;
   const walk = (id: string, prefix: string): void => {
     for (const e of reader.tree(id)) {
       if (e.mode === "40000") walk(e.id, prefix + e.name + "/");
+      else if (e.mode === "160000") unsure = true;
       else tree.set(prefix + e.name, `${e.mode} ${e.id}`);
     }
   };
   walk(treeId, "");
-  if (tree.size !== entries.length) return false;
+  let differs = tree.size !== entries.length;
   for (const e of entries) {
     const mode = MODES.get(e.mode);
-    if (mode === undefined || tree.get(e.name.toString("latin1")) !== `${mode} ${e.id}`) return false;
+    // Submodules (ignored by `git status --ignore-submodules`) and attributes: git decides.
+    if (mode === undefined) return null;
+    const name = e.name.toString("latin1");
+    if (name === ".gitattributes" || name.endsWith("/.gitattributes")) return null;
+    if (tree.get(name) !== `${mode} ${e.id}`) differs = true;
   }
-  return true;
+  return unsure ? null : differs;
 }
 
-function workTreeMatchesIndex(dir: string, index: GitIndex): boolean {
+/** Whether a tracked file changed (contents, type, deletion); null when unsure (git decides). */
+function workTreeDiffersFromIndex(dir: string, index: GitIndex): boolean | null {
   const root = Buffer.from(dir + "/");
   let budget = REHASH_BUDGET;
   for (const e of index.entries) {
     const file = Buffer.concat([root, e.name]);
-    const st = fs.lstatSync(file, { bigint: true });
+    let st: fs.BigIntStats;
+    try {
+      st = fs.lstatSync(file, { bigint: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") return true; // deleted
+      return null;
+    }
     const isLink = e.mode === 0o120000;
-    if (isLink ? !st.isSymbolicLink() : !st.isFile()) return false;
-    if (!isLink && ((st.mode & 0o100n) !== 0n) !== (e.mode === 0o100755)) return false;
+    if (isLink ? !st.isSymbolicLink() : !st.isFile()) return st.isSymbolicLink() || st.isFile() ? true : null;
+    // The executable bit counts unless core.fileMode is off: let git look at that.
+    if (!isLink && ((st.mode & 0o100n) !== 0n) !== (e.mode === 0o100755)) return null;
+    const size = Number(st.size & 0xffffffffn);
+    // A recorded size of 0 may be git's mark for "compare the contents" (racily clean entries).
+    if (size !== e.size && e.size !== 0) return true;
     const sec = (ns: bigint): number => Number(ns / 1_000_000_000n);
     const nsec = (ns: bigint): number => Number(ns % 1_000_000_000n);
-    if (
-      sec(st.mtimeNs) !== e.mtimeSec ||
-      sec(st.ctimeNs) !== e.ctimeSec ||
-      Number(st.size & 0xffffffffn) !== e.size ||
-      Number(st.ino & 0xffffffffn) !== e.ino ||
-      Number(st.uid) !== e.uid ||
-      Number(st.gid) !== e.gid
-    ) {
-      return false;
-    }
-    // Same second as the index (git may not have seen a later change) or other sub-second
-    // times: compare the contents, as git does for racily clean entries.
-    const racy = e.mtimeSec >= index.mtimeSec || nsec(st.mtimeNs) !== e.mtimeNsec || nsec(st.ctimeNs) !== e.ctimeNsec;
-    if (racy) {
-      budget -= e.size;
-      if (budget < 0) return false;
-      const data = isLink ? fs.readlinkSync(file, { encoding: "buffer" }) : fs.readFileSync(file);
-      if (blobId(data) !== e.id) return false;
-    }
+    const statSame =
+      sec(st.mtimeNs) === e.mtimeSec &&
+      nsec(st.mtimeNs) === e.mtimeNsec &&
+      sec(st.ctimeNs) === e.ctimeSec &&
+      nsec(st.ctimeNs) === e.ctimeNsec &&
+      Number(st.ino & 0xffffffffn) === e.ino &&
+      Number(st.uid) === e.uid &&
+      Number(st.gid) === e.gid;
+    // Unchanged stat data settles it, unless the file may have changed in the second the index
+    // was written (git re-hashes such racily clean entries too).
+    if (statSame && e.mtimeSec < index.mtimeSec) continue;
+    budget -= size;
+    if (budget < 0) return null;
+    const data = isLink ? fs.readlinkSync(file, { encoding: "buffer" }) : fs.readFileSync(file);
+    if (blobId(data) !== e.id) return true;
   }
-  return true;
+  return false;
 }
 
 function blobId(data: Buffer): string {

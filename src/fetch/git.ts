@@ -8,9 +8,9 @@ import type { FetchContext, FetchedTree, InputAttrs } from "./types.js";
 import { FetchError } from "./errors.js";
 import { git, gitBytes, gitSucceeds } from "./git-command.js";
 import { unpackArchive } from "./archive.js";
-import { GitObjectReader, gitDirOf } from "./git-objects.js";
+import { GitObjectReader, gitDirOf, hasCommitObject } from "./git-objects.js";
 import { addGitTreeToStore, gitArchiveIsPlain } from "./git-tree-export.js";
-import { cleanHeadWithoutGit } from "./git-work-tree.js";
+import { headStateWithoutGit } from "./git-work-tree.js";
 import {
   addTreeToStore,
   type AddedTree,
@@ -95,7 +95,7 @@ export function fetchGit(ctx: FetchContext, attrs: InputAttrs): FetchedTree {
   const local = localGitPath(p.url);
   if (local !== null && p.ref === undefined && p.rev === undefined && fs.existsSync(path.join(local, ".git"))) {
     const head = workTreeState(local, p.submodules);
-    if (head.dirty) return fetchDirty(ctx, attrs, p, local, head.rev);
+    if (head.dirty) return fetchDirty(ctx, attrs, p, local, head.rev, head.files);
     return fetchCommit(ctx, attrs, p, local, local, head.branch, head.rev!);
   }
   if (local !== null) {
@@ -124,16 +124,18 @@ interface WorkTreeState {
   readonly rev?: string;
   /** The checked-out branch (`HEAD` when detached). */
   readonly branch: string;
+  /** The tracked files (byte strings), when known without `git ls-files`. */
+  readonly files?: readonly string[];
 }
 
 /**
- * HEAD's commit, its branch and whether tracked files changed, from one `git status` (locking
- * many inputs runs git a lot). Intent-to-add files count as changes, as with `git diff HEAD`.
+ * HEAD's commit, its branch and whether tracked files changed: from the repository's files when
+ * they settle it (git-work-tree.ts), else from one `git status` (locking many inputs runs git a
+ * lot). Intent-to-add files count as changes, as with `git diff HEAD`.
  */
 function workTreeState(dir: string, submodules: boolean): WorkTreeState {
-  // Most work trees are clean and plain: then the repository's files say so without git.
-  const clean = process.env.TIX_GIT_OBJECTS === "0" ? null : cleanHeadWithoutGit(dir);
-  if (clean !== null) return { dirty: false, rev: clean.rev, branch: clean.branch };
+  const known = submodules || process.env.TIX_GIT_OBJECTS === "0" ? null : headStateWithoutGit(dir);
+  if (known !== null) return known;
   const args = ["--no-optional-locks", "-C", dir, "status", "--porcelain=v2", "--branch", "--untracked-files=no"];
   // Changes inside submodules only matter when the submodules are copied too.
   if (!submodules) args.push("--ignore-submodules=all");
@@ -162,6 +164,8 @@ function currentBranch(dir: string): string {
 }
 
 function hasCommit(repo: string, rev: string): boolean {
+  // Reading the object settles the common case (a locked commit that is there) without git.
+  if (process.env.TIX_GIT_OBJECTS !== "0" && hasCommitObject(repo, rev)) return true;
   return gitSucceeds(["-C", repo, "rev-parse", "--verify", "--quiet", `${rev}^{commit}`], [0, 1, 128]);
 }
 
@@ -173,21 +177,26 @@ function resolveLocalRef(repo: string, ref: string, url: string): string {
   }
 }
 
-function fetchDirty(ctx: FetchContext, attrs: InputAttrs, p: GitParams, dir: string, head: string | undefined): FetchedTree {
+function fetchDirty(
+  ctx: FetchContext,
+  attrs: InputAttrs,
+  p: GitParams,
+  dir: string,
+  head: string | undefined,
+  tracked: readonly string[] | undefined,
+): FetchedTree {
   if (!ctx.settings.allowDirty) throw new FetchError(`Git tree '${dir}' is dirty`);
   ctx.warn(`Git tree '${dir}' is dirty`);
-  const lsArgs = ["-C", dir, "ls-files", "-z"];
-  if (p.submodules) lsArgs.push("--recurse-submodules");
   const files = new Set<string>();
   const dirs = new Set<string>();
-  for (const f of gitBytes(lsArgs).toString("latin1").split("\0")) {
+  for (const f of tracked ?? listTrackedFiles(dir, p.submodules)) {
     if (f === "") continue;
     files.add(f);
     for (let i = f.indexOf("/"); i !== -1; i = f.indexOf("/", i + 1)) dirs.add(f.slice(0, i));
   }
   const filter = (rel: string, type: FileType): boolean => (type === "directory" ? dirs.has(rel) : files.has(rel));
   const added = addTreeToStore(ctx, dir, p.name, filter);
-  const lastModified = head === undefined ? 0 : commitTime(dir, head);
+  const lastModified = head === undefined ? 0 : commitTimeOf(dir, head);
   const locked: Record<string, string | number | boolean> = { ...attrs, lastModified, narHash: added.narHash };
   const extra: { dirtyRev?: string; dirtyShortRev?: string } = {};
   if (head !== undefined) {
@@ -207,6 +216,30 @@ function fetchDirty(ctx: FetchContext, attrs: InputAttrs, p: GitParams, dir: str
 
 // ---------------------------------------------------------------------------------------------
 // Commits
+
+/** `git ls-files` (byte strings), with the files of submodules when they are copied too. */
+function listTrackedFiles(dir: string, submodules: boolean): string[] {
+  const args = ["-C", dir, "ls-files", "-z"];
+  if (submodules) args.push("--recurse-submodules");
+  return gitBytes(args).toString("latin1").split("\0");
+}
+
+/** The committer time of `rev`, from the repository's objects when it can be read there. */
+function commitTimeOf(repo: string, rev: string): number {
+  const gitDir = process.env.TIX_GIT_OBJECTS === "0" ? null : gitDirOf(repo);
+  if (gitDir !== null) {
+    let reader: GitObjectReader | undefined;
+    try {
+      reader = new GitObjectReader(gitDir);
+      return reader.commit(rev).commitTime;
+    } catch {
+      // left to git
+    } finally {
+      reader?.close();
+    }
+  }
+  return commitTime(repo, rev);
+}
 
 function commitTime(repo: string, rev: string): number {
   return Number(git(["-C", repo, "log", "-1", "--format=%ct", "--no-show-signature", rev]));
