@@ -5,10 +5,10 @@
 // converts contents (no eol/filter configuration, no attributes). Any doubt (submodules, conflicts,
 // flagged entries, a changed executable bit, an unborn branch) returns null: the caller asks git.
 
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { GitObjectReader } from "./git-objects.js";
+import { sha1Hex } from "./sha1.js";
 import { configIsPlain, gitArchiveIsPlain } from "./git-tree-export.js";
 
 export interface HeadState {
@@ -214,5 +214,5 @@ function workTreeDiffersFromIndex(dir: string, index: GitIndex): boolean | null 
 }
 
 function blobId(data: Buffer): string {
-  return createHash("sha1").update(`blob ${data.length}\0`).update(data).digest("hex");
+  return sha1Hex(Buffer.from(`blob ${data.length}\0`, "latin1"), data);
 }
