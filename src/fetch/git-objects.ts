@@ -36,6 +36,9 @@ export interface CommitInfo {
   readonly commitTime: number;
 }
 
+/** Bytes of packed objects kept for deltas that are based on them. */
+const DELTA_BASE_CACHE = 32 << 20;
+
 const PACK_TYPES: readonly (GitObjectType | "ofs-delta" | "ref-delta" | null)[] = [
   null, "commit", "tree", "blob", "tag", null, "ofs-delta", "ref-delta",
 ];
@@ -79,6 +82,13 @@ interface PackIndex {
 export class GitObjectReader {
   private readonly objectsDir: string;
   private packs: PackIndex[] | null = null;
+  /**
+   * Recently read packed objects by pack and offset: objects in a pack are deltas against one
+   * another in long chains, and the objects of one tree tend to share their bases (git keeps such
+   * a cache too). Bounded by DELTA_BASE_CACHE bytes, oldest first out.
+   */
+  private readonly baseCache = new Map<string, GitObject>();
+  private baseCacheBytes = 0;
 
   constructor(readonly gitDir: string) {
     this.objectsDir = path.join(gitDir, "objects");
@@ -92,6 +102,8 @@ export class GitObjectReader {
       p.fd = -1;
     }
     this.packs = null;
+    this.baseCache.clear();
+    this.baseCacheBytes = 0;
   }
 
   read(id: string): GitObject {
@@ -180,6 +192,23 @@ export class GitObjectReader {
   }
 
   private readPacked(pack: PackIndex, offset: number, depth: number): GitObject {
+    const key = `${pack.packFile}\0${offset}`;
+    const cached = this.baseCache.get(key);
+    if (cached !== undefined) return cached;
+    const o = this.readPackedUncached(pack, offset, depth);
+    if (o.data.length <= DELTA_BASE_CACHE / 8) {
+      this.baseCache.set(key, o);
+      this.baseCacheBytes += o.data.length;
+      for (const [k, v] of this.baseCache) {
+        if (this.baseCacheBytes <= DELTA_BASE_CACHE) break;
+        this.baseCache.delete(k);
+        this.baseCacheBytes -= v.data.length;
+      }
+    }
+    return o;
+  }
+
+  private readPackedUncached(pack: PackIndex, offset: number, depth: number): GitObject {
     if (depth > 10000) throw new GitUnsupported("delta chain too long");
     const head = Buffer.alloc(32);
     const got = fs.readSync(pack.fd, head, 0, head.length, offset);

@@ -22,6 +22,9 @@ export interface HeadState {
   readonly files: readonly string[];
 }
 
+/** Work trees with more tracked files than this are left to `git status`. */
+const MAX_FILES = 5000;
+
 /** Racily-clean files are re-hashed up to this many bytes in total; beyond, git decides. */
 const REHASH_BUDGET = 32 << 20;
 
@@ -40,7 +43,8 @@ export function headStateWithoutGit(dir: string): HeadState | null {
     const head = readHead(gitDir);
     if (head === null) return null;
     const index = readIndex(path.join(gitDir, "index"));
-    if (index === null) return null;
+    // In a large work tree one `git status` (with its cache of tree hashes) is cheaper.
+    if (index === null || index.entries.length > MAX_FILES) return null;
     const files = index.entries.map((e) => e.name.toString("latin1"));
     const staged = indexDiffersFromTree(index.entries, reader, reader.commit(head.rev).tree);
     if (staged === null) return null;
