@@ -158,8 +158,8 @@ function indexDiffersFromTree(entries: readonly IndexEntry[], reader: GitObjectR
   const walk = (id: string, prefix: string): void => {
     for (const e of reader.tree(id)) {
       if (e.mode === "40000") walk(e.id, prefix + e.name + "/");
-      else if (e.mode === "160000") unsure = true;
-      else tree.set(prefix + e.name, `${e.mode} ${e.id}`);
+      else if (e.mode === "100644" || e.mode === "100755" || e.mode === "120000") tree.set(prefix + e.name, `${e.mode} ${e.id}`);
+      else unsure = true; // submodules, and old non-canonical modes such as 100664
     }
   };
   walk(treeId, "");
