@@ -190,7 +190,7 @@ test("clean and dirty work trees are told apart without git status, as git does"
     ["symlink", () => writeFiles(repo, { link: { symlink: "a-b" } }), true],
     ["symlink to file", () => writeFiles(repo, { link: "now a file\n" }), true],
     ["mode", () => fs.chmodSync(path.join(repo, "run.sh"), 0o644), false],
-    ["intent-to-add", () => { writeFiles(repo, { "ita.txt": "i\n" }); runGit(repo, ["add", "-N", "ita.txt"]); }, false],
+    ["intent-to-add", () => { writeFiles(repo, { "ita.txt": "i\n" }); runGit(repo, ["add", "-N", "ita.txt"]); }, true],
     ["touched only", () => fs.utimesSync(path.join(repo, "a.txt"), new Date(), new Date(Date.now() + 5000)), true],
   ];
   for (const [what, change, decided] of changes) {
@@ -208,8 +208,10 @@ test("clean and dirty work trees are told apart without git status, as git does"
 test("a dirty tree fetched without git gives what git gives", () => {
   const repo = path.join(freshDir("wt-"), "repo");
   history(repo);
-  writeFiles(repo, { "a.txt": "changed\n", "untracked.txt": "u\n" });
+  writeFiles(repo, { "a.txt": "changed\n", "untracked.txt": "u\n", "flake.lock": "{}\n" });
   fs.rmSync(path.join(repo, "a-b"));
+  // As `flake lock` marks a new flake.lock.
+  runGit(repo, ["add", "--intent-to-add", "flake.lock"]);
   assert.equal(headStateWithoutGit(repo)?.dirty, true);
   const expected = viaGit(`file://${repo}`);
   const t = testContext();

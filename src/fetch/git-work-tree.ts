@@ -46,6 +46,8 @@ export function headStateWithoutGit(dir: string): HeadState | null {
     // In a large work tree one `git status` (with its cache of tree hashes) is cheaper.
     if (index === null || index.entries.length > MAX_FILES) return null;
     const files = index.entries.map((e) => e.name.toString("latin1"));
+    // Files added with --intent-to-add (as `flake lock` does with a new flake.lock) are changes.
+    if (index.entries.some((e) => e.intentToAdd)) return { ...head, dirty: true, files };
     const staged = indexDiffersFromTree(index.entries, reader, reader.commit(head.rev).tree);
     if (staged === null) return null;
     if (staged) return { ...head, dirty: true, files };
@@ -100,14 +102,18 @@ interface IndexEntry {
   readonly id: string;
   /** The path as raw bytes. */
   readonly name: Buffer;
+  /** `git add --intent-to-add`: listed, and a change for `git status`. */
+  readonly intentToAdd: boolean;
 }
+
+const INTENT_TO_ADD = 0x2000;
 
 interface GitIndex {
   readonly entries: IndexEntry[];
   readonly mtimeSec: number;
 }
 
-/** Parses a version 2 or 3 index without conflicts, flags or split/sparse parts; else null. */
+/** Parses a version 2 or 3 index without conflicts, unusual flags or split/sparse parts; else null. */
 function readIndex(file: string): GitIndex | null {
   const buf = fs.readFileSync(file);
   if (buf.length < 12 + 20 || buf.toString("latin1", 0, 4) !== "DIRC") return null;
@@ -119,9 +125,13 @@ function readIndex(file: string): GitIndex | null {
   for (let n = 0; n < count; n++) {
     if (pos + 62 > buf.length) return null;
     const flags = buf.readUInt16BE(pos + 60);
-    // Conflict stages, assume-valid, and (version 3) skip-worktree or intent-to-add entries.
-    if ((flags & 0xf000) !== 0) return null;
-    const nameStart = pos + 62;
+    // Conflict stages and assume-valid entries: git decides.
+    if ((flags & 0xb000) !== 0) return null;
+    // Version 3 extended flags: intent-to-add is understood, skip-worktree and others are not.
+    const extended = (flags & 0x4000) !== 0 ? buf.readUInt16BE(pos + 62) : 0;
+    if ((extended & ~INTENT_TO_ADD) !== 0 || (extended !== 0 && version !== 3)) return null;
+    const headerSize = (flags & 0x4000) !== 0 ? 64 : 62;
+    const nameStart = pos + headerSize;
     const nul = buf.indexOf(0, nameStart);
     if (nul === -1) return null;
     entries.push({
@@ -136,9 +146,10 @@ function readIndex(file: string): GitIndex | null {
       size: buf.readUInt32BE(pos + 36),
       id: buf.toString("hex", pos + 40, pos + 60),
       name: buf.subarray(nameStart, nul),
+      intentToAdd: (extended & INTENT_TO_ADD) !== 0,
     });
     // Entries are padded with 1–8 NUL bytes to a multiple of 8.
-    pos += (62 + (nul - nameStart) + 8) & ~7;
+    pos += (headerSize + (nul - nameStart) + 8) & ~7;
   }
   while (pos + 8 <= buf.length - 20) {
     const sig = buf.toString("latin1", pos, pos + 4);
