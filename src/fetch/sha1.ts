@@ -1,8 +1,6 @@
 // SHA-1 (FIPS 180-4) in JavaScript, for git blob ids of small files: loading node:crypto costs
 // 15-30 ms of CPU, more than hashing the few files a work-tree check re-hashes. Not for security.
 
-const W = new Int32Array(80);
-
 /** The SHA-1 of the concatenation of `parts`, as lowercase hexadecimal. */
 export function sha1Hex(...parts: Uint8Array[]): string {
   let length = 0;
@@ -18,6 +16,7 @@ export function sha1Hex(...parts: Uint8Array[]): string {
   const view = new DataView(padded.buffer);
   view.setUint32(padded.length - 8, Math.floor(length / 0x20000000));
   view.setUint32(padded.length - 4, (length * 8) >>> 0);
+  const W = new Int32Array(80);
   let h0 = 0x67452301;
   let h1 = 0xefcdab89 | 0;
   let h2 = 0x98badcfe | 0;
