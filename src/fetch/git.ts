@@ -8,8 +8,12 @@ import type { FetchContext, FetchedTree, InputAttrs } from "./types.js";
 import { FetchError } from "./errors.js";
 import { git, gitBytes, gitSucceeds } from "./git-command.js";
 import { unpackArchive } from "./archive.js";
+import { GitObjectReader, gitDirOf, hasCommitObject } from "./git-objects.js";
+import { addGitTreeToStore, gitArchiveIsPlain } from "./git-tree-export.js";
+import { headStateWithoutGit } from "./git-work-tree.js";
 import {
   addTreeToStore,
+  type AddedTree,
   cacheSubdir,
   narHashOf,
   checkAttrNames,
@@ -91,7 +95,7 @@ export function fetchGit(ctx: FetchContext, attrs: InputAttrs): FetchedTree {
   const local = localGitPath(p.url);
   if (local !== null && p.ref === undefined && p.rev === undefined && fs.existsSync(path.join(local, ".git"))) {
     const head = workTreeState(local, p.submodules);
-    if (head.dirty) return fetchDirty(ctx, attrs, p, local, head.rev);
+    if (head.dirty) return fetchDirty(ctx, attrs, p, local, head.rev, head.files);
     return fetchCommit(ctx, attrs, p, local, local, head.branch, head.rev!);
   }
   if (local !== null) {
@@ -120,13 +124,18 @@ interface WorkTreeState {
   readonly rev?: string;
   /** The checked-out branch (`HEAD` when detached). */
   readonly branch: string;
+  /** The tracked files (byte strings), when known without `git ls-files`. */
+  readonly files?: readonly string[];
 }
 
 /**
- * HEAD's commit, its branch and whether tracked files changed, from one `git status` (locking
- * many inputs runs git a lot). Intent-to-add files count as changes, as with `git diff HEAD`.
+ * HEAD's commit, its branch and whether tracked files changed: from the repository's files when
+ * they settle it (git-work-tree.ts), else from one `git status` (locking many inputs runs git a
+ * lot). Intent-to-add files count as changes, as with `git diff HEAD`.
  */
 function workTreeState(dir: string, submodules: boolean): WorkTreeState {
+  const known = submodules || process.env.TIX_GIT_OBJECTS === "0" ? null : headStateWithoutGit(dir);
+  if (known !== null) return known;
   const args = ["--no-optional-locks", "-C", dir, "status", "--porcelain=v2", "--branch", "--untracked-files=no"];
   // Changes inside submodules only matter when the submodules are copied too.
   if (!submodules) args.push("--ignore-submodules=all");
@@ -155,6 +164,8 @@ function currentBranch(dir: string): string {
 }
 
 function hasCommit(repo: string, rev: string): boolean {
+  // Reading the object settles the common case (a locked commit that is there) without git.
+  if (process.env.TIX_GIT_OBJECTS !== "0" && hasCommitObject(repo, rev)) return true;
   return gitSucceeds(["-C", repo, "rev-parse", "--verify", "--quiet", `${rev}^{commit}`], [0, 1, 128]);
 }
 
@@ -166,21 +177,26 @@ function resolveLocalRef(repo: string, ref: string, url: string): string {
   }
 }
 
-function fetchDirty(ctx: FetchContext, attrs: InputAttrs, p: GitParams, dir: string, head: string | undefined): FetchedTree {
+function fetchDirty(
+  ctx: FetchContext,
+  attrs: InputAttrs,
+  p: GitParams,
+  dir: string,
+  head: string | undefined,
+  tracked: readonly string[] | undefined,
+): FetchedTree {
   if (!ctx.settings.allowDirty) throw new FetchError(`Git tree '${dir}' is dirty`);
   ctx.warn(`Git tree '${dir}' is dirty`);
-  const lsArgs = ["-C", dir, "ls-files", "-z"];
-  if (p.submodules) lsArgs.push("--recurse-submodules");
   const files = new Set<string>();
   const dirs = new Set<string>();
-  for (const f of gitBytes(lsArgs).toString("latin1").split("\0")) {
+  for (const f of tracked ?? listTrackedFiles(dir, p.submodules)) {
     if (f === "") continue;
     files.add(f);
     for (let i = f.indexOf("/"); i !== -1; i = f.indexOf("/", i + 1)) dirs.add(f.slice(0, i));
   }
   const filter = (rel: string, type: FileType): boolean => (type === "directory" ? dirs.has(rel) : files.has(rel));
   const added = addTreeToStore(ctx, dir, p.name, filter);
-  const lastModified = head === undefined ? 0 : commitTime(dir, head);
+  const lastModified = head === undefined ? 0 : commitTimeOf(dir, head);
   const locked: Record<string, string | number | boolean> = { ...attrs, lastModified, narHash: added.narHash };
   const extra: { dirtyRev?: string; dirtyShortRev?: string } = {};
   if (head !== undefined) {
@@ -201,6 +217,30 @@ function fetchDirty(ctx: FetchContext, attrs: InputAttrs, p: GitParams, dir: str
 // ---------------------------------------------------------------------------------------------
 // Commits
 
+/** `git ls-files` (byte strings), with the files of submodules when they are copied too. */
+function listTrackedFiles(dir: string, submodules: boolean): string[] {
+  const args = ["-C", dir, "ls-files", "-z"];
+  if (submodules) args.push("--recurse-submodules");
+  return gitBytes(args).toString("latin1").split("\0");
+}
+
+/** The committer time of `rev`, from the repository's objects when it can be read there. */
+function commitTimeOf(repo: string, rev: string): number {
+  const gitDir = process.env.TIX_GIT_OBJECTS === "0" ? null : gitDirOf(repo);
+  if (gitDir !== null) {
+    let reader: GitObjectReader | undefined;
+    try {
+      reader = new GitObjectReader(gitDir);
+      return reader.commit(rev).commitTime;
+    } catch {
+      // left to git
+    } finally {
+      reader?.close();
+    }
+  }
+  return commitTime(repo, rev);
+}
+
 function commitTime(repo: string, rev: string): number {
   return Number(git(["-C", repo, "log", "-1", "--format=%ct", "--no-show-signature", rev]));
 }
@@ -219,6 +259,11 @@ function fetchCommit(
   const cached = readJson<ExportCache>(cacheFile);
   if (cached !== null && ctx.store.isValid(cached.storePath)) {
     return commitResult(attrs, p, ref, rev, { storePath: cached.storePath, narHash: narHashOf(ctx, cached.storePath) }, cached.lastModified, cached.revCount);
+  }
+  const direct = exportWithoutGit(ctx, p, repoDir, rev);
+  if (direct !== null) {
+    writeJson(cacheFile, { storePath: direct.added.storePath, lastModified: direct.lastModified, revCount: direct.revCount } satisfies ExportCache);
+    return commitResult(attrs, p, ref, rev, direct.added, direct.lastModified, direct.revCount);
   }
   const lastModified = commitTime(repoDir, rev);
   const revCount = p.shallow ? undefined : Number(git(["-C", repoDir, "rev-list", "--count", rev]));
@@ -240,6 +285,41 @@ function fetchCommit(
   });
   writeJson(cacheFile, { storePath: added.storePath, lastModified, revCount } satisfies ExportCache);
   return commitResult(attrs, p, ref, rev, added, lastModified, revCount);
+}
+
+/** Histories longer than this are counted by `git rev-list --count` rather than walked here. */
+const REV_COUNT_WALK_LIMIT = 5000;
+
+/**
+ * Commit time, revision count and tree of `rev` read from the repository's objects, without
+ * running git; null when the repository or tree needs git (see git-objects.ts), and always when
+ * TIX_GIT_OBJECTS=0 (tests compare both ways).
+ */
+function exportWithoutGit(
+  ctx: FetchContext,
+  p: GitParams,
+  repoDir: string,
+  rev: string,
+): { added: AddedTree; lastModified: number; revCount: number | undefined } | null {
+  if (p.submodules || process.env.TIX_GIT_OBJECTS === "0" || !gitArchiveIsPlain()) return null;
+  const gitDir = gitDirOf(repoDir);
+  if (gitDir === null) return null;
+  let reader: GitObjectReader | undefined;
+  try {
+    reader = new GitObjectReader(gitDir);
+    const commit = reader.commit(rev);
+    let revCount: number | undefined;
+    if (!p.shallow) {
+      revCount = reader.revCount(rev, REV_COUNT_WALK_LIMIT) ?? Number(git(["-C", repoDir, "rev-list", "--count", rev]));
+    }
+    const added = addGitTreeToStore(ctx, reader, commit.tree, p.name);
+    return { added, lastModified: commit.commitTime, revCount };
+  } catch {
+    // Anything unusual (GitUnsupported) or unreadable is left to git, which also gives the errors.
+    return null;
+  } finally {
+    reader?.close();
+  }
 }
 
 interface ExportCache {

@@ -3,7 +3,6 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { randomBytes } from "node:crypto";
 import type { AddPathOptions as EvalAddPathOptions, EvalStore, FileType } from "../eval/state.js";
 import {
   DEFAULT_STORE_DIR,
@@ -685,7 +684,10 @@ export class LocalStore implements EvalStore {
 
   /** A fresh name for a tree being added, inside the store so that the final rename is atomic. */
   private newTempPath(): string {
-    return path.join(this.realStoreDir, `.tix-tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
+    // Unique within this process by the counter; the random part (not node:crypto's, which costs
+    // 15-30 ms to load) keeps a reused pid away from an earlier run's leftovers.
+    tempCounter++;
+    return path.join(this.realStoreDir, `.tix-tmp-${process.pid}-${tempCounter}-${Math.random().toString(36).slice(2, 10)}`);
   }
 
   /** A byte-string file-system path as a Buffer (the evaluator's strings are one char per byte). */
@@ -743,6 +745,9 @@ export class LocalStore implements EvalStore {
 }
 
 const DEFAULT_INGEST_MEMORY_BUDGET = 16 * 1024 * 1024;
+
+/** Numbers the temporary paths of this process. */
+let tempCounter = 0;
 
 /**
  * Walks `src` once, feeding its NAR to a sha256 hasher (the NAR hash), to a hasher of `wantedAlgo`
