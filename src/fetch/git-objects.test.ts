@@ -142,6 +142,16 @@ test("repositories with unusual layouts are refused by the reader", () => {
   assert.throws(() => new GitObjectReader(path.join(repo, ".git")), GitUnsupported);
 });
 
+test("a repository owned by another user is left to git, which refuses it as Nix would see", { skip: process.getuid?.() === 0 ? false : "needs root to chown" }, () => {
+  const repo = path.join(freshDir("obj-"), "repo");
+  initRepo(repo);
+  commit(repo, { "flake.nix": "{ outputs = _: { }; }\n" }, T0);
+  spawnSync("chown", ["-R", "12345", repo]);
+  assert.throws(() => new GitObjectReader(path.join(repo, ".git")), GitUnsupported);
+  assert.equal(headStateWithoutGit(repo), null);
+  assert.throws(() => fetchTree(testContext().ctx, { type: "git", url: `file://${repo}` }), /dubious ownership/);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Clean work trees without `git status`
 

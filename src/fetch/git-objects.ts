@@ -266,6 +266,13 @@ export class GitObjectReader {
 
 /** Throws GitUnsupported for repository features that change what `git` would read. */
 function checkPlainRepository(gitDir: string): void {
+  // git refuses repositories owned by another user ("dubious ownership") unless safe.directory
+  // says otherwise: leave those to git, so that the same rule and message apply.
+  const uid = process.getuid?.();
+  if (uid !== undefined) {
+    const owners = [gitDir, ...(path.basename(gitDir) === ".git" ? [path.dirname(gitDir)] : [])];
+    if (owners.some((d) => fs.statSync(d).uid !== uid)) throw new GitUnsupported("repository owned by another user");
+  }
   for (const f of ["objects/info/alternates", "objects/info/http-alternates", "info/grafts", "shallow", "commondir"]) {
     if (fs.existsSync(path.join(gitDir, f))) throw new GitUnsupported(`repository has ${f}`);
   }
