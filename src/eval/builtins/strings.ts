@@ -44,7 +44,11 @@ function replaceAll(
     // Only non-empty patterns: native searching gives the same leftmost, first-listed matches.
     if (n === 1) {
       const pattern = from[0];
-      return s.indexOf(pattern) < 0 ? s : s.split(pattern).join(replacement(0));
+      if (s.indexOf(pattern) < 0) return s;
+      if (s.length < BYTES_MIN_LENGTH) return s.split(pattern).join(replacement(0));
+      // On long strings a global RegExp replace copies once, without the array of pieces `split` would build
+      // (which cost ~4x more, mostly in garbage collection, on a 1 MB string with 10^5 matches).
+      return s.replace(literalPattern(pattern), replacement(0).replace(DOLLARS, "$$$$"));
     }
     if (s.length >= BYTES_MIN_LENGTH) return replaceBytes(s, from, replacement);
   }
@@ -96,6 +100,14 @@ function replaceAll(
   }
   if (runStart < len) parts.push(s.slice(runStart));
   return parts.join("");
+}
+
+const REGEX_SPECIALS = /[\\^$.*+?()[\]{}|]/g;
+const DOLLARS = /\$/g;
+
+/** A global RegExp matching `pattern` literally. */
+function literalPattern(pattern: string): RegExp {
+  return new RegExp(pattern.replace(REGEX_SPECIALS, "\\$&"), "g");
 }
 
 /** Below this length the scanning loop of replaceAll beats converting to bytes. */
