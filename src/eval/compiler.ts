@@ -264,6 +264,30 @@ export class Compiler {
     const state = this.state;
     const codes = parts.map((p) => (typeof p === "string" ? p : this.compile(p, scope)));
     const pos = this.pos(offset);
+    // The common shapes get closures without the loop: "${a}${b}", "text${a}", "${a}text".
+    if (codes.length === 2) {
+      const [c0, c1] = codes;
+      if (typeof c0 !== "string" && typeof c1 !== "string") {
+        return (env) => {
+          const l = interpolated(state, callCode(c0, env), pos);
+          const r = interpolated(state, callCode(c1, env), pos);
+          if (typeof l === "string" && typeof r === "string") return l + r;
+          return joinWithContext(l, r);
+        };
+      }
+      if (typeof c0 === "string" && typeof c1 !== "string") {
+        return (env) => {
+          const r = interpolated(state, callCode(c1, env), pos);
+          return typeof r === "string" ? c0 + r : mkString(c0 + r.s, r.ctx);
+        };
+      }
+      if (typeof c0 !== "string" && typeof c1 === "string") {
+        return (env) => {
+          const l = interpolated(state, callCode(c0, env), pos);
+          return typeof l === "string" ? l + c1 : mkString(l.s + c1, l.ctx);
+        };
+      }
+    }
     return (env) => {
       let s = "";
       let ctx: Set<string> | null = null;
@@ -273,7 +297,7 @@ export class Compiler {
           s += c;
           continue;
         }
-        const r = state.coerceToString(callCode(c, env), COERCE_INTERPOLATE, pos);
+        const r = interpolated(state, callCode(c, env), pos);
         if (typeof r === "string") s += r;
         else {
           s += r.s;
@@ -776,6 +800,12 @@ export class Compiler {
             }
             return addAt(x, y, pos);
           }
+          if (typeof x === "string") {
+            let y = callCode(b, env);
+            if (y instanceof Thunk) y = y.force();
+            if (typeof y === "string") return x + y;
+            return state.concatStrings(x, y, pos);
+          }
           if (typeof x === "bigint" || x instanceof NixFloat) return addAtLazy(x, b, env, pos);
           return state.concatStrings(x, callCode(b, env), pos);
         };
@@ -932,3 +962,19 @@ function quoteForReason(v: Value): string {
 }
 
 export type { Expr };
+
+/** A value interpolated into a string: plain strings directly, the rest through coercion. */
+function interpolated(state: EvalState, v: Value, pos: Pos): string | NixString {
+  if (v instanceof Thunk) v = v.force();
+  if (typeof v === "string") return v;
+  return state.coerceToString(v, COERCE_INTERPOLATE, pos);
+}
+
+/** `l + r` where at least one is a NixString: the union of their contexts. */
+function joinWithContext(l: string | NixString, r: string | NixString): string | NixString {
+  if (typeof l === "string") return mkString(l + (r as NixString).s, (r as NixString).ctx);
+  if (typeof r === "string") return mkString(l.s + r, l.ctx);
+  const ctx = new Set(l.ctx);
+  for (const c of r.ctx) ctx.add(c);
+  return mkString(l.s + r.s, ctx);
+}
