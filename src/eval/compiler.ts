@@ -17,7 +17,9 @@ import {
   NixFloat,
   NixPath,
   NixString,
+  PrimOp,
   Thunk,
+  intToString,
   isString,
   mkString,
   updateAttrs as mergeAttrs,
@@ -645,6 +647,10 @@ export class Compiler {
   private compileCall(fnExpr: Expr, argExprs: readonly Expr[], scope: Scope, offset: number): Code {
     const state = this.state;
     const pos = this.pos(offset);
+    if (argExprs.length === 1 && fnExpr.kind === "Var" && fnExpr.name === "toString" && this.isBuiltin("toString", scope)) {
+      const direct = this.compileToStringCall(argExprs[0], scope, pos);
+      if (direct !== null) return direct;
+    }
     // Desugared operators bound to the builtins get a direct, allocation-free path.
     if (fnExpr.kind === "Var" && builtinOps.has(fnExpr.name) && argExprs.length === 2 && this.isBuiltin(fnExpr.name, scope)) {
       const a = this.compile(argExprs[0], scope);
@@ -742,6 +748,32 @@ export class Compiler {
         vals[i] = l.constant ? l.value : l.make(env);
       }
       return state.call(callCode(fn, env), vals, pos);
+    };
+  }
+
+  /**
+   * `toString x` with the global builtin: strings and integers (most calls) are converted right
+   * here, without the argument thunk and array a call builds; everything else goes to the
+   * builtin. Errors get the trace line the call through the builtin would add.
+   */
+  private compileToStringCall(argExpr: Expr, scope: Scope, pos: Pos): Code | null {
+    const state = this.state;
+    const prim = state.builtins.get("toString");
+    if (!(prim instanceof PrimOp) || prim.arity !== 1) return null;
+    const arg = this.compile(argExpr, scope);
+    const trace = `while calling the '${prim.name}' builtin`;
+    return (env) => {
+      let v: Value;
+      try {
+        v = callCode(arg, env);
+        if (v instanceof Thunk) v = v.force();
+      } catch (e) {
+        if (e instanceof EvalError && prim.addTrace) e.addTrace(trace, pos);
+        throw e;
+      }
+      if (typeof v === "string") return v;
+      if (typeof v === "number") return intToString(v);
+      return state.callPrimOp(prim, [v], pos);
     };
   }
 
