@@ -368,6 +368,21 @@ export class Compiler {
         throw typeError("a set", v, `while evaluating the attribute '${name}'`, pos);
       };
     }
+    if (names.length === 1 && typeof names[0] !== "string" && d === null) {
+      // `set.${name}`: the name is evaluated after the set, as in the general case below.
+      const nameCode = names[0];
+      return (env) => {
+        let v = callCode(t, env);
+        if (v instanceof Thunk) v = v.force();
+        const name = nameCode(env) as string;
+        if (v instanceof Attrs) {
+          const r = v.get(name);
+          if (r !== undefined) return r;
+          throw missingAttr(name, v, pos);
+        }
+        throw typeError("a set", v, `while evaluating the attribute '${describe(0, env)}'`, pos);
+      };
+    }
     return (env) => {
       let v = callCode(t, env);
       for (let i = 0; i < names.length; i++) {
@@ -392,6 +407,15 @@ export class Compiler {
   private compileHasAttr(target: Expr, path: readonly AttrName[], scope: Scope): Code {
     const t = this.compile(target, scope);
     const names = path.map((n) => this.attrNameCode(n, scope));
+    if (names.length === 1) {
+      const n = names[0];
+      return (env) => {
+        let v = callCode(t, env);
+        if (v instanceof Thunk) v = v.force();
+        if (!(v instanceof Attrs)) return false;
+        return v.has(typeof n === "string" ? n : (n(env) as string));
+      };
+    }
     return (env) => {
       let v = callCode(t, env);
       for (const n of names) {
