@@ -207,12 +207,15 @@ export function register(r: BuiltinRegistry): void {
     const start = expectInt(startV, "while evaluating the first argument (the start offset) passed to builtins.substring", pos);
     if (start < 0) throw new EvalError("negative start position in 'substring'", "eval", pos);
     const len = expectInt(lenV, "while evaluating the second argument (the substring length) passed to builtins.substring", pos);
-    if (len == 0) {
-      // An empty slice keeps the context (a cheap way to capture a string's context).
-      const sv = sV instanceof Thunk ? sV.force() : sV;
-      if (typeof sv === "string") return "";
-      if (sv instanceof NixString) return new NixString("", sv.ctx);
+    const sv = sV instanceof Thunk ? sV.force() : sV;
+    if (typeof sv === "string") {
+      // Context-free (most calls): no context to carry.
+      const from = Number(start);
+      if (len == 0 || from >= sv.length) return "";
+      return sv.slice(from, len < 0 ? sv.length : Math.min(sv.length, from + Number(len)));
     }
+    // An empty slice keeps the context (a cheap way to capture a string's context).
+    if (len == 0 && sv instanceof NixString) return new NixString("", sv.ctx);
     const acc = new ContextAccumulator();
     const s = acc.add(coerceArg(state, sV, COERCE_INTERPOLATE, "while evaluating the third argument (the string) passed to builtins.substring", pos));
     const from = Number(start);
