@@ -22,6 +22,7 @@ import {
   intToString,
   isString,
   mkString,
+  unionContexts,
   updateAttrs as mergeAttrs,
   callCode,
   type AttrPositions,
@@ -1030,7 +1031,5 @@ function interpolated(state: EvalState, v: Value, pos: Pos): string | NixString 
 function joinWithContext(l: string | NixString, r: string | NixString): string | NixString {
   if (typeof l === "string") return mkString(l + (r as NixString).s, (r as NixString).ctx);
   if (typeof r === "string") return mkString(l.s + r, l.ctx);
-  const ctx = new Set(l.ctx);
-  for (const c of r.ctx) ctx.add(c);
-  return mkString(l.s + r.s, ctx);
+  return mkString(l.s + r.s, unionContexts(l.ctx, r.ctx));
 }
