@@ -226,9 +226,15 @@ export function register(r: BuiltinRegistry): void {
     const list = expectList(listV, "while evaluating the second argument (the list of strings to concat) passed to builtins.concatStringsSep", pos);
     const parts = new Array<string>(list.length);
     for (let i = 0; i < list.length; i++) {
-      parts[i] = acc.add(
-        coerceArg(state, list[i], COERCE_INTERPOLATE, "while evaluating one element of the list of strings to concat passed to builtins.concatStringsSep", pos),
-      );
+      let v = list[i];
+      if (v instanceof Thunk) v = v.force();
+      // Plain strings (most elements) need neither coercion nor context.
+      parts[i] =
+        typeof v === "string"
+          ? v
+          : acc.add(
+              coerceArg(state, v, COERCE_INTERPOLATE, "while evaluating one element of the list of strings to concat passed to builtins.concatStringsSep", pos),
+            );
     }
     return acc.string(parts.join(sep));
   });
