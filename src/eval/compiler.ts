@@ -17,9 +17,12 @@ import {
   NixFloat,
   NixPath,
   NixString,
+  PrimOp,
   Thunk,
+  intToString,
   isString,
   mkString,
+  unionContexts,
   updateAttrs as mergeAttrs,
   callCode,
   type AttrPositions,
@@ -264,6 +267,30 @@ export class Compiler {
     const state = this.state;
     const codes = parts.map((p) => (typeof p === "string" ? p : this.compile(p, scope)));
     const pos = this.pos(offset);
+    // The common shapes get closures without the loop: "${a}${b}", "text${a}", "${a}text".
+    if (codes.length === 2) {
+      const [c0, c1] = codes;
+      if (typeof c0 !== "string" && typeof c1 !== "string") {
+        return (env) => {
+          const l = interpolated(state, callCode(c0, env), pos);
+          const r = interpolated(state, callCode(c1, env), pos);
+          if (typeof l === "string" && typeof r === "string") return l + r;
+          return joinWithContext(l, r);
+        };
+      }
+      if (typeof c0 === "string" && typeof c1 !== "string") {
+        return (env) => {
+          const r = interpolated(state, callCode(c1, env), pos);
+          return typeof r === "string" ? c0 + r : mkString(c0 + r.s, r.ctx);
+        };
+      }
+      if (typeof c0 !== "string" && typeof c1 === "string") {
+        return (env) => {
+          const l = interpolated(state, callCode(c0, env), pos);
+          return typeof l === "string" ? l + c1 : mkString(l.s + c1, l.ctx);
+        };
+      }
+    }
     return (env) => {
       let s = "";
       let ctx: Set<string> | null = null;
@@ -273,7 +300,7 @@ export class Compiler {
           s += c;
           continue;
         }
-        const r = state.coerceToString(callCode(c, env), COERCE_INTERPOLATE, pos);
+        const r = interpolated(state, callCode(c, env), pos);
         if (typeof r === "string") s += r;
         else {
           s += r.s;
@@ -342,6 +369,21 @@ export class Compiler {
         throw typeError("a set", v, `while evaluating the attribute '${name}'`, pos);
       };
     }
+    if (names.length === 1 && typeof names[0] !== "string" && d === null) {
+      // `set.${name}`: the name is evaluated after the set, as in the general case below.
+      const nameCode = names[0];
+      return (env) => {
+        let v = callCode(t, env);
+        if (v instanceof Thunk) v = v.force();
+        const name = nameCode(env) as string;
+        if (v instanceof Attrs) {
+          const r = v.get(name);
+          if (r !== undefined) return r;
+          throw missingAttr(name, v, pos);
+        }
+        throw typeError("a set", v, `while evaluating the attribute '${describe(0, env)}'`, pos);
+      };
+    }
     return (env) => {
       let v = callCode(t, env);
       for (let i = 0; i < names.length; i++) {
@@ -366,6 +408,15 @@ export class Compiler {
   private compileHasAttr(target: Expr, path: readonly AttrName[], scope: Scope): Code {
     const t = this.compile(target, scope);
     const names = path.map((n) => this.attrNameCode(n, scope));
+    if (names.length === 1) {
+      const n = names[0];
+      return (env) => {
+        let v = callCode(t, env);
+        if (v instanceof Thunk) v = v.force();
+        if (!(v instanceof Attrs)) return false;
+        return v.has(typeof n === "string" ? n : (n(env) as string));
+      };
+    }
     return (env) => {
       let v = callCode(t, env);
       for (const n of names) {
@@ -621,6 +672,10 @@ export class Compiler {
   private compileCall(fnExpr: Expr, argExprs: readonly Expr[], scope: Scope, offset: number): Code {
     const state = this.state;
     const pos = this.pos(offset);
+    if (argExprs.length === 1 && fnExpr.kind === "Var" && fnExpr.name === "toString" && this.isBuiltin("toString", scope)) {
+      const direct = this.compileToStringCall(argExprs[0], scope, pos);
+      if (direct !== null) return direct;
+    }
     // Desugared operators bound to the builtins get a direct, allocation-free path.
     if (fnExpr.kind === "Var" && builtinOps.has(fnExpr.name) && argExprs.length === 2 && this.isBuiltin(fnExpr.name, scope)) {
       const a = this.compile(argExprs[0], scope);
@@ -721,6 +776,32 @@ export class Compiler {
     };
   }
 
+  /**
+   * `toString x` with the global builtin: strings and integers (most calls) are converted right
+   * here, without the argument thunk and array a call builds; everything else goes to the
+   * builtin. Errors get the trace line the call through the builtin would add.
+   */
+  private compileToStringCall(argExpr: Expr, scope: Scope, pos: Pos): Code | null {
+    const state = this.state;
+    const prim = state.builtins.get("toString");
+    if (!(prim instanceof PrimOp) || prim.arity !== 1) return null;
+    const arg = this.compile(argExpr, scope);
+    const trace = `while calling the '${prim.name}' builtin`;
+    return (env) => {
+      let v: Value;
+      try {
+        v = callCode(arg, env);
+        if (v instanceof Thunk) v = v.force();
+      } catch (e) {
+        if (e instanceof EvalError && prim.addTrace) e.addTrace(trace, pos);
+        throw e;
+      }
+      if (typeof v === "string") return v;
+      if (typeof v === "number") return intToString(v);
+      return state.callPrimOp(prim, [v], pos);
+    };
+  }
+
   private isBuiltin(name: string, scope: Scope): boolean {
     let depth = 0;
     for (let s: Scope | null = scope; s !== null; s = s.parent, depth++) {
@@ -775,6 +856,12 @@ export class Compiler {
               if (Number.isSafeInteger(r)) return r;
             }
             return addAt(x, y, pos);
+          }
+          if (typeof x === "string") {
+            let y = callCode(b, env);
+            if (y instanceof Thunk) y = y.force();
+            if (typeof y === "string") return x + y;
+            return state.concatStrings(x, y, pos);
           }
           if (typeof x === "bigint" || x instanceof NixFloat) return addAtLazy(x, b, env, pos);
           return state.concatStrings(x, callCode(b, env), pos);
@@ -932,3 +1019,17 @@ function quoteForReason(v: Value): string {
 }
 
 export type { Expr };
+
+/** A value interpolated into a string: plain strings directly, the rest through coercion. */
+function interpolated(state: EvalState, v: Value, pos: Pos): string | NixString {
+  if (v instanceof Thunk) v = v.force();
+  if (typeof v === "string") return v;
+  return state.coerceToString(v, COERCE_INTERPOLATE, pos);
+}
+
+/** `l + r` where at least one is a NixString: the union of their contexts. */
+function joinWithContext(l: string | NixString, r: string | NixString): string | NixString {
+  if (typeof l === "string") return mkString(l + (r as NixString).s, (r as NixString).ctx);
+  if (typeof r === "string") return mkString(l.s + r, l.ctx);
+  return mkString(l.s + r.s, unionContexts(l.ctx, r.ctx));
+}

@@ -22,6 +22,7 @@ import {
   intToString,
   isString,
   mkString,
+  unionContexts,
   showType,
   type Env,
   type LambdaInfo,
@@ -469,8 +470,7 @@ export class EvalState {
     const a = this.coerceToString(left, COERCE_INTERPOLATE, pos);
     const b = this.coerceToString(right, COERCE_INTERPOLATE, pos);
     if (typeof a === "string" && typeof b === "string") return a + b;
-    const ctx = new Set<string>(typeof a === "string" ? [] : a.ctx);
-    if (typeof b !== "string") for (const c of b.ctx) ctx.add(c);
+    const ctx = typeof a === "string" ? (b as NixString).ctx : typeof b === "string" ? a.ctx : unionContexts(a.ctx, b.ctx);
     return mkString((typeof a === "string" ? a : a.s) + (typeof b === "string" ? b : b.s), ctx);
   }
 }

@@ -517,6 +517,26 @@ export function stringContext(v: string | NixString): Context {
 
 export const EMPTY_CONTEXT: Context = new Set();
 
+/**
+ * The union of two contexts. Contexts are never modified once a string holds them, so when `b`
+ * adds nothing to `a` (the same set, empty, or a subset) `a` itself is the union and is shared;
+ * likewise `b` when `a` is empty. Otherwise a new set: `a`'s elements, then `b`'s new ones.
+ */
+export function unionContexts(a: Context, b: Context): Context {
+  if (a === b || b.size === 0) return a;
+  if (a.size === 0) return b;
+  if (a.size >= b.size && containsAll(a, b)) return a;
+  const u = new Set(a);
+  for (const c of b) u.add(c);
+  return u;
+}
+
+/** Whether every element of `sub` is in `set`. */
+export function containsAll(set: Context, sub: Context): boolean {
+  for (const c of sub) if (!set.has(c)) return false;
+  return true;
+}
+
 export function mkString(s: string, ctx: Context | null | undefined): string | NixString {
   return ctx && ctx.size > 0 ? new NixString(s, ctx) : s;
 }

@@ -103,9 +103,11 @@ export function register(r: BuiltinRegistry): void {
     // Pass 2, backwards, so that the first element with a name is the one left in the map. A
     // missing `value` only matters for those winners (later duplicates don't need one).
     // The result is array-backed, its names in the order a Map filled by this pass would have.
+    // The arrays are sized for the usual case of distinct names, and shortened after duplicates.
     const index = new Map<string, number>();
-    const outNames: string[] = [];
-    const outValues: Value[] = [];
+    const outNames: string[] = new Array(n);
+    const outValues: Value[] = new Array(n);
+    let count = 0;
     let missing = false;
     for (let i = n - 1; i >= 0; i--) {
       let value = elems[i].get("value");
@@ -113,12 +115,18 @@ export function register(r: BuiltinRegistry): void {
         missing = true;
         value = MISSING;
       }
-      const at = index.get(names[i]);
+      const name = names[i];
+      const at = index.get(name);
       if (at === undefined) {
-        index.set(names[i], outNames.length);
-        outNames.push(names[i]);
-        outValues.push(value);
+        index.set(name, count);
+        outNames[count] = name;
+        outValues[count] = value;
+        count++;
       } else outValues[at] = value;
+    }
+    if (count < n) {
+      outNames.length = count;
+      outValues.length = count;
     }
     if (missing) {
       for (const v of outValues) {

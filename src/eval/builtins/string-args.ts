@@ -3,7 +3,20 @@
 import { EvalError } from "../errors.js";
 import { showValueForError } from "../print.js";
 import type { CoerceOptions, EvalState } from "../state.js";
-import { Attrs, NixFloat, NixPath, NixString, Thunk, mkString, showType, type Pos, type Value } from "../value.js";
+import {
+  Attrs,
+  EMPTY_CONTEXT,
+  NixFloat,
+  NixPath,
+  NixString,
+  Thunk,
+  containsAll,
+  mkString,
+  showType,
+  type Context,
+  type Pos,
+  type Value,
+} from "../value.js";
 
 /** Whether `state.coerceToString` accepts the (forced) value at its top level in this mode. */
 function coercible(v: Value, coerceMore: boolean): boolean {
@@ -39,28 +52,46 @@ export function coerceArg(
   return state.coerceToString(v, opts, pos);
 }
 
-/** Collects the union of the contexts of several strings; allocates only when one has context. */
+/**
+ * Collects the union of the contexts of several strings. Allocates only when one has context, and
+ * then only once a second context adds elements to the first (which is shared until then).
+ */
 export class ContextAccumulator {
+  /** The union so far when it is a set of our own. */
   private set: Set<string> | null = null;
+  /** Before that: the one context seen so far (a string's own, not to be modified). */
+  private shared: Context | null = null;
   add(v: string | NixString): string {
     if (typeof v === "string") return v;
-    if (v.ctx.size > 0) {
-      this.set ??= new Set();
-      for (const c of v.ctx) this.set.add(c);
-    }
+    if (v.ctx.size > 0) this.addElements(v.ctx);
     return v.s;
   }
   addElements(ctx: Iterable<string>): void {
-    for (const c of ctx) (this.set ??= new Set()).add(c);
+    const set = this.set;
+    if (set !== null) {
+      for (const c of ctx) set.add(c);
+      return;
+    }
+    const shared = this.shared;
+    if (shared === null) {
+      if (ctx instanceof Set) this.shared = ctx;
+      else this.set = new Set(ctx);
+      return;
+    }
+    if (ctx === shared || (ctx instanceof Set && containsAll(shared, ctx))) return;
+    const own = new Set(shared);
+    for (const c of ctx) own.add(c);
+    this.set = own;
+    this.shared = null;
   }
   get empty(): boolean {
-    return this.set === null || this.set.size === 0;
+    return (this.set ?? this.shared ?? EMPTY_CONTEXT).size === 0;
   }
   get elements(): ReadonlySet<string> {
-    return this.set ?? new Set();
+    return this.set ?? this.shared ?? new Set();
   }
   /** `s` with the accumulated context. */
   string(s: string): string | NixString {
-    return mkString(s, this.set);
+    return mkString(s, this.set ?? this.shared);
   }
 }
