@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 
-const LAZY = new Set(["crypto", "os", "child_process", "worker_threads", "zlib", "net", "stream", "stream/promises", "http", "https", "readline", "dns", "v8"]);
+const LAZY = new Set(["crypto", "os", "child_process", "worker_threads", "zlib", "net", "stream", "stream/promises", "http", "https", "readline", "dns", "v8", "tty"]);
 
 /** A CommonJS module standing for `name`: its exports are a proxy that loads it on first use. */
 function lazyModule(name) {

@@ -1,6 +1,7 @@
 // `tix flake …`: metadata, show, lock, update, init, new, check, prefetch, archive (like `nix flake`).
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as tty from "node:tty";
 import { BuildError, Scheduler, formatErrorMessage } from "../build/index.js";
 import { dumpPath } from "../store/formats/index.js";
 import { openLocalStore, type LocalStore } from "../store/local-store.js";
@@ -20,6 +21,7 @@ import { copyTemplate, gitAddIntent } from "../flake/template.js";
 import { emptyFlakeCliOptions, openFlakeSession, parseFlakeFlag, type FlakeCliOptions } from "./flake-setup.js";
 import { NIX_STYLE, walkArgs } from "./args.js";
 import { buildInterruptibly, buildSettingsFrom, stderrReporter } from "./build.js";
+import { evalSystem } from "./eval-setup.js";
 import { writeErr, writeOut } from "./output.js";
 import { openLocalStoreFromOption, storeRootFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
@@ -100,7 +102,22 @@ function parseArgs(argv: string[]): FlakeCmdOptions {
   return o;
 }
 
-const isTty = (): boolean => process.stdout.isTTY === true;
+let stdoutIsTty: boolean | undefined;
+/**
+ * Whether stdout is a terminal. Asked of the descriptor first: `process.stdout` and node:tty
+ * load Node's stream and net libraries (~25 ms), which only a character device that might be a
+ * terminal is worth (not /dev/null, say, whose major number is 1).
+ */
+const isTty = (): boolean => (stdoutIsTty ??= mayBeTerminal(1) && tty.isatty(1));
+
+function mayBeTerminal(fd: number): boolean {
+  try {
+    const st = fs.fstatSync(fd);
+    return st.isCharacterDevice() && ((st.rdev >> 8) & 0xfff) !== 1;
+  } catch {
+    return false;
+  }
+}
 const bold = (s: string): string => (isTty() ? `\x1b[1m${s}\x1b[0m` : s);
 
 function out(s: string): void {
@@ -120,12 +137,18 @@ function onlyFlakeArg(o: FlakeCmdOptions): string {
   return o.positional[0] ?? ".";
 }
 
-function withSession<T>(o: FlakeCliOptions, f: (session: FlakeSession, store: LocalStore) => T): T {
-  const store = openLocalStoreFromOption(o.storeRoot);
+/** Runs `f` with a session whose store is opened when first used (and closed afterwards). */
+function withSession<T>(o: FlakeCliOptions, f: (session: FlakeSession) => T): T {
+  let store: LocalStore | undefined;
+  const session = openFlakeSession(o, () => (store ??= openLocalStoreFromOption(o.storeRoot)));
   try {
-    return withFlakeSession(o, store, f);
+    return f(session);
   } finally {
-    store.close();
+    try {
+      session.close();
+    } finally {
+      store?.close();
+    }
   }
 }
 
@@ -241,10 +264,9 @@ function lockText(locked: LockedFlake): string {
 function show(o: FlakeCmdOptions): number {
   return withSession(o, (session) => {
     const ref = session.parseRef(onlyFlakeArg(o)).ref;
-    const locked = session.lock(ref);
-    const cursor = session.outputsCursor(locked);
-    const system = session.ev().state.settings.system;
-    const result = showFlakeOutputs(cursor, urlOf(session, locked.flake.lockedRef), {
+    const { cursor, lockedRef } = session.outputs(ref);
+    const system = evalSystem(o.system);
+    const result = showFlakeOutputs(cursor, urlOf(session, lockedRef), {
       system,
       allSystems: o.allSystems,
       legacy: o.legacy,
@@ -330,7 +352,8 @@ function templateSearch(): AttrSearch {
 }
 
 function init(o: FlakeCmdOptions, newDir: string | null): number {
-  return withSession(o, (session, store) => {
+  return withSession(o, (session) => {
+    const store = session.env.store;
     const target = path.resolve(newDir ?? ".");
     if (newDir !== null) {
       if (fs.existsSync(target)) throw new FlakeError(`path '${target}' already exists`);
@@ -387,7 +410,8 @@ function prefetch(o: FlakeCmdOptions): number {
 }
 
 function archive(o: FlakeCmdOptions): number {
-  return withSession(o, (session, store) => {
+  return withSession(o, (session) => {
+    const store = session.env.store;
     const ref = session.parseRef(onlyFlakeArg(o)).ref;
     const locked = session.lock(ref);
     const paths = new Set<string>([locked.flake.tree.storePath]);

@@ -28,6 +28,11 @@ create table if not exists Attributes (
   value text not null,
   primary key (fingerprint, path)
 );
+create table if not exists LockedSources (
+  key text primary key not null,
+  stamp text not null,
+  value text not null
+);
 `;
 
 /** Flakes with at most this many cached attributes are read in one query on first use. */
@@ -39,6 +44,7 @@ export class EvalCacheDb {
   private readonly getStmt: Database.Statement;
   private readonly putStmt: Database.Statement;
   private readonly allStmt: Database.Statement;
+  private getSourceStmt: Database.Statement | undefined;
   /** Every cached attribute of a (small) flake, by path: one query instead of one per attribute. */
   private readonly preloaded = new Map<string, Map<string, string> | null>();
   private writeFailed = false;
@@ -89,6 +95,27 @@ export class EvalCacheDb {
       return;
     }
     this.preloaded.get(fingerprint)?.set(key, text);
+  }
+
+  /**
+   * What locking a local flake gave when its tree had `stamp` (see source-stamp.ts), recorded
+   * under `key` (the reference and whatever else the result depends on); undefined when nothing
+   * is recorded or the tree has changed since.
+   */
+  getLockedSource(key: string, stamp: string): string | undefined {
+    this.getSourceStmt ??= this.db.prepare("select stamp, value from LockedSources where key = ?").raw(true);
+    const row = this.getSourceStmt.get(key) as [string, string] | undefined;
+    return row !== undefined && row[0] === stamp ? row[1] : undefined;
+  }
+
+  putLockedSource(key: string, stamp: string, value: string): void {
+    if (this.writeFailed) return;
+    try {
+      if (!this.db.inTransaction) this.db.exec("begin");
+      this.db.prepare("insert or replace into LockedSources (key, stamp, value) values (?, ?, ?)").run(key, stamp, value);
+    } catch {
+      this.writeFailed = true;
+    }
   }
 
   close(): void {
