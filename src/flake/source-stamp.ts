@@ -9,7 +9,10 @@ import * as fs from "node:fs";
 import { hashBytes } from "../store/formats/hash.js";
 
 export interface TreeStamp {
-  /** SHA-256 (hex) of the metadata of every entry, in a fixed order. */
+  /**
+   * The metadata of every entry, in a fixed order: as it is for small trees, else its SHA-256
+   * (hex). Compared for equality only.
+   */
   readonly digest: string;
   /**
    * True when every change time is older than the walk's start by more than the file system's
@@ -26,22 +29,26 @@ const MAX_ENTRIES = 50_000;
  * 1–10 ms; file systems that keep whole seconds (FAT, ext3 with small inodes, some NFS servers)
  * need two seconds.
  */
-const SETTLE_FINE_NS = 100_000_000n;
-const SETTLE_COARSE_NS = 2_000_000_000n;
+const SETTLE_FINE_MS = 100;
+const SETTLE_COARSE_MS = 2000;
+
+/** Longer metadata texts are kept as their hash. */
+const MAX_PLAIN_DIGEST = 4096;
 
 /** Stamps the tree at `root` (a directory, not followed if it is a link); undefined if it is not a directory, too large or unreadable. */
 export function stampTree(root: string, nowMs: number = Date.now()): TreeStamp | undefined {
-  const start = BigInt(Math.floor(nowMs)) * 1_000_000n;
   const lines: string[] = [];
-  let newestChange = 0n;
+  let newestChange = 0;
   let coarse = false;
   const slash = Buffer.from("/");
   const visit = (p: Buffer, rel: string): boolean => {
-    const st = fs.lstatSync(p, { bigint: true });
-    if (st.ctimeNs > newestChange) newestChange = st.ctimeNs;
-    if (st.ctimeNs % 1_000_000_000n === 0n) coarse = true;
+    // Times in milliseconds (with a fraction) are precise enough: a change after the walk is
+    // told apart by the settling margin, not by the last digits.
+    const st = fs.lstatSync(p);
+    if (st.ctimeMs > newestChange) newestChange = st.ctimeMs;
+    if (st.ctimeMs % 1000 === 0) coarse = true;
     const type = st.isDirectory() ? "d" : st.isFile() ? "f" : st.isSymbolicLink() ? "l" : "o";
-    lines.push(`${rel}\0${type}\0${st.mode}\0${st.size}\0${st.dev}\0${st.ino}\0${st.mtimeNs}\0${st.ctimeNs}`);
+    lines.push(`${JSON.stringify(rel)} ${type} ${st.mode} ${st.size} ${st.dev} ${st.ino} ${st.mtimeMs} ${st.ctimeMs}`);
     if (lines.length > MAX_ENTRIES) return false;
     if (type !== "d") return true;
     const names = fs.readdirSync(p, { encoding: "buffer" }).sort(Buffer.compare);
@@ -56,6 +63,7 @@ export function stampTree(root: string, nowMs: number = Date.now()): TreeStamp |
   } catch {
     return undefined;
   }
-  const digest = Buffer.from(hashBytes("sha256", Buffer.from(lines.join("\n"), "latin1")).bytes).toString("hex");
-  return { digest, settled: newestChange + (coarse ? SETTLE_COARSE_NS : SETTLE_FINE_NS) < start };
+  const text = lines.join("\n");
+  const digest = text.length <= MAX_PLAIN_DIGEST ? text : Buffer.from(hashBytes("sha256", Buffer.from(text, "latin1")).bytes).toString("hex");
+  return { digest, settled: newestChange + (coarse ? SETTLE_COARSE_MS : SETTLE_FINE_MS) < nowMs };
 }
