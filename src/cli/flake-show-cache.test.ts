@@ -78,8 +78,13 @@ test("flake show: an unchanged path: flake is answered from the cache, without c
   const all = show(w, dir, ["--all-systems"]);
   assert.match(all.out, /other: package 'other'/);
   assert.equal(all.out, uncached(w, dir, ["--all-systems"]));
-  // JSON is answered from the same cache.
+  // JSON is answered from the same cache, with the same warnings.
   assert.equal(show(w, dir, ["--json"]).out, uncached(w, dir, ["--json"]));
+  const json = () => tix(w, ["flake", "show", "--json", "--store", path.join(w.root, "store-json"), `path:${dir}`]);
+  const [j1, j2] = [json(), json()];
+  assert.equal(j2.stdout, j1.stdout);
+  assert.match(j1.stderr, /warning: packages\.aarch64-linux\.other omitted \(use '--all-systems' to show\)/);
+  assert.equal(j2.stderr, j1.stderr);
 });
 
 test("flake show: a changed file, a new file or a changed flake.lock is never answered from the cache", () => {

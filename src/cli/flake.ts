@@ -16,7 +16,7 @@ import { fromBytes } from "../flake/load-flake.js";
 import { parseInputPath, printInputPath, serializeLockFile, type LockNode } from "../flake/lock-file.js";
 import type { LockedFlake } from "../flake/lock.js";
 import type { FlakeSession } from "../flake/session.js";
-import { showFlakeOutputs, TREE_CONN, TREE_LAST, TREE_LINE, TREE_NULL } from "../flake/show.js";
+import { showFlakeOutputs, showHeader, TREE_CONN, TREE_LAST, TREE_LINE, TREE_NULL } from "../flake/show.js";
 import { copyTemplate, gitAddIntent } from "../flake/template.js";
 import { emptyFlakeCliOptions, openFlakeSession, parseFlakeFlag, type FlakeCliOptions } from "./flake-setup.js";
 import { NIX_STYLE, walkArgs } from "./args.js";
@@ -266,15 +266,34 @@ function show(o: FlakeCmdOptions): number {
     const ref = session.parseRef(onlyFlakeArg(o)).ref;
     const { cursor, lockedRef } = session.outputs(ref);
     const system = evalSystem(o.system);
-    const result = showFlakeOutputs(cursor, urlOf(session, lockedRef), {
+    const color = !o.json && isTty();
+    const header = showHeader(urlOf(session, lockedRef), color);
+    // The whole tree (without the URL, which may name another copy of the same flake) is kept
+    // with the evaluation cache: an unchanged flake is shown without walking its outputs.
+    const cache = cursor.root.cache;
+    const key = JSON.stringify(["flake show", o.json, system, o.allSystems, o.legacy, color]);
+    const cached = cache?.db.getRendered(cache.fingerprint, key);
+    if (cached !== undefined) {
+      const { body, warnings } = JSON.parse(cached) as { body: string; warnings: string[] };
+      for (const w of warnings) warn(w);
+      out(o.json ? body : header + "\n" + body);
+      return 0;
+    }
+    const warnings: string[] = [];
+    const result = showFlakeOutputs(cursor, header, {
       system,
       allSystems: o.allSystems,
       legacy: o.legacy,
-      color: !o.json && isTty(),
-      warn: o.json ? warn : () => {},
+      color,
+      warn: (m) => {
+        if (!o.json) return;
+        warnings.push(m);
+        warn(m);
+      },
     });
-    if (o.json) out(dumpJson(result.json, -1) + "\n");
-    else if (result.lines.length > 0) out(result.lines.join("\n") + "\n");
+    const body = o.json ? dumpJson(result.json, -1) + "\n" : result.lines.slice(1).map((l) => l + "\n").join("");
+    cache?.db.putRendered(cache.fingerprint, key, JSON.stringify({ body, warnings }));
+    out(o.json ? body : header + "\n" + body);
     return 0;
   });
 }

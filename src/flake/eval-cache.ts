@@ -28,6 +28,12 @@ create table if not exists Attributes (
   value text not null,
   primary key (fingerprint, path)
 );
+create table if not exists Rendered (
+  fingerprint text not null,
+  key text not null,
+  value text not null,
+  primary key (fingerprint, key)
+);
 create table if not exists LockedSources (
   key text primary key not null,
   stamp text not null,
@@ -108,6 +114,25 @@ export class EvalCacheDb {
     return row !== undefined && row[0] === stamp ? row[1] : undefined;
   }
 
+  /**
+   * What a command printed about a flake's outputs (`flake show`'s tree), under `key` (the
+   * command and the options that change its output): a pure function of the outputs, so of the
+   * fingerprint.
+   */
+  getRendered(fingerprint: string, key: string): string | undefined {
+    return this.db.prepare("select value from Rendered where fingerprint = ? and key = ?").pluck().get(fingerprint, key) as string | undefined;
+  }
+
+  putRendered(fingerprint: string, key: string, value: string): void {
+    if (this.writeFailed) return;
+    try {
+      if (!this.db.inTransaction) this.db.exec("begin");
+      this.db.prepare("insert or replace into Rendered (fingerprint, key, value) values (?, ?, ?)").run(fingerprint, key, value);
+    } catch {
+      this.writeFailed = true;
+    }
+  }
+
   putLockedSource(key: string, stamp: string, value: string): void {
     if (this.writeFailed) return;
     try {
@@ -150,6 +175,7 @@ function storePathOfContext(c: string): string {
 export class AttrCursor {
   private forced: Value | undefined;
   private cachedValue: CachedValue | undefined;
+  private nameSet: { readonly names: readonly string[]; readonly set: ReadonlySet<string> } | undefined;
 
   constructor(
     readonly root: CursorRoot,
@@ -217,7 +243,12 @@ export class AttrCursor {
   /** The child cursor, or undefined when there is no such attribute. */
   maybeGetAttr(name: string): AttrCursor | undefined {
     const names = this.attrNames();
-    if (names === undefined || !names.includes(name)) return undefined;
+    if (names === undefined) return undefined;
+    // A set of the names for large sets: `flake show` asks for each of a package set's members.
+    if (names.length > 16) {
+      if (this.nameSet?.names !== names) this.nameSet = { names, set: new Set(names) };
+      if (!this.nameSet.set.has(name)) return undefined;
+    } else if (!names.includes(name)) return undefined;
     return new AttrCursor(this.root, [...this.attrPath, name], this);
   }
 
