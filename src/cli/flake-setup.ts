@@ -20,7 +20,7 @@ import { loadRegistries } from "../flake/registries.js";
 import { readRegistryFile } from "../flake/registries.js";
 import { evalCacheFileIn, FlakeSession, fsProbe } from "../flake/session.js";
 import type { LocalStore } from "../store/local-store.js";
-import { makeEvaluator } from "./eval-setup.js";
+import { evalSystem, makeEvaluator } from "./eval-setup.js";
 import { writeErr } from "./output.js";
 import { UsageError } from "./usage.js";
 
@@ -306,6 +306,7 @@ export function openFlakeSession(o: FlakeCliOptions, storeOrOpen: LocalStore | (
     evalCacheFile: o.evalCache ? evalCacheFileIn(cacheDir) : null,
     notice: (m) => writeErr(`${m}\n`),
     warningCount: () => warnings,
+    system: evalSystem(o.system),
     makeEvaluator: () =>
       makeEvaluator({
         includes: o.includes,

@@ -128,3 +128,20 @@ test("flake show: a changed file, a new file or a changed flake.lock is never an
   assert.match(r.out, /fromDep: package 'from-dep2'/);
   assert.equal(r.out, uncached(w, dir));
 });
+
+test("installables of an unchanged path: flake resolve through the recorded lock; a change is seen at once", () => {
+  const { w, dir } = setUp();
+  settle(dir);
+  const store = path.join(w.root, "eval-store");
+  const evalRaw = (attr: string, extra: string[] = []) =>
+    ok(tix(w, ["eval", "--raw", "--store", store, `path:${dir}#${attr}`, ...extra]), `eval ${attr}`);
+  const drv = evalRaw("aa.drvPath");
+  assert.match(drv, /^\/nix\/store\/[a-z0-9]{32}-aa\.drv$/);
+  show(w, dir); // records the lock
+  assert.equal(evalRaw("aa.drvPath"), drv);
+  assert.equal(evalRaw("fromDep.name"), "from-dep");
+  assert.equal(evalRaw("aa.drvPath", ["--no-eval-cache"]), drv);
+  const file = path.join(dir, "flake.nix");
+  fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(`aa = mk "aa"`, `aa = mk "ab"`));
+  assert.match(evalRaw("aa.drvPath"), /-ab\.drv$/);
+});

@@ -48,6 +48,8 @@ export interface FlakeSessionOptions {
   readonly evalCacheFile: string | null;
   /** Prints notices such as "path '…' does not contain a 'flake.nix', searching up". */
   readonly notice?: (message: string) => void;
+  /** The system type evaluations see (else the evaluator is asked, which creates it). */
+  readonly system?: string;
   /** How many warnings `env.warn` has printed so far (a run that warned is not recorded). */
   readonly warningCount?: () => number;
 }
@@ -82,6 +84,11 @@ export class FlakeSession {
   ev(): Evaluator {
     this.evaluator ??= this.options.makeEvaluator();
     return this.evaluator;
+  }
+
+  /** The system type evaluations see (`--system`, TIX_SYSTEM or this platform's). */
+  system(): string {
+    return this.options.system ?? this.ev().state.settings.system;
   }
 
   /** Parses a command-line flake reference (bare paths relative to the current directory). */
