@@ -65,9 +65,9 @@ async function train() {
   const show = ["flake", "show", "--store", store, `path:${flake}`];
   const runs = [
     ["instantiate", "--eval", "--strict", path.join(__dirname, "..", "examples", "hello.nix")],
-    show, // evaluates and fills the evaluation cache
-    "settle", // the flake's files must be older than the start of the next run to be trusted
-    show, // answered from the evaluation cache
+    "settle", // the flake's files must be old enough for a run to record how it locked
+    show, // locks, evaluates, fills the evaluation cache
+    show, // answered from the evaluation cache without locking
   ];
   const script = new vm.Script(Module.wrap(source), { filename: file, importModuleDynamically: undefined });
   try {
@@ -79,8 +79,13 @@ async function train() {
       process.argv = [process.argv[0], __filename, ...argv];
       process.exitCode = undefined;
       runBundle(script.runInThisContext());
-      while (process.exitCode === undefined) await new Promise((resolve) => setImmediate(resolve));
-      if (process.exitCode !== 0) throw new Error(`tix ${argv.join(" ")} failed while training the code cache`);
+      const deadline = Date.now() + 120_000;
+      while (process.exitCode === undefined && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+      if (process.exitCode !== 0) {
+        // The cache is still made from the other runs; the build goes on.
+        process.stderr.write(`warning: 'tix ${argv.join(" ")}' failed while training the code cache\n`);
+        process.exitCode = 0;
+      }
     }
     writeCache(script);
   } finally {

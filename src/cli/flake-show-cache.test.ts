@@ -145,3 +145,12 @@ test("installables of an unchanged path: flake resolve through the recorded lock
   fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(`aa = mk "aa"`, `aa = mk "ab"`));
   assert.match(evalRaw("aa.drvPath"), /-ab\.drv$/);
 });
+
+test("a flake with nixConfig is locked on every run (commands that apply it must see it)", () => {
+  const { w, dir } = setUp();
+  const file = path.join(dir, "flake.nix");
+  fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(`description = "packages";`, `description = "packages";\n  nixConfig.bash-prompt = "x";`));
+  settle(dir);
+  show(w, dir);
+  assert.equal(sourceCopied(show(w, dir).store), true);
+});

@@ -114,10 +114,12 @@ export class FlakeSession {
       const warningsBefore = this.options.warningCount?.() ?? 0;
       l = lockFlake(this.env, this.ev(), ref, flags);
       this.locked.set(k, l);
-      if (source !== undefined && stamp?.settled === true && (this.options.warningCount?.() ?? 0) === warningsBefore) {
+      // Not for a flake with `nixConfig`: commands that apply it must see it on every run.
+      const recordable = source !== undefined && stamp?.settled === true && l.flake.nixConfig.size === 0;
+      if (recordable && (this.options.warningCount?.() ?? 0) === warningsBefore) {
         const fingerprint = this.fingerprint(l);
         const db = fingerprint === undefined ? null : this.db();
-        if (db !== null && fingerprint !== undefined) {
+        if (db !== null && fingerprint !== undefined && stamp !== undefined) {
           const record: LockedSource = { lockedRef: flakeRefToAttrs(l.flake.lockedRef), fingerprint };
           db.putLockedSource(lockedSourceKey(ref), stamp.digest, JSON.stringify(record));
         }
