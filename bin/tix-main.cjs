@@ -8,21 +8,87 @@ const Module = require("node:module");
 const file = path.join(__dirname, "..", "dist", "tix.cjs");
 const cacheFile = file + ".cache";
 const source = fs.readFileSync(file, "latin1"); // the bundle is ASCII-only
-let cachedData;
-try {
-  cachedData = fs.readFileSync(cacheFile);
-} catch {}
-const script = new vm.Script(Module.wrap(source), { filename: file, cachedData, importModuleDynamically: undefined });
-const wrapper = script.runInThisContext();
-const mod = { exports: {}, filename: file, id: file, paths: [] };
-const localRequire = Module.createRequire(file);
-if (cachedData === undefined || script.cachedDataRejected) {
-  // Written after the CLI finished, when the functions it ran have been compiled too.
-  process.once("exit", () => {
-    try {
-      fs.writeFileSync(cacheFile + "." + process.pid, script.createCachedData());
-      fs.renameSync(cacheFile + "." + process.pid, cacheFile);
-    } catch {}
-  });
+
+/** Runs the CLI once (the bundle runs `main` with process.argv when it is loaded). */
+function runBundle(wrapper) {
+  const mod = { exports: {}, filename: file, id: file, paths: [] };
+  wrapper.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
 }
-wrapper.call(mod.exports, mod.exports, localRequire, mod, file, path.dirname(file));
+
+function writeCache(script) {
+  try {
+    fs.writeFileSync(cacheFile + "." + process.pid, script.createCachedData());
+    fs.renameSync(cacheFile + "." + process.pid, cacheFile);
+  } catch {}
+}
+
+if (process.argv[2] === "--train-code-cache") {
+  train();
+} else {
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {}
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData, importModuleDynamically: undefined });
+  // Without a cache, one is written after the CLI finished, when the functions it ran have
+  // been compiled too (`npm run build` writes a better one with --train-code-cache).
+  if (cachedData === undefined || script.cachedDataRejected) process.once("exit", () => writeCache(script));
+  runBundle(script.runInThisContext());
+}
+
+/**
+ * `tix --train-code-cache` (run by `npm run build`, through bin/tix so that the V8 flags match):
+ * runs a few typical commands in this one process and writes the code cache with every function
+ * they compiled, so that commands other than the first one run also start from compiled code.
+ */
+async function train() {
+  const os = require("node:os");
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tix-train-"));
+  const flake = path.join(tmp, "flake");
+  fs.mkdirSync(flake);
+  fs.writeFileSync(
+    path.join(flake, "flake.nix"),
+    `{
+  description = "code cache training";
+  outputs = { self }: let
+    mk = name: derivation { inherit name; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo \${name} > $out" ]; };
+  in {
+    packages.x86_64-linux = { a = mk "a"; b = mk "b"; default = self.packages.x86_64-linux.a; };
+  };
+}
+`,
+  );
+  fs.writeFileSync(path.join(flake, "flake.lock"), `{\n  "nodes": {\n    "root": {}\n  },\n  "root": "root",\n  "version": 7\n}\n`);
+  process.env.XDG_CACHE_HOME = path.join(tmp, "cache");
+  process.env.TIX_SYSTEM = "x86_64-linux";
+  const store = path.join(tmp, "store");
+  const show = ["flake", "show", "--store", store, `path:${flake}`];
+  const runs = [
+    ["instantiate", "--eval", "--strict", path.join(__dirname, "..", "examples", "hello.nix")],
+    "settle", // the flake's files must be old enough for a run to record how it locked
+    show, // locks, evaluates, fills the evaluation cache
+    show, // answered from the evaluation cache without locking
+  ];
+  const script = new vm.Script(Module.wrap(source), { filename: file, importModuleDynamically: undefined });
+  try {
+    for (const argv of runs) {
+      if (argv === "settle") {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        continue;
+      }
+      process.argv = [process.argv[0], __filename, ...argv];
+      process.exitCode = undefined;
+      runBundle(script.runInThisContext());
+      const deadline = Date.now() + 120_000;
+      while (process.exitCode === undefined && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+      if (process.exitCode !== 0) {
+        // The cache is still made from the other runs; the build goes on.
+        process.stderr.write(`warning: 'tix ${argv.join(" ")}' failed while training the code cache\n`);
+        process.exitCode = 0;
+      }
+    }
+    writeCache(script);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}

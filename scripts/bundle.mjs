@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 
-const LAZY = new Set(["crypto", "os", "child_process", "worker_threads", "zlib", "net", "stream", "stream/promises", "http", "https", "readline", "dns", "v8"]);
+const LAZY = new Set(["crypto", "os", "child_process", "worker_threads", "zlib", "net", "stream", "stream/promises", "http", "https", "readline", "dns", "v8", "tty"]);
 
 /** A CommonJS module standing for `name`: its exports are a proxy that loads it on first use. */
 function lazyModule(name) {
@@ -45,6 +45,22 @@ const builtins = {
   },
 };
 
+/**
+ * better-sqlite3's `backup` method module promisifies `fs.access` when it is loaded; tix never
+ * makes backups, so that is deferred to a call.
+ */
+const deferredSqliteBackup = {
+  name: "tix-sqlite-backup",
+  setup(build) {
+    build.onLoad({ filter: /better-sqlite3[\\/]lib[\\/]methods[\\/]backup\.js$/ }, (args) => {
+      const text = fs.readFileSync(args.path, "utf8");
+      const eager = "const fsAccess = promisify(fs.access);";
+      // Left as it is if the file changed shape: only slower to load.
+      return { contents: text.replace(eager, "const fsAccess = (...args) => promisify(fs.access)(...args);"), loader: "js" };
+    });
+  },
+};
+
 await esbuild.build({
   // better-sqlite3's JavaScript is bundled too (initialised only when src/store/sqlite.ts first
   // opens a database), so it shares the bundle's code cache; its native addon stays in
@@ -64,7 +80,7 @@ await esbuild.build({
   logLevel: "warning",
   define: { "import.meta.url": "__tixMetaUrl" },
   banner: { js: "var __tixMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [builtins],
+  plugins: [builtins, deferredSqliteBackup],
 });
 
 /**

@@ -63,13 +63,18 @@ export function makeEvaluator(opts: EvalCliOptions): Evaluator {
     ...defaultSettings,
     pure: opts.pure,
     nixPath: opts.pure ? [] : nixPath,
-    system: opts.system ?? env.TIX_SYSTEM ?? defaultSystem(),
+    system: evalSystem(opts.system, env),
     cwd: Buffer.from(process.cwd(), "utf8").toString("latin1"),
   };
   let io = nodeEvalIO(env);
   const real = (opts.store as { realStoreDir?: unknown }).realStoreDir;
   if (typeof real === "string") io = storeMappedIO(io, opts.store.storeDir, Buffer.from(real, "utf8").toString("latin1"));
   return new Evaluator({ settings, io, store: opts.store, extraBuiltins: [...STORE_BUILTINS, ...(opts.extraBuiltins ?? [])] });
+}
+
+/** The system type evaluations see: `--system`, else TIX_SYSTEM, else this platform's. */
+export function evalSystem(system: string | null | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return system ?? env.TIX_SYSTEM ?? defaultSystem();
 }
 
 function defaultSystem(): string {

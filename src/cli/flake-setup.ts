@@ -20,7 +20,7 @@ import { loadRegistries } from "../flake/registries.js";
 import { readRegistryFile } from "../flake/registries.js";
 import { evalCacheFileIn, FlakeSession, fsProbe } from "../flake/session.js";
 import type { LocalStore } from "../store/local-store.js";
-import { makeEvaluator } from "./eval-setup.js";
+import { evalSystem, makeEvaluator } from "./eval-setup.js";
 import { writeErr } from "./output.js";
 import { UsageError } from "./usage.js";
 
@@ -239,21 +239,39 @@ function inputsFromEntries(session: FlakeSession, text: string): { from: FlakeRe
   return out;
 }
 
-/** Everything a flake command needs, around an open store. */
-export function openFlakeSession(o: FlakeCliOptions, store: LocalStore, fetchTreeFn: FetchTreeFn = fetchTree): FlakeSession {
+/** Stands for the store in an object until withLazyStore replaces the field by a getter. */
+const LAZY_STORE = null as unknown as LocalStore;
+
+/** `obj` with a `store` property that opens the store when first read. */
+function withLazyStore<T extends { readonly store: LocalStore }>(obj: T, store: () => LocalStore): T {
+  return Object.defineProperty(obj, "store", { get: store, enumerable: true, configurable: true });
+}
+
+/**
+ * Everything a flake command needs, around a store: an open one, or a function that opens it on
+ * first use (a `flake show` answered from the evaluation cache never needs it).
+ */
+export function openFlakeSession(o: FlakeCliOptions, storeOrOpen: LocalStore | (() => LocalStore), fetchTreeFn: FetchTreeFn = fetchTree): FlakeSession {
   const cwd = process.cwd();
   const cacheDir = defaultCacheDir();
-  const fetchContext: FetchContext = makeFetchContext(store, {
+  let opened: LocalStore | undefined = typeof storeOrOpen === "function" ? undefined : storeOrOpen;
+  const store = (): LocalStore => (opened ??= (storeOrOpen as () => LocalStore)());
+  let warnings = 0;
+  const countedWarn = (m: string): void => {
+    warnings++;
+    warn(m);
+  };
+  const fetchContext: FetchContext = withLazyStore(makeFetchContext(LAZY_STORE, {
     cacheDir,
     settings: { allowDirty: o.allowDirty, offline: o.offline, ...(o.refresh ? { tarballTtl: 0 } : {}) },
     warn: (m) => {
       if (!o.warnDirty && /^Git tree '.*' is dirty$/.test(m)) return;
-      warn(m);
+      countedWarn(m);
     },
-  });
+  }), store);
   let registries: ReturnType<typeof loadRegistries> | undefined;
-  const env: FlakeEnv = {
-    store,
+  const env: FlakeEnv = withLazyStore({
+    store: LAZY_STORE,
     fetchContext,
     fetchTree: fetchTreeFn,
     registries: () => {
@@ -276,22 +294,24 @@ export function openFlakeSession(o: FlakeCliOptions, store: LocalStore, fetchTre
       return registries;
     },
     applyNixConfig: (flake) => applyNixConfig(o, fetchContext, flake),
-    warn,
+    warn: countedWarn,
     cwd,
     style: "modern",
     fetched: new Map(),
-  };
+  }, store);
   const session: FlakeSession = new FlakeSession({
     env,
     lockFlags: lockFlagsFrom(o, cwd),
     pure: !o.impure,
     evalCacheFile: o.evalCache ? evalCacheFileIn(cacheDir) : null,
     notice: (m) => writeErr(`${m}\n`),
+    warningCount: () => warnings,
+    system: evalSystem(o.system),
     makeEvaluator: () =>
       makeEvaluator({
         includes: o.includes,
         pure: !o.impure,
-        store,
+        store: store(),
         extraBuiltins: [makeFetchBuiltins(() => fetchContext), flakeBuiltins(() => session)],
         ...(o.system !== null ? { system: o.system } : {}),
       }),

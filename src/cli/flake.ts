@@ -1,6 +1,7 @@
 // `tix flake …`: metadata, show, lock, update, init, new, check, prefetch, archive (like `nix flake`).
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as tty from "node:tty";
 import { BuildError, Scheduler, formatErrorMessage } from "../build/index.js";
 import { dumpPath } from "../store/formats/index.js";
 import { openLocalStore, type LocalStore } from "../store/local-store.js";
@@ -15,11 +16,12 @@ import { fromBytes } from "../flake/load-flake.js";
 import { parseInputPath, printInputPath, serializeLockFile, type LockNode } from "../flake/lock-file.js";
 import type { LockedFlake } from "../flake/lock.js";
 import type { FlakeSession } from "../flake/session.js";
-import { showFlakeOutputs, TREE_CONN, TREE_LAST, TREE_LINE, TREE_NULL } from "../flake/show.js";
+import { showFlakeOutputs, showHeader, TREE_CONN, TREE_LAST, TREE_LINE, TREE_NULL } from "../flake/show.js";
 import { copyTemplate, gitAddIntent } from "../flake/template.js";
 import { emptyFlakeCliOptions, openFlakeSession, parseFlakeFlag, type FlakeCliOptions } from "./flake-setup.js";
 import { NIX_STYLE, walkArgs } from "./args.js";
 import { buildInterruptibly, buildSettingsFrom, stderrReporter } from "./build.js";
+import { evalSystem } from "./eval-setup.js";
 import { writeErr, writeOut } from "./output.js";
 import { openLocalStoreFromOption, storeRootFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
@@ -100,7 +102,22 @@ function parseArgs(argv: string[]): FlakeCmdOptions {
   return o;
 }
 
-const isTty = (): boolean => process.stdout.isTTY === true;
+let stdoutIsTty: boolean | undefined;
+/**
+ * Whether stdout is a terminal. Asked of the descriptor first: `process.stdout` and node:tty
+ * load Node's stream and net libraries (~25 ms), which only a character device that might be a
+ * terminal is worth (not /dev/null, say, whose major number is 1).
+ */
+const isTty = (): boolean => (stdoutIsTty ??= mayBeTerminal(1) && tty.isatty(1));
+
+function mayBeTerminal(fd: number): boolean {
+  try {
+    const st = fs.fstatSync(fd);
+    return st.isCharacterDevice() && ((st.rdev >> 8) & 0xfff) !== 1;
+  } catch {
+    return false;
+  }
+}
 const bold = (s: string): string => (isTty() ? `\x1b[1m${s}\x1b[0m` : s);
 
 function out(s: string): void {
@@ -120,12 +137,18 @@ function onlyFlakeArg(o: FlakeCmdOptions): string {
   return o.positional[0] ?? ".";
 }
 
-function withSession<T>(o: FlakeCliOptions, f: (session: FlakeSession, store: LocalStore) => T): T {
-  const store = openLocalStoreFromOption(o.storeRoot);
+/** Runs `f` with a session whose store is opened when first used (and closed afterwards). */
+function withSession<T>(o: FlakeCliOptions, f: (session: FlakeSession) => T): T {
+  let store: LocalStore | undefined;
+  const session = openFlakeSession(o, () => (store ??= openLocalStoreFromOption(o.storeRoot)));
   try {
-    return withFlakeSession(o, store, f);
+    return f(session);
   } finally {
-    store.close();
+    try {
+      session.close();
+    } finally {
+      store?.close();
+    }
   }
 }
 
@@ -241,18 +264,36 @@ function lockText(locked: LockedFlake): string {
 function show(o: FlakeCmdOptions): number {
   return withSession(o, (session) => {
     const ref = session.parseRef(onlyFlakeArg(o)).ref;
-    const locked = session.lock(ref);
-    const cursor = session.outputsCursor(locked);
-    const system = session.ev().state.settings.system;
-    const result = showFlakeOutputs(cursor, urlOf(session, locked.flake.lockedRef), {
+    const { cursor, lockedRef } = session.outputs(ref);
+    const system = evalSystem(o.system);
+    const color = !o.json && isTty();
+    const header = showHeader(urlOf(session, lockedRef), color);
+    // The whole tree (without the URL, which may name another copy of the same flake) is kept
+    // with the evaluation cache: an unchanged flake is shown without walking its outputs.
+    const cache = cursor.root.cache;
+    const key = JSON.stringify(["flake show", o.json, system, o.allSystems, o.legacy, color]);
+    const cached = cache?.db.getRendered(cache.fingerprint, key);
+    if (cached !== undefined) {
+      const { body, warnings } = JSON.parse(cached) as { body: string; warnings: string[] };
+      for (const w of warnings) warn(w);
+      out(o.json ? body : header + "\n" + body);
+      return 0;
+    }
+    const warnings: string[] = [];
+    const result = showFlakeOutputs(cursor, header, {
       system,
       allSystems: o.allSystems,
       legacy: o.legacy,
-      color: !o.json && isTty(),
-      warn: o.json ? warn : () => {},
+      color,
+      warn: (m) => {
+        if (!o.json) return;
+        warnings.push(m);
+        warn(m);
+      },
     });
-    if (o.json) out(dumpJson(result.json, -1) + "\n");
-    else if (result.lines.length > 0) out(result.lines.join("\n") + "\n");
+    const body = o.json ? dumpJson(result.json, -1) + "\n" : result.lines.slice(1).map((l) => l + "\n").join("");
+    cache?.db.putRendered(cache.fingerprint, key, JSON.stringify({ body, warnings }));
+    out(o.json ? body : header + "\n" + body);
     return 0;
   });
 }
@@ -330,7 +371,8 @@ function templateSearch(): AttrSearch {
 }
 
 function init(o: FlakeCmdOptions, newDir: string | null): number {
-  return withSession(o, (session, store) => {
+  return withSession(o, (session) => {
+    const store = session.env.store;
     const target = path.resolve(newDir ?? ".");
     if (newDir !== null) {
       if (fs.existsSync(target)) throw new FlakeError(`path '${target}' already exists`);
@@ -387,7 +429,8 @@ function prefetch(o: FlakeCmdOptions): number {
 }
 
 function archive(o: FlakeCmdOptions): number {
-  return withSession(o, (session, store) => {
+  return withSession(o, (session) => {
+    const store = session.env.store;
     const ref = session.parseRef(onlyFlakeArg(o)).ref;
     const locked = session.lock(ref);
     const paths = new Set<string>([locked.flake.tree.storePath]);

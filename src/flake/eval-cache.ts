@@ -28,6 +28,17 @@ create table if not exists Attributes (
   value text not null,
   primary key (fingerprint, path)
 );
+create table if not exists Rendered (
+  fingerprint text not null,
+  key text not null,
+  value text not null,
+  primary key (fingerprint, key)
+);
+create table if not exists LockedSources (
+  key text primary key not null,
+  stamp text not null,
+  value text not null
+);
 `;
 
 /** Flakes with at most this many cached attributes are read in one query on first use. */
@@ -39,6 +50,7 @@ export class EvalCacheDb {
   private readonly getStmt: Database.Statement;
   private readonly putStmt: Database.Statement;
   private readonly allStmt: Database.Statement;
+  private getSourceStmt: Database.Statement | undefined;
   /** Every cached attribute of a (small) flake, by path: one query instead of one per attribute. */
   private readonly preloaded = new Map<string, Map<string, string> | null>();
   private writeFailed = false;
@@ -91,6 +103,46 @@ export class EvalCacheDb {
     this.preloaded.get(fingerprint)?.set(key, text);
   }
 
+  /**
+   * What locking a local flake gave when its tree had `stamp` (see source-stamp.ts), recorded
+   * under `key` (the reference and whatever else the result depends on); undefined when nothing
+   * is recorded or the tree has changed since.
+   */
+  getLockedSource(key: string, stamp: string): string | undefined {
+    this.getSourceStmt ??= this.db.prepare("select stamp, value from LockedSources where key = ?").raw(true);
+    const row = this.getSourceStmt.get(key) as [string, string] | undefined;
+    return row !== undefined && row[0] === stamp ? row[1] : undefined;
+  }
+
+  /**
+   * What a command printed about a flake's outputs (`flake show`'s tree), under `key` (the
+   * command and the options that change its output): a pure function of the outputs, so of the
+   * fingerprint.
+   */
+  getRendered(fingerprint: string, key: string): string | undefined {
+    return this.db.prepare("select value from Rendered where fingerprint = ? and key = ?").pluck().get(fingerprint, key) as string | undefined;
+  }
+
+  putRendered(fingerprint: string, key: string, value: string): void {
+    if (this.writeFailed) return;
+    try {
+      if (!this.db.inTransaction) this.db.exec("begin");
+      this.db.prepare("insert or replace into Rendered (fingerprint, key, value) values (?, ?, ?)").run(fingerprint, key, value);
+    } catch {
+      this.writeFailed = true;
+    }
+  }
+
+  putLockedSource(key: string, stamp: string, value: string): void {
+    if (this.writeFailed) return;
+    try {
+      if (!this.db.inTransaction) this.db.exec("begin");
+      this.db.prepare("insert or replace into LockedSources (key, stamp, value) values (?, ?, ?)").run(key, stamp, value);
+    } catch {
+      this.writeFailed = true;
+    }
+  }
+
   close(): void {
     try {
       if (this.db.inTransaction) this.db.exec("commit");
@@ -123,6 +175,7 @@ function storePathOfContext(c: string): string {
 export class AttrCursor {
   private forced: Value | undefined;
   private cachedValue: CachedValue | undefined;
+  private nameSet: { readonly names: readonly string[]; readonly set: ReadonlySet<string> } | undefined;
 
   constructor(
     readonly root: CursorRoot,
@@ -190,7 +243,12 @@ export class AttrCursor {
   /** The child cursor, or undefined when there is no such attribute. */
   maybeGetAttr(name: string): AttrCursor | undefined {
     const names = this.attrNames();
-    if (names === undefined || !names.includes(name)) return undefined;
+    if (names === undefined) return undefined;
+    // A set of the names for large sets: `flake show` asks for each of a package set's members.
+    if (names.length > 16) {
+      if (this.nameSet?.names !== names) this.nameSet = { names, set: new Set(names) };
+      if (!this.nameSet.set.has(name)) return undefined;
+    } else if (!names.includes(name)) return undefined;
     return new AttrCursor(this.root, [...this.attrPath, name], this);
   }
 

@@ -8,7 +8,6 @@ import type { AttrCursor } from "./eval-cache.js";
 import type { FlakeRef } from "./flake-ref.js";
 import { flakeRefToString } from "./flake-ref.js";
 import { parseAttrPath, showAttrPath } from "./attr-path.js";
-import type { LockedFlake } from "./lock.js";
 import type { FlakeSession } from "./session.js";
 import { NixString, Thunk, type Value } from "../eval/value.js";
 
@@ -89,7 +88,8 @@ export function showAttrPaths(paths: readonly (readonly string[])[]): string {
 export interface ResolvedInstallable {
   /** The reference as given. */
   readonly flakeRef: FlakeRef;
-  readonly locked: LockedFlake;
+  /** The locked reference of the flake. */
+  readonly lockedRef: FlakeRef;
   /** The attribute path (below `outputs`) that matched. */
   readonly attrPath: readonly string[];
   readonly cursor: AttrCursor;
@@ -116,17 +116,17 @@ export function resolveInstallable(session: FlakeSession, text: string, options:
 }
 
 export function resolveParsedInstallable(session: FlakeSession, parsed: ParsedInstallable, options: ResolveInstallableOptions = {}): ResolvedInstallable {
-  const system = options.system ?? session.ev().state.settings.system;
+  const system = options.system ?? session.system();
   const search = options.search ?? defaultAttrSearch(options.kind ?? "build", system);
-  const locked = session.lock(parsed.flakeRef);
-  const root = session.outputsCursor(locked);
+  // An unchanged local flake is answered from the evaluation cache without locking it.
+  const { cursor: root, lockedRef } = session.outputs(parsed.flakeRef);
   const candidates = candidateAttrPaths(parsed.fragment, search);
   for (const p of candidates) {
     const c = root.findAlongAttrPath(p);
     if (c !== undefined) {
       return {
         flakeRef: parsed.flakeRef,
-        locked,
+        lockedRef,
         attrPath: p,
         cursor: c,
         ...(parsed.outputs !== undefined ? { outputs: parsed.outputs } : {}),

@@ -59,14 +59,19 @@ export function showFlake(env: FlakeEnv, ref: FlakeRef): string {
   return `flake '${flakeRefToString(ref, { style: env.style })}'`;
 }
 
+/** Only ASCII characters: the same in a byte string and in a JS string. */
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** A JS (UTF-8) string from an evaluator byte string. */
 export function fromBytes(s: string): string {
-  return Buffer.from(s, "latin1").toString("utf8");
+  // Names and labels are nearly always ASCII: no round trip through a Buffer (cheap, but done
+  // for every attribute a `flake show` prints).
+  return ASCII.test(s) ? s : Buffer.from(s, "latin1").toString("utf8");
 }
 
 /** An evaluator byte string from a JS string. */
 export function toBytes(s: string): string {
-  return Buffer.from(s, "utf8").toString("latin1");
+  return ASCII.test(s) ? s : Buffer.from(s, "utf8").toString("latin1");
 }
 
 function force(v: Value): Value {

@@ -10,6 +10,8 @@ import { AttrCursor, EvalCacheDb } from "./eval-cache.js";
 import type { FlakeEnv } from "./flake-env.js";
 import {
   flakeFingerprint,
+  flakeRefFromAttrs,
+  flakeRefToAttrs,
   flakeRefToString,
   gitRootFinder,
   isLocked,
@@ -20,6 +22,7 @@ import {
 } from "./flake-ref.js";
 import { lockFlake, type LockedFlake, type LockFlags } from "./lock.js";
 import { serializeLockFile } from "./lock-file.js";
+import { stampTree } from "./source-stamp.js";
 
 /** Bare-path checks against the real file system. */
 export const fsProbe: PathProbe = {
@@ -45,6 +48,22 @@ export interface FlakeSessionOptions {
   readonly evalCacheFile: string | null;
   /** Prints notices such as "path '…' does not contain a 'flake.nix', searching up". */
   readonly notice?: (message: string) => void;
+  /** The system type evaluations see (else the evaluator is asked, which creates it). */
+  readonly system?: string;
+  /** How many warnings `env.warn` has printed so far (a run that warned is not recorded). */
+  readonly warningCount?: () => number;
+}
+
+/** A flake's outputs: where they come from, and a cursor over them. */
+export interface FlakeOutputs {
+  readonly lockedRef: FlakeRef;
+  readonly cursor: AttrCursor;
+}
+
+/** What is recorded about a locked local flake, to be reused while its tree is unchanged. */
+interface LockedSource {
+  readonly lockedRef: ReturnType<typeof flakeRefToAttrs>;
+  readonly fingerprint: string;
 }
 
 export class FlakeSession {
@@ -67,6 +86,11 @@ export class FlakeSession {
     return this.evaluator;
   }
 
+  /** The system type evaluations see (`--system`, TIX_SYSTEM or this platform's). */
+  system(): string {
+    return this.options.system ?? this.ev().state.settings.system;
+  }
+
   /** Parses a command-line flake reference (bare paths relative to the current directory). */
   parseRef(text: string, allowMissing = false): ParsedFlakeRef {
     return parseFlakeRefWithFragment(text, {
@@ -83,10 +107,75 @@ export class FlakeSession {
     const k = flakeRefToString(ref) + (flags === this.lockFlags ? "" : "\0custom");
     let l = this.locked.get(k);
     if (l === undefined) {
+      const source = flags === this.lockFlags ? this.localSource(ref) : undefined;
+      // Stamped before fetching: a change made while this run reads the files shows up as a
+      // newer change time in the next run's stamp.
+      const stamp = source === undefined ? undefined : stampTree(source);
+      const warningsBefore = this.options.warningCount?.() ?? 0;
       l = lockFlake(this.env, this.ev(), ref, flags);
       this.locked.set(k, l);
+      // Not for a flake with `nixConfig`: commands that apply it must see it on every run.
+      const recordable = source !== undefined && stamp?.settled === true && l.flake.nixConfig.size === 0;
+      if (recordable && (this.options.warningCount?.() ?? 0) === warningsBefore) {
+        const fingerprint = this.fingerprint(l);
+        const db = fingerprint === undefined ? null : this.db();
+        if (db !== null && fingerprint !== undefined && stamp !== undefined) {
+          const record: LockedSource = { lockedRef: flakeRefToAttrs(l.flake.lockedRef), fingerprint };
+          db.putLockedSource(lockedSourceKey(ref), stamp.digest, JSON.stringify(record));
+        }
+      }
     }
     return l;
+  }
+
+  /**
+   * The directory of a `path:` flake whose locking can be recorded and reused while its tree is
+   * unchanged: pure evaluation with the evaluation cache, and no flag that changes how it locks
+   * (overrides, updates, another lock file). Undefined for anything else.
+   */
+  private localSource(ref: FlakeRef): string | undefined {
+    if (!this.options.pure || this.options.evalCacheFile === null || ref.type !== "path" || !ref.path.startsWith("/")) return undefined;
+    const f = this.lockFlags;
+    if (f.recreateLockFile || f.inputOverrides.length > 0 || f.inputUpdates.length > 0) return undefined;
+    if (f.referenceLockFile !== undefined || f.outputLockFile !== undefined || f.commitLockFile) return undefined;
+    return ref.path;
+  }
+
+  /**
+   * The outputs of a flake. A local flake whose tree is unchanged (by its stamp) since a run
+   * recorded how it locked is neither fetched, nor locked, nor evaluated: the cursor answers from
+   * the evaluation cache, and only an attribute missing there locks and evaluates the flake.
+   */
+  outputs(ref: FlakeRef): FlakeOutputs {
+    const recorded = this.recordedSource(ref);
+    if (recorded !== undefined) {
+      const db = this.db();
+      if (db !== null) {
+        let locked: LockedFlake | undefined;
+        const cursor = AttrCursor.root({
+          cache: { db, fingerprint: recorded.fingerprint },
+          rootValue: () => this.outputsValue((locked ??= this.lock(ref))),
+          isValidPath: (p) => this.env.store.isValid(p),
+        });
+        return { lockedRef: flakeRefFromAttrs(recorded.lockedRef), cursor };
+      }
+    }
+    const locked = this.lock(ref);
+    return { lockedRef: locked.flake.lockedRef, cursor: this.outputsCursor(locked) };
+  }
+
+  private recordedSource(ref: FlakeRef): LockedSource | undefined {
+    const source = this.localSource(ref);
+    if (source === undefined) return undefined;
+    const stamp = stampTree(source);
+    if (stamp === undefined || !stamp.settled) return undefined;
+    const text = this.db()?.getLockedSource(lockedSourceKey(ref), stamp.digest);
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text) as LockedSource;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The flake's value (`getFlake`). */
@@ -122,19 +211,26 @@ export class FlakeSession {
     const db = fp === undefined ? null : this.db();
     return AttrCursor.root({
       cache: db !== null && fp !== undefined ? { db, fingerprint: fp } : null,
-      rootValue: () => {
-        const v = this.flakeValue(locked);
-        const outputs = (v as Attrs).get("outputs")!;
-        return outputs instanceof Thunk ? outputs.force() : outputs;
-      },
+      rootValue: () => this.outputsValue(locked),
       isValidPath: (p) => this.env.store.isValid(p),
     });
+  }
+
+  private outputsValue(locked: LockedFlake): Value {
+    const v = this.flakeValue(locked);
+    const outputs = (v as Attrs).get("outputs")!;
+    return outputs instanceof Thunk ? outputs.force() : outputs;
   }
 
   close(): void {
     this.cacheDb?.close();
     this.cacheDb = null;
   }
+}
+
+/** The key a local flake's locking is recorded under (the reference given, pinned or not). */
+function lockedSourceKey(ref: FlakeRef): string {
+  return flakeRefToString(ref);
 }
 
 /** `<cache dir>/eval-cache-v1.sqlite`. */

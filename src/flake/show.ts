@@ -12,6 +12,13 @@ export const TREE_LAST = "└───";
 export const TREE_LINE = "│   ";
 export const TREE_NULL = "    ";
 
+/** Outputs shown as a tree of their attributes, at the top or per system. */
+const TOP_SETS = new Set(["defaultPackage", "devShell", "formatter", "nixosConfigurations", "nixosModules", "defaultApp", "templates", "overlays"]);
+const PER_SYSTEM_SETS = new Set(["checks", "packages", "devShells", "apps"]);
+/** Outputs that are a derivation per system, or a set of them per system. */
+const PER_SYSTEM_DRVS = new Set(["defaultPackage", "devShell", "formatter"]);
+const PER_SYSTEM_DRV_SETS = new Set(["checks", "packages", "devShells"]);
+
 export interface ShowOptions {
   readonly system: string;
   readonly allSystems: boolean;
@@ -28,7 +35,15 @@ export interface ShowResult {
   readonly json: JsonValue;
 }
 
-/** Walks the outputs (through the cursor, so the evaluation cache answers when it can). */
+/** The first line of the tree: the flake's URL, in bold on a terminal. */
+export function showHeader(url: string, color: boolean): string {
+  return color ? `\x1b[1m${url}\x1b[0m` : url;
+}
+
+/**
+ * Walks the outputs (through the cursor, so the evaluation cache answers when it can); `header`
+ * (see showHeader) is the first line.
+ */
 export function showFlakeOutputs(root: AttrCursor, header: string, opts: ShowOptions): ShowResult {
   const lines: string[] = [];
   const bold = (s: string) => (opts.color ? `\x1b[1m${s}\x1b[0m` : s);
@@ -83,11 +98,11 @@ export function showFlakeOutputs(root: AttrCursor, header: string, opts: ShowOpt
     try {
       if (
         n === 0 ||
-        (n === 1 && ["defaultPackage", "devShell", "formatter", "nixosConfigurations", "nixosModules", "defaultApp", "templates", "overlays"].includes(p0!)) ||
-        ((n === 1 || n === 2) && ["checks", "packages", "devShells", "apps"].includes(p0!))
+        (n === 1 && TOP_SETS.has(p0!)) ||
+        ((n === 1 || n === 2) && PER_SYSTEM_SETS.has(p0!))
       ) {
         recurse();
-      } else if ((n === 2 && ["defaultPackage", "devShell", "formatter"].includes(p0!)) || (n === 3 && ["checks", "packages", "devShells"].includes(p0!))) {
+      } else if ((n === 2 && PER_SYSTEM_DRVS.has(p0!)) || (n === 3 && PER_SYSTEM_DRV_SETS.has(p0!))) {
         if (!opts.allSystems && attrPath[1] !== opts.system) omitted("--all-systems");
         else if (cursor.isDerivation()) showDerivation();
         else throw new FlakeError(`expected a derivation`);
@@ -129,6 +144,6 @@ export function showFlakeOutputs(root: AttrCursor, header: string, opts: ShowOpt
     return j;
   };
 
-  const json = visit(root, [], bold(header), "");
+  const json = visit(root, [], header, "");
   return { lines, json };
 }

@@ -96,6 +96,8 @@ function physicalOf(root: string, logical: string): string {
   return root === "/" ? logical : path.join(root, logical);
 }
 
+let tempPathCount = 0;
+
 export class LocalStore implements EvalStore {
   readonly storeDir = DEFAULT_STORE_DIR;
   /** Physical root of the chroot store ("/" for the real /nix). */
@@ -682,12 +684,14 @@ export class LocalStore implements EvalStore {
     };
   }
 
-  /** A fresh name for a tree being added, inside the store so that the final rename is atomic. */
+  /**
+   * A fresh name for a tree being added, inside the store so that the final rename is atomic;
+   * unique among live processes (pid, counter) and unlikely to meet a dead one's leftovers.
+   */
   private newTempPath(): string {
-    // Unique within this process by the counter; the random part (not node:crypto's, which costs
-    // 15-30 ms to load) keeps a reused pid away from an earlier run's leftovers.
-    tempCounter++;
-    return path.join(this.realStoreDir, `.tix-tmp-${process.pid}-${tempCounter}-${Math.random().toString(36).slice(2, 10)}`);
+    // Not node:crypto's randomBytes: loading that module costs a cold `flake show` ~10% of its CPU.
+    const nonce = Math.floor(Math.random() * 2 ** 48).toString(16);
+    return path.join(this.realStoreDir, `.tix-tmp-${process.pid}-${++tempPathCount}-${nonce}`);
   }
 
   /** A byte-string file-system path as a Buffer (the evaluator's strings are one char per byte). */
@@ -747,7 +751,6 @@ export class LocalStore implements EvalStore {
 const DEFAULT_INGEST_MEMORY_BUDGET = 16 * 1024 * 1024;
 
 /** Numbers the temporary paths of this process. */
-let tempCounter = 0;
 
 /**
  * Walks `src` once, feeding its NAR to a sha256 hasher (the NAR hash), to a hasher of `wantedAlgo`

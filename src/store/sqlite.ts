@@ -11,17 +11,18 @@ let addon: object | undefined;
 
 function load(): typeof Database {
   if (sqlite !== null) return sqlite;
+  // The bundle (scripts/bundle.mjs) carries better-sqlite3's JavaScript, compiled and cached
+  // with the rest of tix, and finds the addon itself.
+  const bundled = (globalThis as { __tixBundledSqlite?: () => { Database: typeof Database; addon: object } | undefined }).__tixBundledSqlite?.();
+  if (bundled !== undefined) {
+    addon = bundled.addon;
+    return (sqlite = bundled.Database);
+  }
   const require = createRequire(import.meta.url);
   // better-sqlite3 finds its compiled addon through the `bindings` package, which tries a dozen
   // candidate paths and writes symlinks on every start; load the usual build output directly.
   const built = path.join(path.dirname(require.resolve("better-sqlite3")), "..", "build", "Release", "better_sqlite3.node");
-  if (fs.existsSync(built)) {
-    addon = require(built) as object;
-    // The bundle (scripts/bundle.mjs) carries better-sqlite3's JavaScript, compiled and cached
-    // with the rest of tix; it needs the addon passed in, as it cannot find it by itself.
-    const bundled = (globalThis as { __tixBundledSqlite?: () => typeof Database }).__tixBundledSqlite;
-    if (bundled !== undefined) return (sqlite = bundled());
-  }
+  if (fs.existsSync(built)) addon = require(built) as object;
   sqlite = require("better-sqlite3") as typeof Database;
   return sqlite;
 }
