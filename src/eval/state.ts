@@ -120,7 +120,7 @@ export const COERCE_TO_STRING: CoerceOptions = { coerceMore: true, copyToStore: 
 export class EvalState {
   callDepth = 0;
   /** `settings.maxCallDepth`, read on every call. */
-  private readonly maxCallDepth: number;
+  readonly maxCallDepth: number;
   /** Store paths already created from file-system paths during this evaluation. */
   readonly srcToStore = new Map<string, string>();
   /** Evaluated files (`import`), by absolute path. */
@@ -249,7 +249,7 @@ export class EvalState {
   }
 
   /** Calls the lambda `info` closed over `parent` (what a Lambda holds) with `arg`. */
-  private callInfo(info: LambdaInfo, parent: Env, arg: Value, pos: Pos | null): Value {
+  callInfo(info: LambdaInfo, parent: Env, arg: Value, pos: Pos | null): Value {
     if (info.formals !== null) return this.callWithFormals(info, parent, arg, pos);
     if (++this.callDepth > this.maxCallDepth) this.callDepthExceeded(pos);
     try {

@@ -336,6 +336,14 @@ export interface LambdaInfo {
    * then bind the outer argument without creating the closure the body evaluates to.
    */
   readonly inner?: LambdaInfo | null;
+  /**
+   * The body forces the argument before doing anything else (strictness.ts), so a call may pass
+   * it already evaluated instead of as a thunk. Plain `x: body` lambdas only.
+   */
+  readonly strictArg?: boolean;
+  /** For the inner lambda of `x: y: …`: the body forces `x` first (and, if `strictBothArgs`, then `y`). */
+  readonly strictOuterArg?: boolean;
+  readonly strictBothArgs?: boolean;
 }
 
 export class Lambda {
