@@ -605,6 +605,7 @@ export class Compiler {
     const strictArg = isVar(forced[0], inner, argSlot);
     const strictOuterArg = plain && scope.argFrame && isVar(forced[0], scope, 1);
     const strictBothArgs = strictOuterArg && isVar(forced[1], inner, argSlot);
+    const errorPos = (at: number | null | undefined): Pos | null => (at === null || at === undefined ? null : this.pos(at));
     const formals: FormalInfo[] | null = e.formals
       ? e.formals.formals.map((f, i) => ({ name: f.name, slot: formalSlots[i], default: f.default ? this.compile(f.default, inner) : null, pos: f.pos }))
       : null;
@@ -622,6 +623,8 @@ export class Compiler {
       strictArg,
       strictOuterArg,
       strictBothArgs,
+      strictArgAt: errorPos(strictArg ? forced[0].errorAt : strictBothArgs ? forced[1].errorAt : null),
+      strictOuterArgAt: errorPos(strictOuterArg ? forced[0].errorAt : null),
     };
     if (e.body.kind === "Lambda") {
       // `x: y: …`: the body only creates a closure of the inner lambda over this call's frame.
@@ -720,7 +723,7 @@ export class Compiler {
             // A body that forces its argument first gets it evaluated (no thunk), unless the
             // call is about to fail with "stack overflow", which must come first.
             const info = f.info;
-            const arg = info.strictArg === true && state.callDepth < state.maxCallDepth ? evalNow(eager0, env) : make0(env);
+            const arg = info.strictArg === true && state.callDepth < state.maxCallDepth ? evalNow(eager0, env, info.strictArgAt ?? null) : make0(env);
             return state.callInfo(info, f.env, arg, pos);
           }
           return state.call1(f, make0(env), pos);
@@ -750,11 +753,11 @@ export class Compiler {
               // `x: y: body` forcing x first (and maybe y next), or y first: those arguments are
               // evaluated here, in the order the body would force them.
               let x: Value;
-              if (eager0 !== null && inner.strictOuterArg === true) x = evalNow(eager0, env);
+              if (eager0 !== null && inner.strictOuterArg === true) x = evalNow(eager0, env, inner.strictOuterArgAt ?? null);
               else x = a0.constant ? a0.value : a0.make(env);
               let y: Value;
               if (eager1 !== null && (inner.strictOuterArg === true ? inner.strictBothArgs === true && !(x instanceof Thunk) : inner.strictArg === true)) {
-                y = evalNow(eager1, env);
+                y = evalNow(eager1, env, inner.strictArgAt ?? null);
               } else y = a1.constant ? a1.value : a1.make(env);
               return state.callInfo(inner, new ArgFrame(f.env, x), y, pos);
             }
@@ -949,10 +952,24 @@ function equalOperands(x: Value, y: Value): boolean {
   return valuesEqual(x, y, true);
 }
 
-/** What forcing a thunk of `code` over `env` would give, without the thunk. */
-function evalNow(code: Code, env: Env): Value {
+/**
+ * What forcing a thunk of `code` over `env` would give, without the thunk. `errorPos`: the
+ * position the body that would have forced the thunk gives errors that have none.
+ */
+function evalNow(code: Code, env: Env, errorPos: Pos | null): Value {
+  if (errorPos !== null) return evalNowAt(code, env, errorPos);
   const v = callCode(code, env);
   return v instanceof Thunk ? v.force() : v;
+}
+
+function evalNowAt(code: Code, env: Env, errorPos: Pos): Value {
+  try {
+    const v = callCode(code, env);
+    return v instanceof Thunk ? v.force() : v;
+  } catch (e) {
+    if (e instanceof EvalError) e.at(errorPos);
+    throw e;
+  }
 }
 
 function missingAttr(name: string, set: Attrs, pos: Pos): EvalError {

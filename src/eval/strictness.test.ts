@@ -46,10 +46,19 @@ test("strictness: bodies that force their argument before anything else", () => 
   assert.equal(strictness("n: if 0 == n then 1 else 2").own, true);
 });
 
+test("strictness: `*` and `/` give errors while forcing their operands their position", () => {
+  const at = (text: string): (number | null)[] => {
+    const e = parse({ origin: "string", path: null, text, baseDir: "/" }) as Extract<Expr, { kind: "Lambda" }>;
+    return forcedFirst(e.body, new Scope(builtinScope, new Map([[e.arg!, 1]]), true), isBuiltin).map((v) => v.errorAt);
+  };
+  assert.deepEqual(at("n: n * 2"), [5]);
+  assert.deepEqual(at("n: 2 / n"), [5]);
+  assert.deepEqual(at("n: (n / 2) * 3"), [6], "the innermost operator's");
+  assert.deepEqual(at("n: if n - 1 == 0 then 1 else 2"), [null]);
+});
+
 test("strictness: bodies that may do something else first", () => {
   assert.equal(strictness("n: builtins.trace \"x\" n").own, false, "a call");
-  assert.equal(strictness("n: n * 2").own, false, "`*` gives its operands' errors its position");
-  assert.equal(strictness("n: n / 2").own, false);
   assert.equal(strictness("n: if n == builtins.trace \"x\" 0 then 1 else 2").own, false, "the right operand runs first");
   assert.equal(strictness("n: { a = n; }").own, false);
   assert.equal(strictness("n: [ n ]").own, false);
@@ -63,7 +72,7 @@ test("strictness: bodies that may do something else first", () => {
 test("strictness: curried lambdas", () => {
   assert.deepEqual(strictness("a: b: if a < b then a else b"), { own: false, outerFirst: true, both: true });
   assert.deepEqual(strictness("a: b: if b < a then a else b"), { own: true, outerFirst: false, both: false });
-  assert.deepEqual(strictness("a: b: a - (a / b) * b"), { own: false, outerFirst: false, both: false });
+  assert.deepEqual(strictness("a: b: a - (a / b) * b"), { own: false, outerFirst: true, both: true });
   assert.deepEqual(strictness("a: b: if a then b else 0"), { own: false, outerFirst: true, both: false });
 });
 
@@ -114,6 +123,12 @@ test("call arguments evaluated up front: errors, recursion and printing are unch
   assert.equal(add.message, "cannot add a string to an integer");
   assert.match(add.pos ?? "", /:1:44$/, "the position of `+`");
   assert.equal(failure("let f = n: if n < 2 then n else 0; in f ({ a = 1; }.b)").message, "attribute 'b' missing");
+  // Errors without a position get the one of the `*` or `/` that would have forced the thunk.
+  const rec = failure("let x = f (x - 1); f = n: n * 2; in x");
+  assert.equal(rec.message, "infinite recursion encountered");
+  assert.match(rec.pos ?? "", /:1:29$/, "the position of `*`");
+  const mod = failure("let x = m (x + 1) 3; m = a: b: a - (a / b) * b; in x");
+  assert.match(mod.pos ?? "", /:1:39$/, "the position of `/`");
   assert.equal(evaluate('builtins.tryEval (let f = n: if n == 0 then 0 else 1; in f (throw "boom" - 1))').out, "{ success = false; value = false; }");
   // Not strict: what the body stores is printed as Nix would, evaluated or not.
   const p = "let f = n: if n < 2 then n else f (n - 1) + f (n - 2); p = f (3 - 1); in builtins.seq p { inherit p; q = f (4 - 1); }";

@@ -5,8 +5,9 @@
 // the same effects (errors, traces, infinite recursion) happen in the same order, and the value
 // is evaluated by the time anything could print it. This analysis finds those bodies. It follows
 // the order in which the compiled code (compiler.ts) forces values, and stops at the first thing
-// it cannot vouch for: a call, a type check that may fail, a `with` lookup, or code that catches
-// errors to add its position (which an argument evaluated at the call site would escape).
+// it cannot vouch for: a call, a type check that may fail, a `with` lookup. `*` and `/` give
+// errors raised while they force their operands their own position: a forced variable records
+// that position, which the call site then gives errors of the argument it evaluates.
 import type { Expr } from "../lang/ast.js";
 import { Scope } from "./scope.js";
 
@@ -14,6 +15,8 @@ import { Scope } from "./scope.js";
 export interface ForcedVar {
   readonly scope: Scope;
   readonly slot: number;
+  /** Offset of the operator whose position errors raised while forcing it get, if any. */
+  readonly errorAt: number | null;
 }
 
 /** What running compiled code returns, as far as forcing it goes. */
@@ -25,7 +28,11 @@ interface Effects {
   /** False once anything but forcing `forced` may have happened: the list ends there. */
   total: boolean;
   result: Result;
+  /** Offset of the innermost `*` or `/` being evaluated (errors without a position get it). */
+  errorAt: number | null;
 }
+
+const OPERATORS = new Set(["__sub", "__lessThan", "__mul", "__div"]);
 
 /** Whether `name` in `scope` is the global builtin (desugared operators check this). */
 export type IsBuiltin = (name: string, scope: Scope) => boolean;
@@ -36,7 +43,7 @@ export type IsBuiltin = (name: string, scope: Scope) => boolean;
  * is that nothing of the body's own happens before.
  */
 export function forcedFirst(body: Expr, scope: Scope, isBuiltin: IsBuiltin): ForcedVar[] {
-  const fx: Effects = { forced: [], total: true, result: "value" };
+  const fx: Effects = { forced: [], total: true, result: "value", errorAt: null };
   strict(body, scope, isBuiltin, fx);
   return fx.forced;
 }
@@ -56,7 +63,7 @@ function forceResult(fx: Effects): void {
   if (!fx.total) return;
   const r = fx.result;
   if (r === "unknown") fx.total = false;
-  else if (r !== "value") fx.forced.push(r);
+  else if (r !== "value") fx.forced.push({ scope: r.scope, slot: r.slot, errorAt: fx.errorAt });
   fx.result = "value";
 }
 
@@ -82,7 +89,7 @@ function code(e: Expr, scope: Scope, isBuiltin: IsBuiltin, fx: Effects): void {
       const r = scope.resolve(e.name);
       // A `with` lookup forces the `with` set.
       if (r === null) stop(fx);
-      else fx.result = { scope: r.scope, slot: r.slot };
+      else fx.result = { scope: r.scope, slot: r.slot, errorAt: null };
       return;
     }
     case "If":
@@ -137,9 +144,11 @@ function code(e: Expr, scope: Scope, isBuiltin: IsBuiltin, fx: Effects): void {
       }
     case "Call": {
       const fn = e.fn;
-      if (fn.kind === "Var" && e.args.length === 2 && isBuiltin(fn.name, scope)) {
-        if (fn.name === "__sub" || fn.name === "__lessThan") {
-          // Both operands' code, then both forced in order; errors after that get the position.
+      if (fn.kind === "Var" && e.args.length === 2 && isBuiltin(fn.name, scope) && OPERATORS.has(fn.name)) {
+        // Both operands' code, then both forced in order; errors after that get the position.
+        // `*` and `/` do all of it inside a handler giving errors their position.
+        if (fn.name === "__mul" || fn.name === "__div") fx.errorAt = e.pos;
+        {
           code(e.args[0], scope, isBuiltin, fx);
           const left = fx.result;
           code(e.args[1], scope, isBuiltin, fx);
@@ -151,9 +160,6 @@ function code(e: Expr, scope: Scope, isBuiltin: IsBuiltin, fx: Effects): void {
           stop(fx);
           return;
         }
-        // `*` and `/` give any error from their operands the operator's position.
-        stop(fx);
-        return;
       }
       // The function is evaluated first; the arguments become thunks; then the call.
       strict(fn, scope, isBuiltin, fx);

@@ -344,6 +344,13 @@ export interface LambdaInfo {
   /** For the inner lambda of `x: y: …`: the body forces `x` first (and, if `strictBothArgs`, then `y`). */
   readonly strictOuterArg?: boolean;
   readonly strictBothArgs?: boolean;
+  /**
+   * The position errors raised while the body forces the argument get (that of an enclosing `*`
+   * or `/`), for an argument evaluated by the call instead: of the own argument (`strictArg`,
+   * `strictBothArgs`) and of the outer one (`strictOuterArg`).
+   */
+  readonly strictArgAt?: Pos | null;
+  readonly strictOuterArgAt?: Pos | null;
 }
 
 export class Lambda {
