@@ -588,9 +588,15 @@ export class Compiler {
     return (env) => new Lambda(info, env);
   }
 
-  private lambdaInfo(e: Extract<Expr, { kind: "Lambda" }>, scope: Scope, name: string | null): LambdaInfo {
+  /**
+   * `pairWith`: the argument name of the enclosing plain lambda when `e` is the inner lambda of
+   * `x: y: body` (both plain): `e`'s frame is then an ArgPair holding x and y, over `scope`, the
+   * scope outside `x: …`.
+   */
+  private lambdaInfo(e: Extract<Expr, { kind: "Lambda" }>, scope: Scope, name: string | null, pairWith: string | null = null): LambdaInfo {
     const names = new Map<string, number>();
     let slot = 1;
+    if (pairWith !== null) names.set(pairWith, slot++);
     const argSlot = e.arg !== null ? slot++ : -1;
     if (e.arg !== null) names.set(e.arg, argSlot);
     const formalSlots: number[] = [];
@@ -603,7 +609,7 @@ export class Compiler {
     // Which arguments a call may evaluate up front (see strictness.ts).
     const forced = plain ? forcedFirst(e.body, inner, (n, s) => this.isBuiltin(n, s)) : [];
     const strictArg = isVar(forced[0], inner, argSlot);
-    const strictOuterArg = plain && scope.argFrame && isVar(forced[0], scope, 1);
+    const strictOuterArg = pairWith !== null ? isVar(forced[0], inner, 1) : plain && scope.argFrame && isVar(forced[0], scope, 1);
     const strictBothArgs = strictOuterArg && isVar(forced[1], inner, argSlot);
     const errorPos = (at: number | null | undefined): Pos | null => (at === null || at === undefined ? null : this.pos(at));
     const formals: FormalInfo[] | null = e.formals
@@ -625,10 +631,12 @@ export class Compiler {
       strictBothArgs,
       strictArgAt: errorPos(strictArg ? forced[0].errorAt : strictBothArgs ? forced[1].errorAt : null),
       strictOuterArgAt: errorPos(strictOuterArg ? forced[0].errorAt : null),
+      pair: pairWith !== null,
     };
     if (e.body.kind === "Lambda") {
       // `x: y: …`: the body only creates a closure of the inner lambda over this call's frame.
-      const innerInfo = this.lambdaInfo(e.body, inner, null);
+      const pairs = plain && pairWith === null && e.body.formals === null && e.body.arg !== null;
+      const innerInfo = pairs ? this.lambdaInfo(e.body, scope, null, e.arg) : this.lambdaInfo(e.body, inner, null);
       (info as { inner: LambdaInfo | null }).inner = innerInfo;
       (info as { body: Code }).body = (env) => new Lambda(innerInfo, env);
     } else {
@@ -749,7 +757,7 @@ export class Compiler {
           if (f instanceof Lambda) {
             const info = f.info;
             const inner = info.inner;
-            if (info.formals === null && inner != null && state.callDepth < state.maxCallDepth) {
+            if (info.formals === null && inner != null && info.pair !== true && state.callDepth < state.maxCallDepth) {
               // `x: y: body` forcing x first (and maybe y next), or y first: those arguments are
               // evaluated here, in the order the body would force them.
               let x: Value;
@@ -759,7 +767,7 @@ export class Compiler {
               if (eager1 !== null && (inner.strictOuterArg === true ? inner.strictBothArgs === true && !(x instanceof Thunk) : inner.strictArg === true)) {
                 y = evalNow(eager1, env, inner.strictArgAt ?? null);
               } else y = a1.constant ? a1.value : a1.make(env);
-              return state.callInfo(inner, new ArgFrame(f.env, x), y, pos);
+              return state.callCurried(inner, f.env, x, y, pos);
             }
           }
           const x = a0.constant ? a0.value : a0.make(env);
@@ -923,6 +931,15 @@ function argFrameVar(scope: Scope, depth: number, slot: number): Code {
   for (let i = 0; i < depth; i++, s = s.parent!) hops.push(s.argFrame);
   const last = s.argFrame;
   const h0 = hops[0];
+  if (last && slot === 2) {
+    // The second argument of an ArgPair.
+    if (depth === 0) return (env) => env.b;
+    if (depth === 1 && h0) return (env) => env.p.b;
+    return (env) => {
+      for (let i = 0; i < hops.length; i++) env = hops[i] ? env.p : env[0];
+      return env.b;
+    };
+  }
   switch (depth) {
     case 0:
       return last ? (env) => env.a : (env) => env[slot];

@@ -135,3 +135,11 @@ test("call arguments evaluated up front: errors, recursion and printing are unch
   assert.equal(evaluate(p, false).out, "{ p = 1; q = <CODE>; }");
   assert.equal(evaluate("let f = n: if n == 0 then { inherit n; } else { m = n; }; in f (1 - 1)", false).out, "{ n = 0; }");
 });
+
+test("curried lambdas share one frame for both arguments, however they are called", () => {
+  const defs = "f = a: b: [ a b ]; g = a: a: a; h = a: b: c: a + b * c; m = a: b: let c = a + b; in d: [ a b c d ]; k = x: y: with { z = 3; }; x + y + z;";
+  assert.equal(evaluate(`let ${defs} p = f 1; in [ (f 1 2) (p 5) (p 6) (g 1 2) (h 1 2 3) ((h 1) 2 3) ((h 1 2) 3) (m 1 2 3) ((m 1) 2 4) (k 1 2) ]`).out,
+    "[ [ 1 2 ] [ 1 5 ] [ 1 6 ] 2 7 7 7 [ 1 2 3 3 ] [ 1 2 3 4 ] 6 ]");
+  assert.equal(evaluate("builtins.foldl' (acc: x: acc + x) 0 [ 1 2 3 ]").out, "6");
+  assert.equal(evaluate("let f = a: b: c: d: a + b + c + d; in [ (f 1 2 3 4) ((f 1) 2 3 4) ((f 1 2) 3 4) ((f 1 2 3) 4) ]").out, "[ 10 10 10 10 ]");
+});

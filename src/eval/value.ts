@@ -306,6 +306,19 @@ export class ArgFrame {
     readonly a: Value,
   ) {}
 }
+
+/**
+ * The frame of the inner lambda of `x: y: body` (both plain): `x` and `y` in one object, so a call
+ * with both arguments makes one frame instead of two. Made from the outer call's ArgFrame when the
+ * inner lambda is called on its own.
+ */
+export class ArgPair {
+  constructor(
+    readonly p: Env,
+    readonly a: Value,
+    readonly b: Value,
+  ) {}
+}
 export type Code = (env: Env) => Value;
 
 export interface FormalInfo {
@@ -351,6 +364,8 @@ export interface LambdaInfo {
    */
   readonly strictArgAt?: Pos | null;
   readonly strictOuterArgAt?: Pos | null;
+  /** The inner lambda of `x: y: body`, its frame an ArgPair (x in slot 1, y in slot 2). */
+  readonly pair?: boolean;
 }
 
 export class Lambda {
