@@ -222,9 +222,11 @@ export class EvalState {
     if (f instanceof Lambda) {
       const info = f.info;
       const inner = info.inner;
-      if (info.formals === null && inner != null && info.pair !== true) {
+      if (info.formals === null && inner != null) {
         // `a: b: …`: bind `a` without creating the closure its body would return.
-        return this.callCurried(inner, f.env, a, b, pos);
+        if (info.pair !== true) return this.callCurried(inner, f.env, a, b, pos);
+        const env = f.env;
+        return this.callInfo(inner, new ArgPair(env.p, env.a, a), b, pos);
       }
       const g = this.callLambda(f, a, pos);
       if (g instanceof Lambda) return this.callLambda(g, b, pos);

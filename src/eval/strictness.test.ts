@@ -141,5 +141,7 @@ test("curried lambdas share one frame for both arguments, however they are calle
   assert.equal(evaluate(`let ${defs} p = f 1; in [ (f 1 2) (p 5) (p 6) (g 1 2) (h 1 2 3) ((h 1) 2 3) ((h 1 2) 3) (m 1 2 3) ((m 1) 2 4) (k 1 2) ]`).out,
     "[ [ 1 2 ] [ 1 5 ] [ 1 6 ] 2 7 7 7 [ 1 2 3 3 ] [ 1 2 3 4 ] 6 ]");
   assert.equal(evaluate("builtins.foldl' (acc: x: acc + x) 0 [ 1 2 3 ]").out, "6");
+  assert.equal(evaluate("builtins.foldl' ((f: acc: x: acc + f x) (y: y * 2)) 0 [ 1 2 3 ]").out, "12");
+  assert.equal(evaluate("let g = (f: acc: x: acc + f x) (y: y * 2); in [ (g 1 2) ((g 1) 2) (builtins.foldl' g 0 [ 1 ]) ]").out, "[ 5 5 2 ]");
   assert.equal(evaluate("let f = a: b: c: d: a + b + c + d; in [ (f 1 2 3 4) ((f 1) 2 3 4) ((f 1 2) 3 4) ((f 1 2 3) 4) ]").out, "[ 10 10 10 10 ]");
 });
