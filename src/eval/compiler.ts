@@ -11,6 +11,7 @@ import { canonPath } from "./paths.js";
 import { showValueForError } from "./print.js";
 import { didYouMean, type EvalState } from "./state.js";
 import {
+  ArgFrame,
   Attrs,
   Keys,
   Lambda,
@@ -33,17 +34,10 @@ import {
   type Pos,
   type Value,
 } from "./value.js";
+import { Scope } from "./scope.js";
+import { forcedFirst, isVar } from "./strictness.js";
 
-/** A compile-time scope; each corresponds to one runtime Env frame. */
-export class Scope {
-  constructor(
-    readonly parent: Scope | null,
-    /** Static names and their slots (slots start at 1), or null for a `with` scope. */
-    readonly names: Map<string, number> | null,
-    /** Whether this scope's frames are ArgFrames (plain `x: body` lambdas; the name is slot 1). */
-    readonly argFrame: boolean = false,
-  ) {}
-}
+export { Scope };
 
 /** Adds the dynamic attributes of a set literal (skipping null names; duplicates are errors). */
 interface DynamicAttrs {
@@ -52,7 +46,10 @@ interface DynamicAttrs {
 }
 
 /** How to get a lazily evaluated value without evaluating anything now. */
-type Lazy = { readonly constant: true; readonly value: Value } | { readonly constant: false; readonly make: Code };
+type Lazy =
+  | { readonly constant: true; readonly value: Value }
+  /** `eager`: the value's code, when it may be run in place of forcing the thunk (call arguments). */
+  | { readonly constant: false; readonly make: Code; readonly eager?: Code | null };
 
 const EMPTY_LIST: Value[] = [];
 
@@ -193,18 +190,28 @@ export class Compiler {
     // (`<CODE>`) in non-strict output, so they get thunks too; only `[ ]` is a value.
     if (e.kind === "List" && e.elems.length === 0) return { constant: true, value: EMPTY_LIST };
     const code = this.compile(e, scope, name);
-    return { constant: false, make: (env) => new Thunk(code, env) };
+    return { constant: false, make: (env) => new Thunk(code, env), eager: this.cheapToEvaluate(e, scope) ? code : null };
+  }
+
+  /**
+   * Whether `e` is an operator application or attribute selection: as the argument of a call
+   * whose body forces it first, it is evaluated right away rather than made a thunk.
+   */
+  private cheapToEvaluate(e: Expr, scope: Scope): boolean {
+    switch (e.kind) {
+      case "BinOp":
+      case "Not":
+      case "Select":
+      case "HasAttr":
+        return true;
+      case "Call":
+        return e.fn.kind === "Var" && builtinOps.has(e.fn.name) && e.args.length === 2 && this.isBuiltin(e.fn.name, scope);
+    }
+    return false;
   }
 
   private resolve(name: string, scope: Scope): { depth: number; slot: number; scope: Scope } | null {
-    let depth = 0;
-    for (let s: Scope | null = scope; s !== null; s = s.parent, depth++) {
-      if (s.names !== null) {
-        const slot = s.names.get(name);
-        if (slot !== undefined) return { depth, slot, scope: s };
-      }
-    }
-    return null;
+    return scope.resolve(name);
   }
 
   private compileVar(name: string, offset: number, scope: Scope): Code {
@@ -632,9 +639,15 @@ export class Compiler {
     return (env) => new Lambda(info, env);
   }
 
-  private lambdaInfo(e: Extract<Expr, { kind: "Lambda" }>, scope: Scope, name: string | null): LambdaInfo {
+  /**
+   * `pairWith`: the argument name of the enclosing plain lambda when `e` is the inner lambda of
+   * `x: y: body` (both plain): `e`'s frame is then an ArgPair holding x and y, over `scope`, the
+   * scope outside `x: …`.
+   */
+  private lambdaInfo(e: Extract<Expr, { kind: "Lambda" }>, scope: Scope, name: string | null, pairWith: string | null = null): LambdaInfo {
     const names = new Map<string, number>();
     let slot = 1;
+    if (pairWith !== null) names.set(pairWith, slot++);
     const argSlot = e.arg !== null ? slot++ : -1;
     if (e.arg !== null) names.set(e.arg, argSlot);
     const formalSlots: number[] = [];
@@ -642,7 +655,14 @@ export class Compiler {
       formalSlots.push(slot);
       names.set(f.name, slot++);
     }
-    const inner = new Scope(scope, names, e.formals === null && e.arg !== null);
+    const plain = e.formals === null && e.arg !== null;
+    const inner = new Scope(scope, names, plain);
+    // Which arguments a call may evaluate up front (see strictness.ts).
+    const forced = plain ? forcedFirst(e.body, inner, (n, s) => this.isBuiltin(n, s)) : [];
+    const strictArg = isVar(forced[0], inner, argSlot);
+    const strictOuterArg = pairWith !== null ? isVar(forced[0], inner, 1) : plain && scope.argFrame && isVar(forced[0], scope, 1);
+    const strictBothArgs = strictOuterArg && isVar(forced[1], inner, argSlot);
+    const errorPos = (at: number | null | undefined): Pos | null => (at === null || at === undefined ? null : this.pos(at));
     const formals: FormalInfo[] | null = e.formals
       ? e.formals.formals.map((f, i) => ({ name: f.name, slot: formalSlots[i], default: f.default ? this.compile(f.default, inner) : null, pos: f.pos }))
       : null;
@@ -657,10 +677,17 @@ export class Compiler {
       ellipsis: e.formals?.ellipsis ?? false,
       body: null as unknown as Code,
       inner: null,
+      strictArg,
+      strictOuterArg,
+      strictBothArgs,
+      strictArgAt: errorPos(strictArg ? forced[0].errorAt : strictBothArgs ? forced[1].errorAt : null),
+      strictOuterArgAt: errorPos(strictOuterArg ? forced[0].errorAt : null),
+      pair: pairWith !== null,
     };
     if (e.body.kind === "Lambda") {
       // `x: y: …`: the body only creates a closure of the inner lambda over this call's frame.
-      const innerInfo = this.lambdaInfo(e.body, inner, null);
+      const pairs = plain && pairWith === null && e.body.formals === null && e.body.arg !== null;
+      const innerInfo = pairs ? this.lambdaInfo(e.body, scope, null, e.arg) : this.lambdaInfo(e.body, inner, null);
       (info as { inner: LambdaInfo | null }).inner = innerInfo;
       (info as { body: Code }).body = (env) => new Lambda(innerInfo, env);
     } else {
@@ -749,6 +776,22 @@ export class Compiler {
     const args = argExprs.map((x) => this.lazy(x, scope));
     if (args.length === 1) {
       const a0 = args[0];
+      const eager0 = a0.constant ? null : (a0.eager ?? null);
+      if (eager0 !== null) {
+        const make0 = (a0 as { make: Code }).make;
+        return (env) => {
+          let f = callCode(fn, env);
+          if (f instanceof Thunk) f = f.force();
+          if (f instanceof Lambda) {
+            // A body that forces its argument first gets it evaluated (no thunk), unless the
+            // call is about to fail with "stack overflow", which must come first.
+            const info = f.info;
+            const arg = info.strictArg === true && state.callDepth < state.maxCallDepth ? evalNow(eager0, env, info.strictArgAt ?? null) : make0(env);
+            return state.callInfo(info, f.env, arg, pos);
+          }
+          return state.call1(f, make0(env), pos);
+        };
+      }
       return (env) => {
         let f = callCode(fn, env);
         if (f instanceof Thunk) f = f.force();
@@ -760,6 +803,33 @@ export class Compiler {
     if (args.length === 2) {
       const a0 = args[0];
       const a1 = args[1];
+      const eager0 = a0.constant ? null : (a0.eager ?? null);
+      const eager1 = a1.constant ? null : (a1.eager ?? null);
+      if (eager0 !== null || eager1 !== null) {
+        return (env) => {
+          let f = callCode(fn, env);
+          if (f instanceof Thunk) f = f.force();
+          if (f instanceof Lambda) {
+            const info = f.info;
+            const inner = info.inner;
+            if (info.formals === null && inner != null && info.pair !== true && state.callDepth < state.maxCallDepth) {
+              // `x: y: body` forcing x first (and maybe y next), or y first: those arguments are
+              // evaluated here, in the order the body would force them.
+              let x: Value;
+              if (eager0 !== null && inner.strictOuterArg === true) x = evalNow(eager0, env, inner.strictOuterArgAt ?? null);
+              else x = a0.constant ? a0.value : a0.make(env);
+              let y: Value;
+              if (eager1 !== null && (inner.strictOuterArg === true ? inner.strictBothArgs === true && !(x instanceof Thunk) : inner.strictArg === true)) {
+                y = evalNow(eager1, env, inner.strictArgAt ?? null);
+              } else y = a1.constant ? a1.value : a1.make(env);
+              return state.callCurried(inner, f.env, x, y, pos);
+            }
+          }
+          const x = a0.constant ? a0.value : a0.make(env);
+          const y = a1.constant ? a1.value : a1.make(env);
+          return state.call2(f, x, y, pos);
+        };
+      }
       return (env) => {
         const x = a0.constant ? a0.value : a0.make(env);
         const y = a1.constant ? a1.value : a1.make(env);
@@ -817,9 +887,9 @@ export class Compiler {
     const pos = this.pos(offset);
     switch (op) {
       case "==":
-        return (env) => valuesEqual(callCode(a, env), callCode(b, env), true);
+        return (env) => equalOperands(callCode(a, env), callCode(b, env));
       case "!=":
-        return (env) => !valuesEqual(callCode(a, env), callCode(b, env), true);
+        return (env) => !equalOperands(callCode(a, env), callCode(b, env));
       case "&&":
         return (env) =>
           expectBool(callCode(a, env), "in the left operand of the AND (&&) operator", pos) &&
@@ -948,6 +1018,15 @@ function argFrameVar(scope: Scope, depth: number, slot: number): Code {
   for (let i = 0; i < depth; i++, s = s.parent!) hops.push(s.argFrame);
   const last = s.argFrame;
   const h0 = hops[0];
+  if (last && slot === 2) {
+    // The second argument of an ArgPair.
+    if (depth === 0) return (env) => env.b;
+    if (depth === 1 && h0) return (env) => env.p.b;
+    return (env) => {
+      for (let i = 0; i < hops.length; i++) env = hops[i] ? env.p : env[0];
+      return env.b;
+    };
+  }
   switch (depth) {
     case 0:
       return last ? (env) => env.a : (env) => env[slot];
@@ -966,6 +1045,35 @@ function argFrameVar(scope: Scope, depth: number, slot: number): Code {
     for (let i = 0; i < hops.length; i++) env = hops[i] ? env.p : env[0];
     return last ? env.a : env[slot];
   };
+}
+
+/** `x == y`: both forced, left first; ints and plain strings compared directly. */
+function equalOperands(x: Value, y: Value): boolean {
+  if (x instanceof Thunk) x = x.force();
+  if (y instanceof Thunk) y = y.force();
+  if (typeof x === "number" && typeof y === "number") return x === y;
+  if (typeof x === "string" && typeof y === "string") return x === y;
+  return valuesEqual(x, y, true);
+}
+
+/**
+ * What forcing a thunk of `code` over `env` would give, without the thunk. `errorPos`: the
+ * position the body that would have forced the thunk gives errors that have none.
+ */
+function evalNow(code: Code, env: Env, errorPos: Pos | null): Value {
+  if (errorPos !== null) return evalNowAt(code, env, errorPos);
+  const v = callCode(code, env);
+  return v instanceof Thunk ? v.force() : v;
+}
+
+function evalNowAt(code: Code, env: Env, errorPos: Pos): Value {
+  try {
+    const v = callCode(code, env);
+    return v instanceof Thunk ? v.force() : v;
+  } catch (e) {
+    if (e instanceof EvalError) e.at(errorPos);
+    throw e;
+  }
 }
 
 function missingAttr(name: string, set: Attrs, pos: Pos): EvalError {

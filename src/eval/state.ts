@@ -8,6 +8,7 @@ import { canonPath } from "./paths.js";
 import { showValueForError } from "./print.js";
 import {
   ArgFrame,
+  ArgPair,
   Attrs,
   EMPTY_CONTEXT,
   Lambda,
@@ -121,7 +122,7 @@ export const COERCE_TO_STRING: CoerceOptions = { coerceMore: true, copyToStore: 
 export class EvalState {
   callDepth = 0;
   /** `settings.maxCallDepth`, read on every call. */
-  private readonly maxCallDepth: number;
+  readonly maxCallDepth: number;
   /** Store paths already created from file-system paths during this evaluation. */
   readonly srcToStore = new Map<string, string>();
   /** Evaluated files (`import`), by absolute path. */
@@ -168,7 +169,7 @@ export class EvalState {
         let env = f.env;
         let inner: LambdaInfo | null | undefined;
         while (info.formals === null && (inner = info.inner) != null && i < args.length - 1) {
-          env = new ArgFrame(env, args[i++]);
+          env = info.pair === true ? new ArgPair(env.p, env.a, args[i++]) : new ArgFrame(env, args[i++]);
           info = inner;
         }
         f = this.callInfo(info, env, args[i++], pos);
@@ -224,7 +225,9 @@ export class EvalState {
       const inner = info.inner;
       if (info.formals === null && inner != null) {
         // `a: b: …`: bind `a` without creating the closure its body would return.
-        return this.callInfo(inner, new ArgFrame(f.env, a), b, pos);
+        if (info.pair !== true) return this.callCurried(inner, f.env, a, b, pos);
+        const env = f.env;
+        return this.callInfo(inner, new ArgPair(env.p, env.a, a), b, pos);
       }
       const g = this.callLambda(f, a, pos);
       if (g instanceof Lambda) return this.callLambda(g, b, pos);
@@ -250,12 +253,27 @@ export class EvalState {
   }
 
   /** Calls the lambda `info` closed over `parent` (what a Lambda holds) with `arg`. */
-  private callInfo(info: LambdaInfo, parent: Env, arg: Value, pos: Pos | null): Value {
+  callInfo(info: LambdaInfo, parent: Env, arg: Value, pos: Pos | null): Value {
     if (info.formals !== null) return this.callWithFormals(info, parent, arg, pos);
+    // A plain `x: body` lambda: its frame is an ArgFrame, or an ArgPair after the outer
+    // lambda's ArgFrame (what the Lambda closes over).
+    return this.runBody(info, info.pair === true ? new ArgPair(parent.p, parent.a, arg) : new ArgFrame(parent, arg), pos);
+  }
+
+  /**
+   * Calls `x: inner` (closed over `parent`, not itself an inner lambda) with `x` = `a`, then
+   * `inner` with `b`, without creating the closure in between.
+   */
+  callCurried(inner: LambdaInfo, parent: Env, a: Value, b: Value, pos: Pos | null): Value {
+    if (inner.pair === true) return this.runBody(inner, new ArgPair(parent, a, b), pos);
+    return this.callInfo(inner, new ArgFrame(parent, a), b, pos);
+  }
+
+  /** Runs the body of the plain lambda `info` in `frame`. */
+  private runBody(info: LambdaInfo, frame: Env, pos: Pos | null): Value {
     if (++this.callDepth > this.maxCallDepth) this.callDepthExceeded(pos);
     try {
-      // A plain `x: body` lambda: its frame is an ArgFrame.
-      let r = callCode(info.body, new ArgFrame(parent, arg));
+      let r = callCode(info.body, frame);
       if (r instanceof Thunk) r = r.force();
       return r;
     } finally {

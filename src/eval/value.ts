@@ -306,6 +306,19 @@ export class ArgFrame {
     readonly a: Value,
   ) {}
 }
+
+/**
+ * The frame of the inner lambda of `x: y: body` (both plain): `x` and `y` in one object, so a call
+ * with both arguments makes one frame instead of two. Made from the outer call's ArgFrame when the
+ * inner lambda is called on its own.
+ */
+export class ArgPair {
+  constructor(
+    readonly p: Env,
+    readonly a: Value,
+    readonly b: Value,
+  ) {}
+}
 export type Code = (env: Env) => Value;
 
 export interface FormalInfo {
@@ -336,6 +349,23 @@ export interface LambdaInfo {
    * then bind the outer argument without creating the closure the body evaluates to.
    */
   readonly inner?: LambdaInfo | null;
+  /**
+   * The body forces the argument before doing anything else (strictness.ts), so a call may pass
+   * it already evaluated instead of as a thunk. Plain `x: body` lambdas only.
+   */
+  readonly strictArg?: boolean;
+  /** For the inner lambda of `x: y: …`: the body forces `x` first (and, if `strictBothArgs`, then `y`). */
+  readonly strictOuterArg?: boolean;
+  readonly strictBothArgs?: boolean;
+  /**
+   * The position errors raised while the body forces the argument get (that of an enclosing `*`
+   * or `/`), for an argument evaluated by the call instead: of the own argument (`strictArg`,
+   * `strictBothArgs`) and of the outer one (`strictOuterArg`).
+   */
+  readonly strictArgAt?: Pos | null;
+  readonly strictOuterArgAt?: Pos | null;
+  /** The inner lambda of `x: y: body`, its frame an ArgPair (x in slot 1, y in slot 2). */
+  readonly pair?: boolean;
 }
 
 export class Lambda {
