@@ -1,7 +1,7 @@
 // Flake references: one typed record per input type, parsed from the URL form (`github:o/r/ref`,
 // `git+file:…?ref=`, `nixpkgs/branch`, bare paths, `#fragment`) or the attribute-set form, printed back.
 
-import * as posixPath from "node:path/posix";
+import * as nodePath from "node:path";
 import { hashBytes } from "../store/formats/hash.js";
 import { BadFlakeRef } from "./errors.js";
 import { dumpJson, sortedKeys, type JsonValue } from "./json.js";
@@ -18,6 +18,9 @@ import {
   type UrlStyle,
 } from "./url.js";
 
+// path.posix rather than node:path/posix, which is one more built-in module to load at start-up.
+const posixPath = nodePath.posix;
+
 // A FlakeRef is exactly its attribute set (`type`, the type's attributes, optional `dir`), so
 // `flakeRefToAttrs` only sorts keys. Parsing follows modern Nix where it differs from 2.8: `?dir=`
 // never stays inside a `url` attribute, `tarball+`/`file+` schemes exist, a plain http(s)/file URL
@@ -29,6 +32,7 @@ import {
 // Types
 
 export type AttrValue = string | number | boolean;
+
 /** The attribute-set form of a flake reference, as in flake.nix `inputs` or flake.lock. */
 export type Attrs = Record<string, AttrValue>;
 
