@@ -3,8 +3,10 @@
 
 import * as fs from "node:fs";
 import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { NarRestorer, type Derivation } from "../store/index.js";
+import { trustExtraCaCerts } from "../fetch/extra-ca-certs.js";
 
 export class FetchError extends Error {
   override readonly name = "FetchError";
@@ -20,6 +22,8 @@ async function download(url: string, signal: AbortSignal | undefined): Promise<B
   }
   if (!/^https?:\/\//.test(url)) throw new FetchError(`unable to download '${url}': Unsupported protocol`);
   let res: Response;
+  // The CommonJS module object itself: fetch reads `connect` from it (a namespace is read-only).
+  if (url.startsWith("https:")) trustExtraCaCerts(createRequire(import.meta.url)("node:tls") as typeof import("node:tls"), fs);
   try {
     res = await fetch(url, { redirect: "follow", signal });
   } catch (e) {

@@ -92,6 +92,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// bin/tix moved NODE_EXTRA_CA_CERTS aside so that Node does not load it at start (see
+// src/fetch/extra-ca-certs.ts); processes tix starts get it back.
+if (process.env["TIX_EXTRA_CA_CERTS"] && process.env["NODE_EXTRA_CA_CERTS"] === undefined) {
+  process.env["NODE_EXTRA_CA_CERTS"] = process.env["TIX_EXTRA_CA_CERTS"];
+}
+
 void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

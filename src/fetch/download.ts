@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { FetchContext } from "./types.js";
 import { FetchError } from "./errors.js";
+import { trustExtraCaCerts } from "./extra-ca-certs.js";
 import { cacheSubdir, nowSeconds, readJson, sha256Hex, writeJson } from "./util.js";
 
 export interface Downloaded {
@@ -237,7 +238,9 @@ let worker: { w: Worker; ctl: Int32Array; out: Uint8Array } | null = null;
 function getWorker(): { w: Worker; ctl: Int32Array; out: Uint8Array } {
   if (worker !== null) return worker;
   const shared = new SharedArrayBuffer(16 + 256 * 1024);
-  const w = new Worker(WORKER, { eval: true, workerData: shared, stdout: false, stderr: false });
+  // The worker's fetch trusts $TIX_EXTRA_CA_CERTS too (see extra-ca-certs.ts).
+  const source = `${WORKER}\n(${trustExtraCaCerts.toString()})(require("node:tls"), fs);\n`;
+  const w = new Worker(source, { eval: true, workerData: shared, stdout: false, stderr: false });
   w.unref();
   const cur = { w, ctl: new Int32Array(shared, 0, 4), out: new Uint8Array(shared, 16) };
   w.on("exit", () => {
