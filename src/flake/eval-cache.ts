@@ -58,9 +58,9 @@ export class EvalCacheDb {
   constructor(file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = openSqlite(file);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = OFF");
-    this.db.exec(SCHEMA);
+    // `synchronous` first: a new file then switches to WAL without the rollback journal's three
+    // fsyncs. One exec and one transaction for the schema: a cold run creates this file.
+    this.db.exec(`pragma synchronous = OFF; pragma journal_mode = WAL; begin; ${SCHEMA} commit;`);
     this.getStmt = this.db.prepare("select value from Attributes where fingerprint = ? and path = ?");
     this.putStmt = this.db.prepare("insert or replace into Attributes (fingerprint, path, value) values (?, ?, ?)");
     this.allStmt = this.db.prepare("select path, value from Attributes where fingerprint = ? limit ?").raw(true);

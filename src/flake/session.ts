@@ -22,7 +22,7 @@ import {
 } from "./flake-ref.js";
 import { lockFlake, type LockedFlake, type LockFlags } from "./lock.js";
 import { serializeLockFile } from "./lock-file.js";
-import { stampTree } from "./source-stamp.js";
+import { stampTree, type TreeStamp } from "./source-stamp.js";
 
 /** Bare-path checks against the real file system. */
 export const fsProbe: PathProbe = {
@@ -70,6 +70,8 @@ export class FlakeSession {
   private evaluator: Evaluator | null = null;
   private readonly locked = new Map<string, LockedFlake>();
   private cacheDb: EvalCacheDb | null | undefined;
+  /** The stamp `outputs` took of a local flake before looking it up, for `lock` to reuse. */
+  private earlierStamp: { readonly source: string; readonly stamp: TreeStamp | undefined } | undefined;
 
   constructor(readonly options: FlakeSessionOptions) {}
 
@@ -110,7 +112,7 @@ export class FlakeSession {
       const source = flags === this.lockFlags ? this.localSource(ref) : undefined;
       // Stamped before fetching: a change made while this run reads the files shows up as a
       // newer change time in the next run's stamp.
-      const stamp = source === undefined ? undefined : stampTree(source);
+      const stamp = source === undefined ? undefined : this.takeStamp(source);
       const warningsBefore = this.options.warningCount?.() ?? 0;
       l = lockFlake(this.env, this.ev(), ref, flags);
       this.locked.set(k, l);
@@ -164,10 +166,19 @@ export class FlakeSession {
     return { lockedRef: locked.flake.lockedRef, cursor: this.outputsCursor(locked) };
   }
 
+  /** The tree's stamp, taken now or earlier in this run (before anything read the files). */
+  private takeStamp(source: string): TreeStamp | undefined {
+    const earlier = this.earlierStamp;
+    this.earlierStamp = undefined;
+    return earlier !== undefined && earlier.source === source ? earlier.stamp : stampTree(source);
+  }
+
   private recordedSource(ref: FlakeRef): LockedSource | undefined {
     const source = this.localSource(ref);
     if (source === undefined) return undefined;
     const stamp = stampTree(source);
+    // A miss locks next: that run records its locking under this same (earlier, so safe) stamp.
+    this.earlierStamp = { source, stamp };
     if (stamp === undefined || !stamp.settled) return undefined;
     const text = this.db()?.getLockedSource(lockedSourceKey(ref), stamp.digest);
     if (text === undefined) return undefined;

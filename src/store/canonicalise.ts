@@ -52,6 +52,8 @@ export function deleteTree(path: string | Buffer): number {
       freed += st.blocks * 512;
     }
   };
+  // Nothing there (a new store path's usual case): skip rmSync, whose first call loads node's rimraf.
+  if (fs.lstatSync(p, { throwIfNoEntry: false }) === undefined) return 0;
   measure(p);
   fs.rmSync(p, { recursive: true, force: true });
   return freed;

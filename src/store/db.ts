@@ -134,10 +134,13 @@ export class StoreDb {
       fs.closeSync(fs.openSync(path.join(dbDir, "big-lock"), "a", 0o600));
       const existing = readIntFile(schemaFile);
       this.checkSchema(existing);
+      const fresh = existing === null && !fs.existsSync(dbFile);
       this.db = openSqlite(dbFile);
-      this.configure(false);
+      this.configure(false, fresh);
       if (existing === null) {
-        this.db.exec(MAIN_SCHEMA);
+        // One transaction for both schemas (a commit per table cost a cold command ~2 ms).
+        const ca = readIntFile(path.join(dbDir, "ca-schema")) === null;
+        this.db.exec(`begin immediate; ${MAIN_SCHEMA} ${ca ? CA_SCHEMA : ""} commit;`);
         writeFileAtomic(schemaFile, `${SCHEMA_VERSION}`);
       }
       this.ensureCaSchema();
@@ -145,13 +148,21 @@ export class StoreDb {
     this.stmts = this.prepare();
   }
 
-  private configure(readOnly: boolean): void {
-    this.db.pragma("busy_timeout = 60000");
-    this.db.pragma("foreign_keys = ON");
-    if (!readOnly) {
-      this.db.pragma("journal_mode = WAL");
-      this.db.pragma("synchronous = NORMAL");
+  /**
+   * Pragmas in one exec (each `pragma()` call prepares a statement). A `fresh` database (the file
+   * did not exist) switches to WAL with `synchronous = OFF`, skipping the rollback journal's
+   * fsyncs for that empty header write: a crash there leaves an empty file, set up again next
+   * time, as the schema file is only written after the schema is committed.
+   */
+  private configure(readOnly: boolean, fresh = false): void {
+    if (readOnly) {
+      this.db.exec("pragma busy_timeout = 60000; pragma foreign_keys = ON;");
+      return;
     }
+    this.db.exec(
+      `pragma busy_timeout = 60000; pragma foreign_keys = ON; ${fresh ? "pragma synchronous = OFF;" : ""} ` +
+        "pragma journal_mode = WAL; pragma synchronous = NORMAL;",
+    );
   }
 
   private checkSchema(version: number | null): void {
