@@ -100,6 +100,15 @@ function unwrapInterop(file) {
       return `var ${name}_exports = ${req};\nvar ${importVar} = { default: ${name}_exports };\n`;
     },
   );
+  // The same inside a lazily initialised module graph (src/cli/main.ts imports commands with
+  // `import()`): esbuild then wraps the namespace in an `init_*` function of its own.
+  code = code.replace(
+    /var (\w+)_exports = \{\};\n__export\(\1_exports, \{\n  default: \(\) => (import_\w+)\.default\n\}\);\nvar \2;\nvar (init_\w+) = __esm\(\{\n  "tix-builtin:[\w/]+"\(\) \{\n    __reExport\(\1_exports, (require\("[\w/]+"\))\);\n    \2 = __toESM\(\4\);\n  \}\n\}\);\n/g,
+    (_, name, importVar, init, req) => {
+      eager++;
+      return `var ${name}_exports = ${req};\nvar ${importVar} = { default: ${name}_exports };\nvar ${init} = () => {};\n`;
+    },
+  );
   const lazyRequires = new Set([...code.matchAll(/var (require_\w+) = __commonJS\(\{\n  "tix-builtin:/g)].map((m) => m[1]));
   let lazy = 0;
   code = code.replace(/__toESM\((require_\w+)\(\), 1\)/g, (whole, req) => {
