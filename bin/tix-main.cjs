@@ -1,4 +1,5 @@
 // Loads the bundled CLI with a V8 code cache beside it, so start-up skips most compilation.
+// dist/tix.cjs is written already wrapped in CommonJS's module function (scripts/bundle.mjs).
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -6,7 +7,6 @@ const vm = require("node:vm");
 const Module = require("node:module");
 
 const file = path.join(__dirname, "..", "dist", "tix.cjs");
-const source = fs.readFileSync(file, "latin1"); // the bundle is ASCII-only
 
 /**
  * Evaluation commands get a code cache of their own, made from evaluations only: a cache costs
@@ -20,6 +20,49 @@ const EVAL_FAMILY = new Set(["instantiate", "eval", "--version", "--help", "help
 function cacheFileFor(argv) {
   const cmd = argv[0] === "--store" ? argv[2] : argv[0];
   return EVAL_FAMILY.has(cmd) ? file + ".eval.cache" : file + ".cache";
+}
+
+/** Reads all of an open file into `buf`, which is large enough. */
+function readInto(fd, buf, size) {
+  for (let off = 0; off < size; ) {
+    const n = fs.readSync(fd, buf, off, size - off, null);
+    if (n === 0) throw new Error(`${file}: file shrank while being read`);
+    off += n;
+  }
+}
+
+/**
+ * The bundle's source (ASCII-only, so read as latin1) and, when `cacheFile` exists, its code
+ * cache. Both go through one buffer: start-up is dominated by first touches of fresh memory
+ * pages (~20 µs each on a VM), and once the source is a string its bytes can hold the cache.
+ */
+function readBundle(cacheFile) {
+  let fd = fs.openSync(file, "r");
+  let buf, source;
+  try {
+    const size = fs.fstatSync(fd).size;
+    buf = Buffer.allocUnsafeSlow(size);
+    readInto(fd, buf, size);
+    source = buf.toString("latin1", 0, size);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (cacheFile === undefined) return { source, cachedData: undefined };
+  try {
+    fd = fs.openSync(cacheFile, "r");
+  } catch {
+    return { source, cachedData: undefined };
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const into = size <= buf.length ? buf : Buffer.allocUnsafeSlow(size);
+    readInto(fd, into, size);
+    return { source, cachedData: into.subarray(0, size) };
+  } catch {
+    return { source, cachedData: undefined };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Runs the CLI once (the bundle runs `main` with process.argv when it is loaded). */
@@ -40,11 +83,8 @@ if (process.argv[2] === "--train-code-cache") {
   else train(process.argv[3]);
 } else {
   const cacheFile = cacheFileFor(process.argv.slice(2));
-  let cachedData;
-  try {
-    cachedData = fs.readFileSync(cacheFile);
-  } catch {}
-  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData, importModuleDynamically: undefined });
+  const { source, cachedData } = readBundle(cacheFile);
+  const script = new vm.Script(source, { filename: file, cachedData, importModuleDynamically: undefined });
   // Without a cache, one is written after the CLI finished, when the functions it ran have
   // been compiled too (`npm run build` writes a better one with --train-code-cache).
   if (cachedData === undefined || script.cachedDataRejected) process.once("exit", () => writeCache(script, cacheFile));
@@ -100,7 +140,7 @@ async function train(family) {
           show, // locks, evaluates, fills the evaluation cache
           show, // answered from the evaluation cache without locking
         ];
-  const script = new vm.Script(Module.wrap(source), { filename: file, importModuleDynamically: undefined });
+  const script = new vm.Script(readBundle(undefined).source, { filename: file, importModuleDynamically: undefined });
   try {
     for (const argv of runs) {
       if (argv === "settle") {
