@@ -132,5 +132,17 @@ function wrapForLoader(file) {
   fs.writeFileSync(file, `(function (exports, require, module, __filename, __dirname) { ${code}\n});`, "latin1");
 }
 
+/**
+ * Drops the bundle's indentation and comments (a quarter of its size): every run reads the whole
+ * source and keeps a copy of it in memory. Names and statements stay as they are; lines are kept
+ * short so that a JavaScript stack trace still points somewhere readable.
+ */
+async function dropWhitespace(file) {
+  const code = fs.readFileSync(file, "latin1");
+  const result = await esbuild.transform(code, { loader: "js", minifyWhitespace: true, lineLimit: 160, charset: "ascii", logLevel: "warning" });
+  fs.writeFileSync(file, result.code, "latin1");
+}
+
 unwrapInterop("dist/tix.cjs");
+await dropWhitespace("dist/tix.cjs");
 wrapForLoader("dist/tix.cjs");
