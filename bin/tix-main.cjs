@@ -1,4 +1,5 @@
 // Loads the bundled CLI with a V8 code cache beside it, so start-up skips most compilation.
+// dist/tix.cjs is written already wrapped in CommonJS's module function (scripts/bundle.mjs).
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -6,8 +7,63 @@ const vm = require("node:vm");
 const Module = require("node:module");
 
 const file = path.join(__dirname, "..", "dist", "tix.cjs");
-const cacheFile = file + ".cache";
-const source = fs.readFileSync(file, "latin1"); // the bundle is ASCII-only
+
+/**
+ * Evaluation commands get a code cache of their own, made from evaluations only: a cache costs
+ * start-up in proportion to its size (reading it, and V8 deserialising every function in it),
+ * and the one that also holds locking, fetching and the store is ~40% larger. Every other
+ * command uses the full cache.
+ */
+const EVAL_FAMILY = new Set(["instantiate", "eval", "--version", "--help", "help", undefined]);
+
+/** The code cache file for a command line (`tix --store DIR CMD …` names CMD third). */
+function cacheFileFor(argv) {
+  const cmd = argv[0] === "--store" ? argv[2] : argv[0];
+  return EVAL_FAMILY.has(cmd) ? file + ".eval.cache" : file + ".cache";
+}
+
+/** Reads all of an open file into `buf`, which is large enough. */
+function readInto(fd, buf, size) {
+  for (let off = 0; off < size; ) {
+    const n = fs.readSync(fd, buf, off, size - off, null);
+    if (n === 0) throw new Error(`${file}: file shrank while being read`);
+    off += n;
+  }
+}
+
+/**
+ * The bundle's source (ASCII-only, so read as latin1) and, when `cacheFile` exists, its code
+ * cache. Both go through one buffer: start-up is dominated by first touches of fresh memory
+ * pages (~20 µs each on a VM), and once the source is a string its bytes can hold the cache.
+ */
+function readBundle(cacheFile) {
+  let fd = fs.openSync(file, "r");
+  let buf, source;
+  try {
+    const size = fs.fstatSync(fd).size;
+    buf = Buffer.allocUnsafeSlow(size);
+    readInto(fd, buf, size);
+    source = buf.toString("latin1", 0, size);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (cacheFile === undefined) return { source, cachedData: undefined };
+  try {
+    fd = fs.openSync(cacheFile, "r");
+  } catch {
+    return { source, cachedData: undefined };
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const into = size <= buf.length ? buf : Buffer.allocUnsafeSlow(size);
+    readInto(fd, into, size);
+    return { source, cachedData: into.subarray(0, size) };
+  } catch {
+    return { source, cachedData: undefined };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 
 /** Runs the CLI once (the bundle runs `main` with process.argv when it is loaded). */
 function runBundle(wrapper) {
@@ -15,7 +71,7 @@ function runBundle(wrapper) {
   wrapper.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
 }
 
-function writeCache(script) {
+function writeCache(script, cacheFile) {
   try {
     fs.writeFileSync(cacheFile + "." + process.pid, script.createCachedData());
     fs.renameSync(cacheFile + "." + process.pid, cacheFile);
@@ -23,25 +79,36 @@ function writeCache(script) {
 }
 
 if (process.argv[2] === "--train-code-cache") {
-  train();
+  if (process.argv[3] === undefined) trainAll();
+  else train(process.argv[3]);
 } else {
-  let cachedData;
-  try {
-    cachedData = fs.readFileSync(cacheFile);
-  } catch {}
-  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData, importModuleDynamically: undefined });
+  const cacheFile = cacheFileFor(process.argv.slice(2));
+  const { source, cachedData } = readBundle(cacheFile);
+  const script = new vm.Script(source, { filename: file, cachedData, importModuleDynamically: undefined });
   // Without a cache, one is written after the CLI finished, when the functions it ran have
   // been compiled too (`npm run build` writes a better one with --train-code-cache).
-  if (cachedData === undefined || script.cachedDataRejected) process.once("exit", () => writeCache(script));
+  if (cachedData === undefined || script.cachedDataRejected) process.once("exit", () => writeCache(script, cacheFile));
   runBundle(script.runInThisContext());
 }
 
 /**
  * `tix --train-code-cache` (run by `npm run build`, through bin/tix so that the V8 flags match):
- * runs a few typical commands in this one process and writes the code cache with every function
- * they compiled, so that commands other than the first one run also start from compiled code.
+ * makes each code cache in a process of its own (a cache holds every function its process
+ * compiled), with the same node and V8 flags as this one.
  */
-async function train() {
+function trainAll() {
+  const { execFileSync } = require("node:child_process");
+  for (const family of ["eval", "full"]) {
+    execFileSync(process.execPath, [...process.execArgv, __filename, "--train-code-cache", family], { stdio: "inherit" });
+  }
+}
+
+/**
+ * Runs a few typical commands of a family in this one process and writes the family's code
+ * cache with every function they compiled, so that commands other than the first one run also
+ * start from compiled code.
+ */
+async function train(family) {
   const os = require("node:os");
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tix-train-"));
   const flake = path.join(tmp, "flake");
@@ -63,13 +130,17 @@ async function train() {
   process.env.TIX_SYSTEM = "x86_64-linux";
   const store = path.join(tmp, "store");
   const show = ["flake", "show", "--store", store, `path:${flake}`];
-  const runs = [
-    ["instantiate", "--eval", "--strict", path.join(__dirname, "..", "examples", "hello.nix")],
-    "settle", // the flake's files must be old enough for a run to record how it locked
-    show, // locks, evaluates, fills the evaluation cache
-    show, // answered from the evaluation cache without locking
-  ];
-  const script = new vm.Script(Module.wrap(source), { filename: file, importModuleDynamically: undefined });
+  const instantiate = ["instantiate", "--eval", "--strict", path.join(__dirname, "..", "examples", "hello.nix")];
+  const runs =
+    family === "eval"
+      ? [instantiate]
+      : [
+          instantiate,
+          "settle", // the flake's files must be old enough for a run to record how it locked
+          show, // locks, evaluates, fills the evaluation cache
+          show, // answered from the evaluation cache without locking
+        ];
+  const script = new vm.Script(readBundle(undefined).source, { filename: file, importModuleDynamically: undefined });
   try {
     for (const argv of runs) {
       if (argv === "settle") {
@@ -87,7 +158,7 @@ async function train() {
         process.exitCode = 0;
       }
     }
-    writeCache(script);
+    writeCache(script, family === "eval" ? file + ".eval.cache" : file + ".cache");
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,16 +1,7 @@
 // The `tix` command: dispatches to one module per subcommand and turns errors into messages.
+// Subcommand modules are imported when their command runs: the bundle (scripts/bundle.mjs)
+// then initialises only the modules a command needs, which is most of `tix`'s start-up.
 import { renderError } from "./render-error.js";
-import { runInstantiate } from "./instantiate.js";
-import { runEval } from "./eval.js";
-import { runStore, runPathInfo } from "./store.js";
-import { runHash } from "./hash.js";
-import { runBuild } from "./build.js";
-import { runLog } from "./log.js";
-import { runDerivation } from "./derivation.js";
-import { runContainer } from "./container.js";
-import { runOs } from "./os.js";
-import { runFlake } from "./flake.js";
-import { runRegistry } from "./registry.js";
 import { UsageError } from "./usage.js";
 import { writeErr, writeOut } from "./output.js";
 
@@ -56,29 +47,29 @@ async function main(argv: string[]): Promise<number> {
         writeOut("tix 0.1.0\n");
         return 0;
       case "instantiate":
-        return runInstantiate(rest);
+        return (await import("./instantiate.js")).runInstantiate(rest);
       case "eval":
-        return runEval(rest);
+        return (await import("./eval.js")).runEval(rest);
       case "store":
-        return runStore(rest);
+        return (await import("./store.js")).runStore(rest);
       case "path-info":
-        return runPathInfo(rest);
+        return (await import("./store.js")).runPathInfo(rest);
       case "hash":
-        return runHash(rest);
+        return (await import("./hash.js")).runHash(rest);
       case "build":
-        return await runBuild(rest);
+        return await (await import("./build.js")).runBuild(rest);
       case "log":
-        return runLog(rest);
+        return (await import("./log.js")).runLog(rest);
       case "derivation":
-        return runDerivation(rest);
+        return (await import("./derivation.js")).runDerivation(rest);
       case "container":
-        return await runContainer(rest);
+        return await (await import("./container.js")).runContainer(rest);
       case "os":
-        return await runOs(rest);
+        return await (await import("./os.js")).runOs(rest);
       case "flake":
-        return await runFlake(rest);
+        return await (await import("./flake.js")).runFlake(rest);
       case "registry":
-        return runRegistry(rest);
+        return (await import("./registry.js")).runRegistry(rest);
       default:
         throw new UsageError(`'${cmd}' is not a recognised command`);
     }
