@@ -10,8 +10,24 @@ import { writeOut } from "./output.js";
 import { openLocalStoreFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
 
+const HELP = `Usage: tix derivation show [OPTIONS] [INSTALLABLES...]
+
+Prints the store derivations of the installables as JSON (like nix derivation show): each output,
+input derivation and source, the builder, its arguments and environment.
+
+Options:
+  -r, --recursive   also the derivations they depend on
+  --store DIR       the chroot store to read (and evaluate into)
+  -f, --file FILE, --expr EXPR, -A ATTR, --arg NAME EXPR, --argstr NAME STRING, -I PATH
+                    installables from a file or an expression instead of a flake
+`;
+
 export function runDerivation(argv: string[]): number {
   const [sub, ...rest] = argv;
+  if (sub === "--help" || (sub === "show" && rest.includes("--help"))) {
+    writeOut(HELP);
+    return 0;
+  }
   if (sub !== "show") throw new UsageError(sub === undefined ? "'tix derivation' needs a subcommand ('show')" : `'derivation ${sub}' is not a recognised command`);
   const o = emptyInstallableOptions();
   let recursive = false;

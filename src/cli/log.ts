@@ -5,11 +5,26 @@ import { makeEvaluator } from "./eval-setup.js";
 import { autoArgsFor } from "./build.js";
 import { emptyInstallableOptions, parseInstallableFlag, resolveInstallables } from "./installables.js";
 import { SEPARATE_VALUES_STYLE, walkArgs } from "./args.js";
-import { writeErr } from "./output.js";
+import { writeErr, writeOut } from "./output.js";
 import { openLocalStoreFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
 
+const HELP = `Usage: tix log [OPTIONS] INSTALLABLE
+
+Prints the stored build log of a derivation (like nix log): the installable may be a flake
+output, a .drv path or one of its outputs.
+
+Options:
+  --store DIR       the chroot store whose logs to read
+  -f, --file FILE, --expr EXPR, -A ATTR, --arg NAME EXPR, --argstr NAME STRING, -I PATH
+                    installables from a file or an expression instead of a flake
+`;
+
 export function runLog(argv: string[]): number {
+  if (argv.includes("--help")) {
+    writeOut(HELP);
+    return 0;
+  }
   const o = emptyInstallableOptions();
   walkArgs(argv, SEPARATE_VALUES_STYLE, (a, { value: next }) => {
     if (parseInstallableFlag(o, a, next)) return;

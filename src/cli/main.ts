@@ -4,6 +4,7 @@
 import { renderError } from "./render-error.js";
 import { UsageError } from "./usage.js";
 import { writeErr, writeOut } from "./output.js";
+import { EVAL_HELP, INSTANTIATE_HELP, PATH_INFO_HELP, wantsHelp } from "./help.js";
 
 const HELP = `Usage: tix COMMAND [ARGS...]
 
@@ -27,6 +28,16 @@ Options:
   --version     show the version
 `;
 
+/** The help of a command whose module has none. */
+function ownHelp(cmd: string): string | null {
+  switch (cmd) {
+    case "instantiate": return INSTANTIATE_HELP;
+    case "eval": return EVAL_HELP;
+    case "path-info": return PATH_INFO_HELP;
+    default: return null;
+  }
+}
+
 /** `tix --store DIR CMD …` is `tix CMD … --store DIR`: the store is a global option. */
 function hoistStoreOption(argv: string[]): string[] {
   if (argv[0] === "--store" && argv.length >= 3) return [argv[2]!, ...argv.slice(3), "--store", argv[1]!];
@@ -37,6 +48,15 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = hoistStoreOption(argv);
   const showTrace = rest.includes("--show-trace");
   try {
+    if (cmd !== undefined && wantsHelp(rest)) {
+      const own = ownHelp(cmd);
+      if (own !== null) {
+        writeOut(own);
+        return 0;
+      }
+      // the others print their own help for a leading --help
+      if (rest[0] !== "--help") return await main([cmd, "--help"]);
+    }
     switch (cmd) {
       case undefined:
       case "--help":
