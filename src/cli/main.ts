@@ -5,6 +5,8 @@ import { runEval } from "./eval.js";
 import { runStore, runPathInfo } from "./store.js";
 import { runHash } from "./hash.js";
 import { runBuild } from "./build.js";
+import { runRun } from "./run.js";
+import { runShell } from "./shell.js";
 import { runLog } from "./log.js";
 import { runDerivation } from "./derivation.js";
 import { runContainer } from "./container.js";
@@ -24,6 +26,8 @@ Commands:
   path-info     show information about store paths (like nix path-info)
   hash          compute and convert hashes (like nix hash)
   build         build derivations (like nix build / nix-build; -f FILE, --expr, -A)
+  run           build an app or package of a flake and run it (like nix run)
+  shell         run a command with packages' bin directories on PATH (like nix shell)
   log           show the build log of a derivation (like nix log)
   derivation    show store derivations as JSON (derivation show)
   container     NixOS-style containers (like nixos-container)
@@ -67,6 +71,10 @@ async function main(argv: string[]): Promise<number> {
         return runHash(rest);
       case "build":
         return await runBuild(rest);
+      case "run":
+        return await runRun(rest);
+      case "shell":
+        return await runShell(rest);
       case "log":
         return runLog(rest);
       case "derivation":
