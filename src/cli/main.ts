@@ -42,7 +42,11 @@ Options:
 
 /** `tix --store DIR CMD …` is `tix CMD … --store DIR`: the store is a global option. */
 function hoistStoreOption(argv: string[]): string[] {
-  if (argv[0] === "--store" && argv.length >= 3) return [argv[2]!, ...argv.slice(3), "--store", argv[1]!];
+  if (argv[0] === "--store" && argv.length >= 3) {
+    // `run` and `shell` hand what follows `--`/`-c` to a program: the flag goes before that.
+    if (argv[2] === "run" || argv[2] === "shell") return [argv[2], "--store", argv[1]!, ...argv.slice(3)];
+    return [argv[2]!, ...argv.slice(3), "--store", argv[1]!];
+  }
   return argv;
 }
 

@@ -69,14 +69,9 @@ function parseRunArgs(argv: string[]): RunOptions | null {
   const o = emptyRunOptions();
   const args: string[] = [];
   let help = false;
-  walkArgs(argv, NIX_STYLE, (a, { raw, value: next, rest }) => {
+  walkArgs(argv, NIX_STYLE, (a, { value: next, rest }) => {
     if (a === "--") {
       args.push(...rest());
-      return;
-    }
-    // Once the installable is given, everything else is the program's (like `nix run`).
-    if (o.installables.length > 0) {
-      args.push(raw, ...rest());
       return;
     }
     if (a === "--help") {
@@ -85,8 +80,10 @@ function parseRunArgs(argv: string[]): RunOptions | null {
       return;
     }
     if (parseRunBuildFlag(o, a, next)) return;
-    if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognised flag '${a}'`);
-    o.installables.push(a);
+    if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognised flag '${a}' (arguments for the program go after '--')`);
+    // Like `nix run`: the first word is the installable, later ones are the program's arguments.
+    if (o.installables.length === 0) o.installables.push(a);
+    else args.push(a);
   });
   o.command = args;
   return help ? null : o;
