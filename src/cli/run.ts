@@ -180,8 +180,7 @@ export async function runRun(argv: string[]): Promise<number> {
       throw e;
     }
     const program = plan.program(built);
-    store.close();
-    return execInStore(store, [program, ...(o.command ?? [])]);
+    return await execInStore(store, [program, ...(o.command ?? [])]);
   } finally {
     store.close();
   }

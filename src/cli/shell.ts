@@ -84,8 +84,7 @@ export async function runShell(argv: string[]): Promise<number> {
     const oldPath = process.env["PATH"];
     const PATH = [...new Set(paths.map((p) => `${p}/bin`)), ...(oldPath ? [oldPath] : [])].join(":");
     const command = o.command ?? [process.env["SHELL"] || "sh"];
-    store.close();
-    return execInStore(store, command, { ...process.env, PATH });
+    return await execInStore(store, command, { ...process.env, PATH });
   } finally {
     store.close();
   }
