@@ -1,5 +1,6 @@
 // `tix shell INSTALLABLES… [-c CMD ARGS…]` (like `nix shell`): builds the installables, then runs
 // CMD (default $SHELL, else sh) with each one's OUT/bin in front of PATH.
+import * as fs from "node:fs";
 import { BuildError, Scheduler, formatErrorMessage, type BuildRequest } from "../build/index.js";
 import { autoArgsFor, buildInterruptibly, buildSettingsFrom, stderrReporter } from "./build.js";
 import { makeEvaluator } from "./eval-setup.js";
@@ -9,12 +10,14 @@ import { NIX_STYLE, walkArgs } from "./args.js";
 import { writeErr, writeOut } from "./output.js";
 import { emptyRunOptions, parseRunBuildFlag, type RunOptions } from "./run.js";
 import { openLocalStoreFromOption } from "./store-setup.js";
+import type { LocalStore } from "../store/local-store.js";
 import { UsageError } from "./usage.js";
 
 const HELP = `Usage: tix shell [OPTIONS] [INSTALLABLES...] [-c CMD ARGS...]
 
 Builds the installables (default: .), then runs CMD (default: $SHELL, else sh) with the bin
-directory of each one's outputs (meta.outputsToInstall, or ^OUTPUTS) in front of PATH.
+directory of each one's outputs (meta.outputsToInstall, or ^OUTPUTS) and of the packages
+they list in nix-support/propagated-user-env-packages in front of PATH.
 Installables are as for tix build: FLAKEREF#NAME (packages.<system>.NAME,
 legacyPackages.<system>.NAME, NAME), store paths, -f FILE / --expr EXPR attribute paths.
 
@@ -48,6 +51,27 @@ function parseShellArgs(argv: string[]): RunOptions | null {
   return help ? null : o;
 }
 
+/**
+ * The bin directories to put on PATH, as modern Nix orders them: the outputs as a sorted set, each
+ * followed (breadth first) by the packages its `nix-support/propagated-user-env-packages` names.
+ */
+export function binDirectories(store: LocalStore, outputs: readonly string[]): string[] {
+  const todo = [...new Set(outputs)].sort();
+  const done = new Set<string>();
+  const dirs: string[] = [];
+  while (todo.length > 0) {
+    const p = todo.shift()!;
+    if (done.has(p)) continue;
+    done.add(p);
+    dirs.push(`${p}/bin`);
+    const propagated = store.toPhysical(`${p}/nix-support/propagated-user-env-packages`);
+    if (fs.existsSync(propagated)) {
+      for (const q of fs.readFileSync(propagated, "utf8").split(/\s+/)) if (q.startsWith(store.storeDir + "/")) todo.push(q);
+    }
+  }
+  return dirs;
+}
+
 /** `tix shell ARGS…`. */
 export async function runShell(argv: string[]): Promise<number> {
   const o = parseShellArgs(argv);
@@ -74,15 +98,11 @@ export async function runShell(argv: string[]): Promise<number> {
       }
       throw e;
     }
-    // In the order given: the first installable's programs win.
     const paths: string[] = [];
-    let next = 0;
-    for (const r of resolved) {
-      if (r.kind === "opaque") paths.push(r.ref.path);
-      else paths.push(...[...built[next++]!].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => p));
-    }
+    for (const r of resolved) if (r.kind === "opaque") paths.push(r.ref.path);
+    for (const outputs of built) paths.push(...outputs.values());
     const oldPath = process.env["PATH"];
-    const PATH = [...new Set(paths.map((p) => `${p}/bin`)), ...(oldPath ? [oldPath] : [])].join(":");
+    const PATH = [...binDirectories(store, paths), ...(oldPath ? [oldPath] : [])].join(":");
     const command = o.command ?? [process.env["SHELL"] || "sh"];
     return await execInStore(store, command, { ...process.env, PATH });
   } finally {
