@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { canBuild } from "../build/build-fixtures.js";
-import { git, ok, repo, tix, world, type World } from "./flake-test-util.js";
+import { git, ok, repo, sh, tix, world, type World } from "./flake-test-util.js";
 
 const skip = canBuild() ? false : "needs root, bubblewrap and busybox";
 
@@ -47,6 +47,11 @@ test("tix run: an app's program runs with ARGS after --; the default package run
   assert.equal(app.status, 0, app.stderr);
   assert.equal(app.stdout, "greetings\n");
   assert.match(app.stderr, /building '\/nix\/store\/[a-z0-9]{32}-greeter-2\.0\.drv'/);
+  // Again, answered from the evaluation cache, into another store: the program's string context
+  // (kept in the cache) says what to build.
+  const other = sh(w, dir, path.resolve("bin/tix"), ["--store", path.join(w.root, "other-store"), "run", ".#app"]);
+  assert.equal(other.stdout, "greetings\n", other.stderr);
+  assert.match(other.stderr, /building '\/nix\/store\/[a-z0-9]{32}-greeter-2\.0\.drv'/);
 
   const def = tix(w, dir, ["run", "--", "a", "--b"]);
   assert.equal(def.stdout, "hello a --b\n");
