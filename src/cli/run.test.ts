@@ -120,3 +120,23 @@ test("tix shell: a missing command or installable is a clear error", { skip }, (
   assert.match(noCommand.stderr, /flag '-c' requires a command/);
   assert.match(ok(tix(w, dir, ["shell", "--help"]), "help"), /^Usage: tix shell/);
 });
+
+test("tix run -f FILE ATTR / --expr: a package or app of a Nix expression, not a flake", { skip }, () => {
+  const { w, dir } = flake();
+  fs.writeFileSync(
+    path.join(dir, "plain.nix"),
+    `let
+  bb = "\${./bb}/busybox";
+  mk = attrs: derivation ({ system = "x86_64-linux"; builder = bb; } // attrs);
+  script = bin: body: [ "sh" "-c" "mkdir -p $out/bin; printf '#!\${bb} sh\\\\n\${body}\\\\n' > $out/bin/\${bin}; chmod +x $out/bin/\${bin}" ];
+in {
+  echo = mk { name = "echo-2"; args = script "echo" "echo echoed \\"$@\\""; };
+  app = { type = "app"; program = "\${mk { name = "a"; args = script "b" "echo app \\"$@\\""; }}/bin/b"; };
+}
+`,
+  );
+  assert.equal(ok(tix(w, dir, ["run", "-f", "plain.nix", "echo", "one", "--", "--two"]), "-f"), "echoed one --two\n");
+  assert.equal(ok(tix(w, dir, ["run", "-f", "plain.nix", "app", "--", "x"]), "-f app"), "app x\n");
+  assert.equal(ok(tix(w, dir, ["run", "--expr", "(import ./plain.nix).echo"]), "--expr"), "echoed\n");
+  assert.equal(ok(tix(w, dir, ["shell", "-f", "plain.nix", "echo", "-c", "echo", "z"]), "shell -f"), "echoed z\n");
+});

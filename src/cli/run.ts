@@ -5,15 +5,17 @@ import { BuildError, Scheduler, formatErrorMessage, type BuildRequest } from "..
 import { parseDrvName } from "../eval/versions.js";
 import { FlakeError } from "../flake/errors.js";
 import { showAttrPath } from "../flake/attr-path.js";
-import type { AttrCursor } from "../flake/eval-cache.js";
-import { installableDerivation, resolveInstallable, type ResolvedInstallable } from "../flake/installable.js";
+import { AttrCursor } from "../flake/eval-cache.js";
+import { parseAttrPath } from "../flake/attr-path.js";
+import { resolveInstallable } from "../flake/installable.js";
 import type { LocalStore } from "../store/local-store.js";
-import { buildInterruptibly, buildSettingsFrom, stderrReporter } from "./build.js";
+import { autoArgsFor, buildInterruptibly, buildSettingsFrom, stderrReporter } from "./build.js";
+import { autoCall, findAlongAttrPath, makeEvaluator } from "./eval-setup.js";
 import { execInStore } from "./exec-in-store.js";
 import { openFlakeSession } from "./flake-setup.js";
-import { emptyInstallableOptions, parseInstallableFlag, type InstallableOptions } from "./installables.js";
+import { emptyInstallableOptions, evaluateInstallableRoot, parseInstallableFlag, type InstallableOptions } from "./installables.js";
 import { NIX_STYLE, walkArgs } from "./args.js";
-import { writeErr, writeOut } from "./output.js";
+import { argBytes, writeErr, writeOut } from "./output.js";
 import { openLocalStoreFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
 
@@ -27,7 +29,11 @@ defaultApp.<system>, packages.<system>.default, defaultPackage.<system>.
 An app is { type = "app"; program = "/nix/store/…"; }; a package runs
 OUT/bin/NAME, NAME being meta.mainProgram, pname, or its name without the version.
 
+With -f FILE or --expr EXPR, INSTALLABLE is an attribute path of that value instead
+(-A PATH: of ./default.nix, or of FILE).
+
 Options:
+  -f, --file FILE, --expr EXPR, -A, --attr PATH, --arg NAME EXPR, --argstr NAME STRING
   --store DIR              use the chroot store rooted at DIR (the program runs where
                            DIR/nix/store is seen at /nix/store)
   --impure                 allow impure evaluation
@@ -125,15 +131,15 @@ function contextRequests(store: LocalStore, ctx: ReadonlySet<string>): BuildRequ
   return out;
 }
 
-function planFor(store: LocalStore, r: ResolvedInstallable): RunnablePlan {
-  const c = r.cursor;
+function planFor(store: LocalStore, c: AttrCursor): RunnablePlan {
   const where = showAttrPath(c.attrPath);
   if (c.isDerivation()) {
-    const d = installableDerivation(r);
+    const drvPath = stringAt(c.maybeGetAttr("drvPath"));
+    if (drvPath === undefined) throw new FlakeError(`derivation '${where}' lacks a 'drvPath' attribute`);
     const outputName = stringAt(c.maybeGetAttr("outputName")) ?? "out";
     const bin = mainProgramOf(c);
     return {
-      requests: [{ drvPath: d.drvPath, outputs: [outputName] }],
+      requests: [{ drvPath, outputs: [outputName] }],
       program: ([built]) => `${built!.get(outputName)}/bin/${bin}`,
     };
   }
@@ -149,6 +155,28 @@ function planFor(store: LocalStore, r: ResolvedInstallable): RunnablePlan {
   return { requests: typeof program === "string" ? [] : contextRequests(store, program.ctx), program: () => text };
 }
 
+/** The installable of a flake: its app or package, through the evaluation cache. */
+function flakeCursor(store: LocalStore, o: RunOptions): AttrCursor {
+  const session = openFlakeSession({ ...o.flake!, includes: o.includes }, store);
+  try {
+    return resolveInstallable(session, o.installables[0] ?? ".", { kind: "run" }).cursor;
+  } finally {
+    session.close();
+  }
+}
+
+/** `-f FILE`/`--expr EXPR` (or ./default.nix with `-A`) and an attribute path: evaluated as is. */
+function expressionCursor(store: LocalStore, o: RunOptions): AttrCursor {
+  const attrPath = o.attrs[0] ?? o.installables[0] ?? "";
+  if (o.attrs.length > 0 && o.installables.length > 0) o.command = [...o.installables, ...(o.command ?? [])];
+  const evaluator = makeEvaluator({ includes: o.includes, pure: false, store });
+  const autoArgs = autoArgsFor(evaluator, o.args);
+  const root = evaluateInstallableRoot(evaluator, o.expr, o.file ?? "default.nix");
+  const value = autoCall(evaluator, findAlongAttrPath(evaluator, root, argBytes(attrPath), autoArgs), autoArgs);
+  const cursorRoot = { cache: null, rootValue: () => value, isValidPath: (p: string) => store.isValid(p) };
+  return new AttrCursor(cursorRoot, parseAttrPath(attrPath), null);
+}
+
 /** `tix run ARGS…`. */
 export async function runRun(argv: string[]): Promise<number> {
   const o = parseRunArgs(argv);
@@ -156,18 +184,10 @@ export async function runRun(argv: string[]): Promise<number> {
     writeOut(HELP);
     return 0;
   }
-  if (o.file !== null || o.expr !== null || o.attrs.length > 0) throw new UsageError("'tix run' takes a flake installable (FLAKEREF#NAME), not -f, --expr or -A");
   const settings = buildSettingsFrom(o);
   const store = openLocalStoreFromOption(o.storeRoot);
   try {
-    const session = openFlakeSession({ ...o.flake!, includes: o.includes }, store);
-    let plan: RunnablePlan;
-    try {
-      const r = resolveInstallable(session, o.installables[0] ?? ".", { kind: "run" });
-      plan = planFor(store, r);
-    } finally {
-      session.close();
-    }
+    const plan = planFor(store, o.file !== null || o.expr !== null || o.attrs.length > 0 ? expressionCursor(store, o) : flakeCursor(store, o));
     const scheduler = new Scheduler({ store, settings, reporter: stderrReporter(settings), mode: "normal" });
     let built: Map<string, string>[];
     try {
