@@ -1,10 +1,13 @@
 // Help texts of the commands whose modules have none of their own, and the `--help` test that
 // main.ts applies to every command (`tix CMD SUB … --help` shows CMD's help, as Nix does).
 
-/** Whether `--help` comes among the arguments before any `--` (after it, it belongs to a program). */
-export function wantsHelp(args: readonly string[]): boolean {
+/**
+ * Whether `--help` comes among `cmd`'s arguments before any `--` (or `tix shell`'s `-c`): after
+ * those, it belongs to the program run.
+ */
+export function wantsHelp(cmd: string, args: readonly string[]): boolean {
   for (const a of args) {
-    if (a === "--") return false;
+    if (a === "--" || (cmd === "shell" && (a === "-c" || a === "--command"))) return false;
     if (a === "--help") return true;
   }
   return false;

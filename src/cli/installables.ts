@@ -141,13 +141,7 @@ export function resolveInstallables(ev: () => Evaluator, store: LocalStore, src:
   }
   const evaluator = ev();
   const args = autoArgs();
-  const cwd = process.cwd();
-  const root: Value =
-    src.expr !== null
-      ? evaluator.evalString(argBytes(src.expr), cwd)
-      : file === "-"
-        ? evaluator.evalString(fs.readFileSync(0).toString("latin1"), cwd, "stdin")
-        : evaluator.evalFile(absolutePath(file!));
+  const root = evaluateInstallableRoot(evaluator, src.expr, file!);
   for (const attrPath of attrPaths.length > 0 ? attrPaths : [""]) {
     const v = findAlongAttrPath(evaluator, root, argBytes(attrPath), args);
     const refs: DerivationRef[] = [];
@@ -155,6 +149,14 @@ export function resolveInstallables(ev: () => Evaluator, store: LocalStore, src:
     for (const r of refs) out.push({ kind: "drv", ref: r });
   }
   return out;
+}
+
+/** The value `-A`/attribute paths select from: `--expr EXPR`, else FILE (`-` for stdin). */
+export function evaluateInstallableRoot(evaluator: Evaluator, expr: string | null, file: string): Value {
+  const cwd = process.cwd();
+  if (expr !== null) return evaluator.evalString(argBytes(expr), cwd);
+  if (file === "-") return evaluator.evalString(fs.readFileSync(0).toString("latin1"), cwd, "stdin");
+  return evaluator.evalFile(absolutePath(file));
 }
 
 function isStoreLink(store: LocalStore, p: string): boolean {

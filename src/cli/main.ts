@@ -16,6 +16,8 @@ Commands:
   path-info     show information about store paths (like nix path-info)
   hash          compute and convert hashes (like nix hash)
   build         build derivations (like nix build / nix-build; -f FILE, --expr, -A)
+  run           build an app or package of a flake and run it (like nix run)
+  shell         run a command with packages' bin directories on PATH (like nix shell)
   log           show the build log of a derivation (like nix log)
   derivation    show store derivations as JSON (derivation show)
   container     NixOS-style containers (like nixos-container)
@@ -40,7 +42,11 @@ function ownHelp(cmd: string): string | null {
 
 /** `tix --store DIR CMD …` is `tix CMD … --store DIR`: the store is a global option. */
 function hoistStoreOption(argv: string[]): string[] {
-  if (argv[0] === "--store" && argv.length >= 3) return [argv[2]!, ...argv.slice(3), "--store", argv[1]!];
+  if (argv[0] === "--store" && argv.length >= 3) {
+    // `run` and `shell` hand what follows `--`/`-c` to a program: the flag goes before that.
+    if (argv[2] === "run" || argv[2] === "shell") return [argv[2], "--store", argv[1]!, ...argv.slice(3)];
+    return [argv[2]!, ...argv.slice(3), "--store", argv[1]!];
+  }
   return argv;
 }
 
@@ -48,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = hoistStoreOption(argv);
   const showTrace = rest.includes("--show-trace");
   try {
-    if (cmd !== undefined && wantsHelp(rest)) {
+    if (cmd !== undefined && wantsHelp(cmd, rest)) {
       const own = ownHelp(cmd);
       if (own !== null) {
         writeOut(own);
@@ -78,6 +84,10 @@ async function main(argv: string[]): Promise<number> {
         return (await import("./hash.js")).runHash(rest);
       case "build":
         return await (await import("./build.js")).runBuild(rest);
+      case "run":
+        return await (await import("./run.js")).runRun(rest);
+      case "shell":
+        return await (await import("./shell.js")).runShell(rest);
       case "log":
         return (await import("./log.js")).runLog(rest);
       case "derivation":

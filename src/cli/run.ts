@@ -1,0 +1,207 @@
+// `tix run [INSTALLABLE] [ARGS…]` (like `nix run`): finds an app (`apps.<system>.NAME`, then the
+// packages), builds what it needs with the progress `tix build` shows, and runs its program with
+// ARGS, exiting with its status.
+import { BuildError, Scheduler, formatErrorMessage, type BuildRequest } from "../build/index.js";
+import { parseDrvName } from "../eval/versions.js";
+import { FlakeError } from "../flake/errors.js";
+import { showAttrPath } from "../flake/attr-path.js";
+import { AttrCursor } from "../flake/eval-cache.js";
+import { parseAttrPath } from "../flake/attr-path.js";
+import { resolveInstallable } from "../flake/installable.js";
+import type { LocalStore } from "../store/local-store.js";
+import { autoArgsFor, buildInterruptibly, buildSettingsFrom, stderrReporter } from "./build.js";
+import { autoCall, findAlongAttrPath, makeEvaluator } from "./eval-setup.js";
+import { execInStore } from "./exec-in-store.js";
+import { openFlakeSession } from "./flake-setup.js";
+import { emptyInstallableOptions, evaluateInstallableRoot, parseInstallableFlag, type InstallableOptions } from "./installables.js";
+import { NIX_STYLE, walkArgs } from "./args.js";
+import { argBytes, writeErr, writeOut } from "./output.js";
+import { openLocalStoreFromOption } from "./store-setup.js";
+import { UsageError } from "./usage.js";
+
+const HELP = `Usage: tix run [OPTIONS] [INSTALLABLE] [-- ARGS...]
+
+Builds an app or package of a flake and runs it with ARGS. INSTALLABLE (default: .) is
+FLAKEREF#NAME; NAME is looked up as apps.<system>.NAME, packages.<system>.NAME,
+legacyPackages.<system>.NAME, then NAME; without NAME, apps.<system>.default,
+defaultApp.<system>, packages.<system>.default, defaultPackage.<system>.
+
+An app is { type = "app"; program = "/nix/store/…"; }; a package runs
+OUT/bin/NAME, NAME being meta.mainProgram, pname, or its name without the version.
+
+With -f FILE or --expr EXPR, INSTALLABLE is an attribute path of that value instead
+(-A PATH: of ./default.nix, or of FILE).
+
+Options:
+  -f, --file FILE, --expr EXPR, -A, --attr PATH, --arg NAME EXPR, --argstr NAME STRING
+  --store DIR              use the chroot store rooted at DIR (the program runs where
+                           DIR/nix/store is seen at /nix/store)
+  --impure                 allow impure evaluation
+  --override-input INPUT FLAKEREF, --update-input INPUT, --no-write-lock-file, ...
+                           as for tix build
+  -j, --max-jobs N, --cores N, -k, -K, -L, --option NAME VALUE
+                           build settings, as for tix build
+`;
+
+export interface RunOptions extends InstallableOptions {
+  maxJobs: string | null;
+  cores: string | null;
+  keepFailed: boolean;
+  keepGoing: boolean;
+  printBuildLogs: boolean;
+  /** ARGS (run) or the command (shell -c). */
+  command: string[] | null;
+}
+
+export function emptyRunOptions(): RunOptions {
+  return { ...emptyInstallableOptions(), maxJobs: null, cores: null, keepFailed: false, keepGoing: false, printBuildLogs: false, command: null };
+}
+
+/** The build flags `run` and `shell` share with `tix build`; false for other arguments. */
+export function parseRunBuildFlag(o: RunOptions, a: string, next: () => string): boolean {
+  if (parseInstallableFlag(o, a, next)) return true;
+  switch (a) {
+    case "-K": case "--keep-failed": o.keepFailed = true; return true;
+    case "-k": case "--keep-going": o.keepGoing = true; return true;
+    case "-L": case "--print-build-logs": o.printBuildLogs = true; return true;
+    case "-j": case "--max-jobs": o.maxJobs = next(); return true;
+    case "--cores": o.cores = next(); return true;
+    case "-Q": case "--no-build-output": case "--quiet": case "-v": case "--verbose": return true;
+    default: return false;
+  }
+}
+
+function parseRunArgs(argv: string[]): RunOptions | null {
+  const o = emptyRunOptions();
+  const args: string[] = [];
+  let help = false;
+  walkArgs(argv, NIX_STYLE, (a, { value: next, rest }) => {
+    if (a === "--") {
+      args.push(...rest());
+      return;
+    }
+    if (a === "--help") {
+      help = true;
+      rest();
+      return;
+    }
+    if (parseRunBuildFlag(o, a, next)) return;
+    if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognised flag '${a}' (arguments for the program go after '--')`);
+    // Like `nix run`: the first word is the installable, later ones are the program's arguments.
+    if (o.installables.length === 0) o.installables.push(a);
+    else args.push(a);
+  });
+  o.command = args;
+  return help ? null : o;
+}
+
+/** A program to run, and what to build for it. */
+interface RunnablePlan {
+  readonly requests: BuildRequest[];
+  /** The program, given the built outputs (in request order). */
+  readonly program: (outputs: readonly Map<string, string>[]) => string;
+}
+
+function stringAt(c: AttrCursor | undefined): string | undefined {
+  const s = c?.getString();
+  return s === undefined ? undefined : typeof s === "string" ? s : s.s;
+}
+
+/** The program's name in OUT/bin: meta.mainProgram, pname, or the name without its version. */
+function mainProgramOf(c: AttrCursor): string {
+  const main = stringAt(c.maybeGetAttr("meta")?.maybeGetAttr("mainProgram"));
+  if (main !== undefined) return main;
+  const pname = stringAt(c.maybeGetAttr("pname"));
+  if (pname !== undefined) return pname;
+  const name = stringAt(c.maybeGetAttr("name"));
+  if (name === undefined) throw new FlakeError(`derivation '${showAttrPath(c.attrPath)}' has no 'name' attribute`);
+  return parseDrvName(name).name;
+}
+
+/** What the string context of an app's program asks to be built. */
+function contextRequests(store: LocalStore, ctx: ReadonlySet<string>): BuildRequest[] {
+  const out: BuildRequest[] = [];
+  for (const el of [...ctx].sort()) {
+    if (el.startsWith("=")) out.push({ drvPath: el.slice(1), outputs: null });
+    else if (el.startsWith("!")) {
+      const bang = el.indexOf("!", 1);
+      out.push({ drvPath: el.slice(bang + 1), outputs: [el.slice(1, bang)] });
+    } else if (!store.isValid(el)) throw new FlakeError(`path '${el}' is not valid`);
+  }
+  return out;
+}
+
+function planFor(store: LocalStore, c: AttrCursor): RunnablePlan {
+  const where = showAttrPath(c.attrPath);
+  if (c.isDerivation()) {
+    const drvPath = stringAt(c.maybeGetAttr("drvPath"));
+    if (drvPath === undefined) throw new FlakeError(`derivation '${where}' lacks a 'drvPath' attribute`);
+    const outputName = stringAt(c.maybeGetAttr("outputName")) ?? "out";
+    const bin = mainProgramOf(c);
+    return {
+      requests: [{ drvPath, outputs: [outputName] }],
+      program: ([built]) => `${built!.get(outputName)}/bin/${bin}`,
+    };
+  }
+  const type = c.attrNames() === undefined ? undefined : c.maybeGetAttr("type");
+  if (type === undefined) throw new FlakeError(`attribute '${where}.type' does not exist`);
+  if (stringAt(type) !== "app") throw new FlakeError(`attribute '${where}' should have type 'app'`);
+  const programCursor = c.maybeGetAttr("program");
+  if (programCursor === undefined) throw new FlakeError(`attribute '${where}.program' does not exist`);
+  const program = programCursor.getString();
+  if (program === undefined) throw new FlakeError(`attribute '${where}.program' is not a string`);
+  const text = typeof program === "string" ? program : program.s;
+  if (!text.startsWith(store.storeDir + "/")) throw new FlakeError(`app program '${text}' is not in the Nix store`);
+  return { requests: typeof program === "string" ? [] : contextRequests(store, program.ctx), program: () => text };
+}
+
+/** The installable of a flake: its app or package, through the evaluation cache. */
+function flakeCursor(store: LocalStore, o: RunOptions): AttrCursor {
+  const session = openFlakeSession({ ...o.flake!, includes: o.includes }, store);
+  try {
+    return resolveInstallable(session, o.installables[0] ?? ".", { kind: "run" }).cursor;
+  } finally {
+    session.close();
+  }
+}
+
+/** `-f FILE`/`--expr EXPR` (or ./default.nix with `-A`) and an attribute path: evaluated as is. */
+function expressionCursor(store: LocalStore, o: RunOptions): AttrCursor {
+  const attrPath = o.attrs[0] ?? o.installables[0] ?? "";
+  if (o.attrs.length > 0 && o.installables.length > 0) o.command = [...o.installables, ...(o.command ?? [])];
+  const evaluator = makeEvaluator({ includes: o.includes, pure: false, store });
+  const autoArgs = autoArgsFor(evaluator, o.args);
+  const root = evaluateInstallableRoot(evaluator, o.expr, o.file ?? "default.nix");
+  const value = autoCall(evaluator, findAlongAttrPath(evaluator, root, argBytes(attrPath), autoArgs), autoArgs);
+  const cursorRoot = { cache: null, rootValue: () => value, isValidPath: (p: string) => store.isValid(p) };
+  return new AttrCursor(cursorRoot, parseAttrPath(attrPath), null);
+}
+
+/** `tix run ARGS…`. */
+export async function runRun(argv: string[]): Promise<number> {
+  const o = parseRunArgs(argv);
+  if (o === null) {
+    writeOut(HELP);
+    return 0;
+  }
+  const settings = buildSettingsFrom(o);
+  const store = openLocalStoreFromOption(o.storeRoot);
+  try {
+    const plan = planFor(store, o.file !== null || o.expr !== null || o.attrs.length > 0 ? expressionCursor(store, o) : flakeCursor(store, o));
+    const scheduler = new Scheduler({ store, settings, reporter: stderrReporter(settings), mode: "normal" });
+    let built: Map<string, string>[];
+    try {
+      built = (await buildInterruptibly(scheduler, plan.requests)).map((b) => b.outputs);
+    } catch (e) {
+      if (e instanceof BuildError) {
+        writeErr(formatErrorMessage(e.message));
+        return 1;
+      }
+      throw e;
+    }
+    const program = plan.program(built);
+    return await execInStore(store, [program, ...(o.command ?? [])]);
+  } finally {
+    store.close();
+  }
+}
