@@ -16,7 +16,8 @@ import {
 import { Thunk } from "../eval/value.js";
 import { addPermRoot } from "../store/gc.js";
 import { makeEvaluator, type AutoArgs } from "./eval-setup.js";
-import { emptyInstallableOptions, parseInstallableFlag, resolveInstallables, type InstallableOptions } from "./installables.js";
+import { emptyInstallableOptions, parseInstallableFlag, resolveInstallables, type InstallableOptions, type Resolved } from "./installables.js";
+import type { LocalStore } from "../store/local-store.js";
 import { NIX_STYLE, walkArgs } from "./args.js";
 import { argBytes, writeErr, writeOut } from "./output.js";
 import { openLocalStoreFromOption } from "./store-setup.js";
@@ -149,6 +150,36 @@ export async function buildInterruptibly(scheduler: Scheduler, requests: readonl
   }
 }
 
+/**
+ * The installables of a command line, resolved; an evaluator is made only when one of them needs
+ * evaluating (store paths and .drv files don't).
+ */
+export function resolveCommandInstallables(store: LocalStore, o: InstallableOptions): Resolved[] {
+  let evaluator: ReturnType<typeof makeEvaluator> | null = null;
+  const ev = (): ReturnType<typeof makeEvaluator> => (evaluator ??= makeEvaluator({ includes: o.includes, pure: false, store }));
+  return resolveInstallables(ev, store, o, () => autoArgsFor(ev(), o.args));
+}
+
+/** The derivations among resolved installables, as build requests. */
+export function buildRequestsOf(resolved: readonly Resolved[]): BuildRequest[] {
+  const requests: BuildRequest[] = [];
+  for (const r of resolved) if (r.kind === "drv") requests.push({ drvPath: r.ref.drvPath, outputs: r.ref.outputs });
+  return requests;
+}
+
+/** Builds the requests interruptibly; a failed build is reported on stderr and gives null. */
+export async function buildReportingFailure(scheduler: Scheduler, requests: readonly BuildRequest[]): Promise<BuildOutcome[] | null> {
+  try {
+    return await buildInterruptibly(scheduler, requests);
+  } catch (e) {
+    if (e instanceof BuildError) {
+      writeErr(formatErrorMessage(e.message));
+      return null;
+    }
+    throw e;
+  }
+}
+
 /** `tix build ARGS…`; what it prints on stdout goes to `out` (callers in this process capture it). */
 export async function runBuild(argv: string[], out: (s: string) => void = writeOut): Promise<number> {
   const o = parseBuildArgs(argv);
@@ -159,11 +190,8 @@ export async function runBuild(argv: string[], out: (s: string) => void = writeO
   const settings = buildSettingsFrom(o);
   const store = openLocalStoreFromOption(o.storeRoot);
   try {
-    let evaluator: ReturnType<typeof makeEvaluator> | null = null;
-    const ev = (): ReturnType<typeof makeEvaluator> => (evaluator ??= makeEvaluator({ includes: o.includes, pure: false, store }));
-    const resolved = resolveInstallables(ev, store, o, () => autoArgsFor(ev(), o.args));
-    const requests: BuildRequest[] = [];
-    for (const r of resolved) if (r.kind === "drv") requests.push({ drvPath: r.ref.drvPath, outputs: r.ref.outputs });
+    const resolved = resolveCommandInstallables(store, o);
+    const requests = buildRequestsOf(resolved);
 
     const scheduler = new Scheduler({ store, settings, reporter: stderrReporter(settings), mode: o.rebuild ? "check" : "normal" });
     if (o.dryRun) {
@@ -171,16 +199,8 @@ export async function runBuild(argv: string[], out: (s: string) => void = writeO
       if (o.json) out(outputsJson(outcomes) + "\n");
       return 0;
     }
-    let outcomes: BuildOutcome[];
-    try {
-      outcomes = await buildInterruptibly(scheduler, requests);
-    } catch (e) {
-      if (e instanceof BuildError) {
-        writeErr(formatErrorMessage(e.message));
-        return 1;
-      }
-      throw e;
-    }
+    const outcomes = await buildReportingFailure(scheduler, requests);
+    if (outcomes === null) return 1;
 
     if (!o.noLink && !o.rebuild) {
       outcomes.forEach((r, i) => {

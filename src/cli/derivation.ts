@@ -2,9 +2,8 @@
 // (installables are evaluated first; `-r` adds the derivations they depend on).
 import { parseDerivation, showDerivationsJson, type Derivation } from "../store/index.js";
 import { drvName } from "../build/build-derivation.js";
-import { makeEvaluator } from "./eval-setup.js";
-import { autoArgsFor } from "./build.js";
-import { emptyInstallableOptions, parseInstallableFlag, resolveInstallables } from "./installables.js";
+import { resolveCommandInstallables } from "./build.js";
+import { emptyInstallableOptions, parseInstallableFlag } from "./installables.js";
 import { SEPARATE_VALUES_STYLE, walkArgs } from "./args.js";
 import { writeOut } from "./output.js";
 import { openLocalStoreFromOption } from "./store-setup.js";
@@ -39,9 +38,7 @@ export function runDerivation(argv: string[]): number {
   });
   const store = openLocalStoreFromOption(o.storeRoot);
   try {
-    let evaluator: ReturnType<typeof makeEvaluator> | null = null;
-    const ev = (): ReturnType<typeof makeEvaluator> => (evaluator ??= makeEvaluator({ includes: o.includes, pure: false, store }));
-    const resolved = resolveInstallables(ev, store, o, () => autoArgsFor(ev(), o.args));
+    const resolved = resolveCommandInstallables(store, o);
     const drvs = new Map<string, Derivation>();
     const todo: string[] = [];
     for (const r of resolved) {

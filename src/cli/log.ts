@@ -1,9 +1,8 @@
 // `tix log`: prints the stored build log of a derivation, given as an installable, a .drv path or
 // one of its outputs (like `nix log`).
 import { readBuildLog } from "../build/logs.js";
-import { makeEvaluator } from "./eval-setup.js";
-import { autoArgsFor } from "./build.js";
-import { emptyInstallableOptions, parseInstallableFlag, resolveInstallables } from "./installables.js";
+import { resolveCommandInstallables } from "./build.js";
+import { emptyInstallableOptions, parseInstallableFlag } from "./installables.js";
 import { SEPARATE_VALUES_STYLE, walkArgs } from "./args.js";
 import { writeErr, writeOut } from "./output.js";
 import { openLocalStoreFromOption } from "./store-setup.js";
@@ -34,9 +33,7 @@ export function runLog(argv: string[]): number {
   if (o.installables.length === 0 && o.attrs.length === 0 && o.file === null && o.expr === null) throw new UsageError("'tix log' needs an installable");
   const store = openLocalStoreFromOption(o.storeRoot);
   try {
-    let evaluator: ReturnType<typeof makeEvaluator> | null = null;
-    const ev = (): ReturnType<typeof makeEvaluator> => (evaluator ??= makeEvaluator({ includes: o.includes, pure: false, store }));
-    const resolved = resolveInstallables(ev, store, o, () => autoArgsFor(ev(), o.args));
+    const resolved = resolveCommandInstallables(store, o);
     for (const r of resolved) {
       const what = r.ref.what === "" ? (r.kind === "drv" ? r.ref.drvPath : r.ref.path) : r.ref.what;
       const candidates: string[] = [];

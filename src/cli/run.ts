@@ -1,7 +1,7 @@
 // `tix run [INSTALLABLE] [ARGS…]` (like `nix run`): finds an app (`apps.<system>.NAME`, then the
 // packages), builds what it needs with the progress `tix build` shows, and runs its program with
 // ARGS, exiting with its status.
-import { BuildError, Scheduler, formatErrorMessage, type BuildRequest } from "../build/index.js";
+import { Scheduler, type BuildRequest } from "../build/index.js";
 import { parseDrvName } from "../eval/versions.js";
 import { FlakeError } from "../flake/errors.js";
 import { showAttrPath } from "../flake/attr-path.js";
@@ -9,13 +9,13 @@ import { AttrCursor } from "../flake/eval-cache.js";
 import { parseAttrPath } from "../flake/attr-path.js";
 import { resolveInstallable } from "../flake/installable.js";
 import type { LocalStore } from "../store/local-store.js";
-import { autoArgsFor, buildInterruptibly, buildSettingsFrom, stderrReporter } from "./build.js";
+import { autoArgsFor, buildReportingFailure, buildSettingsFrom, stderrReporter } from "./build.js";
 import { autoCall, findAlongAttrPath, makeEvaluator } from "./eval-setup.js";
 import { execInStore } from "./exec-in-store.js";
 import { openFlakeSession } from "./flake-setup.js";
 import { emptyInstallableOptions, evaluateInstallableRoot, parseInstallableFlag, type InstallableOptions } from "./installables.js";
 import { NIX_STYLE, walkArgs } from "./args.js";
-import { argBytes, writeErr, writeOut } from "./output.js";
+import { argBytes, writeOut } from "./output.js";
 import { openLocalStoreFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
 
@@ -189,17 +189,9 @@ export async function runRun(argv: string[]): Promise<number> {
   try {
     const plan = planFor(store, o.file !== null || o.expr !== null || o.attrs.length > 0 ? expressionCursor(store, o) : flakeCursor(store, o));
     const scheduler = new Scheduler({ store, settings, reporter: stderrReporter(settings), mode: "normal" });
-    let built: Map<string, string>[];
-    try {
-      built = (await buildInterruptibly(scheduler, plan.requests)).map((b) => b.outputs);
-    } catch (e) {
-      if (e instanceof BuildError) {
-        writeErr(formatErrorMessage(e.message));
-        return 1;
-      }
-      throw e;
-    }
-    const program = plan.program(built);
+    const outcomes = await buildReportingFailure(scheduler, plan.requests);
+    if (outcomes === null) return 1;
+    const program = plan.program(outcomes.map((b) => b.outputs));
     return await execInStore(store, [program, ...(o.command ?? [])]);
   } finally {
     store.close();

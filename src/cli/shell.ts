@@ -1,13 +1,11 @@
 // `tix shell INSTALLABLES… [-c CMD ARGS…]` (like `nix shell`): builds the installables, then runs
 // CMD (default $SHELL, else sh) with each one's OUT/bin in front of PATH.
 import * as fs from "node:fs";
-import { BuildError, Scheduler, formatErrorMessage, type BuildRequest } from "../build/index.js";
-import { autoArgsFor, buildInterruptibly, buildSettingsFrom, stderrReporter } from "./build.js";
-import { makeEvaluator } from "./eval-setup.js";
+import { Scheduler } from "../build/index.js";
+import { buildReportingFailure, buildRequestsOf, buildSettingsFrom, resolveCommandInstallables, stderrReporter } from "./build.js";
 import { execInStore } from "./exec-in-store.js";
-import { resolveInstallables } from "./installables.js";
 import { NIX_STYLE, walkArgs } from "./args.js";
-import { writeErr, writeOut } from "./output.js";
+import { writeOut } from "./output.js";
 import { emptyRunOptions, parseRunBuildFlag, type RunOptions } from "./run.js";
 import { openLocalStoreFromOption } from "./store-setup.js";
 import type { LocalStore } from "../store/local-store.js";
@@ -82,25 +80,13 @@ export async function runShell(argv: string[]): Promise<number> {
   const settings = buildSettingsFrom(o);
   const store = openLocalStoreFromOption(o.storeRoot);
   try {
-    let evaluator: ReturnType<typeof makeEvaluator> | null = null;
-    const ev = (): ReturnType<typeof makeEvaluator> => (evaluator ??= makeEvaluator({ includes: o.includes, pure: false, store }));
-    const resolved = resolveInstallables(ev, store, o, () => autoArgsFor(ev(), o.args));
-    const requests: BuildRequest[] = [];
-    for (const r of resolved) if (r.kind === "drv") requests.push({ drvPath: r.ref.drvPath, outputs: r.ref.outputs });
+    const resolved = resolveCommandInstallables(store, o);
     const scheduler = new Scheduler({ store, settings, reporter: stderrReporter(settings), mode: "normal" });
-    let built: Map<string, string>[];
-    try {
-      built = (await buildInterruptibly(scheduler, requests)).map((b) => b.outputs);
-    } catch (e) {
-      if (e instanceof BuildError) {
-        writeErr(formatErrorMessage(e.message));
-        return 1;
-      }
-      throw e;
-    }
+    const outcomes = await buildReportingFailure(scheduler, buildRequestsOf(resolved));
+    if (outcomes === null) return 1;
     const paths: string[] = [];
     for (const r of resolved) if (r.kind === "opaque") paths.push(r.ref.path);
-    for (const outputs of built) paths.push(...outputs.values());
+    for (const { outputs } of outcomes) paths.push(...outputs.values());
     const oldPath = process.env["PATH"];
     const PATH = [...binDirectories(store, paths), ...(oldPath ? [oldPath] : [])].join(":");
     const command = o.command ?? [process.env["SHELL"] || "sh"];
