@@ -99,12 +99,10 @@ function code(e: Expr, scope: Scope, isBuiltin: IsBuiltin, fx: Effects): void {
       stop(fx);
       return;
     case "Not":
-      strict(e.expr, scope, isBuiltin, fx);
-      stop(fx);
-      return;
     case "Select":
     case "HasAttr":
-      // The set is forced first; then names, lookups and their errors.
+      // The operand (`!`'s, or the set) is forced first; then its type check, or names, lookups
+      // and their errors.
       strict(e.expr, scope, isBuiltin, fx);
       stop(fx);
       return;
