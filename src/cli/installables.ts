@@ -105,7 +105,7 @@ export function resolveInstallables(ev: () => Evaluator, store: LocalStore, src:
     const rest: string[] = [];
     const flakeRefs: string[] = [];
     for (const i of src.installables) {
-      if (i.startsWith(store.storeDir + "/") || isStoreLink(store, i)) {
+      if (isStorePathInstallable(store, i)) {
         const p = store.resolveStorePath(i);
         if (p.endsWith(".drv")) out.push({ kind: "drv", ref: { drvPath: p, outputs: null, what: i } });
         else {
@@ -157,6 +157,11 @@ export function evaluateInstallableRoot(evaluator: Evaluator, expr: string | nul
   if (expr !== null) return evaluator.evalString(argBytes(expr), cwd);
   if (file === "-") return evaluator.evalString(fs.readFileSync(0).toString("latin1"), cwd, "stdin");
   return evaluator.evalFile(absolutePath(file));
+}
+
+/** A store path, or a symbolic link to one (`./result`), given as an installable. */
+export function isStorePathInstallable(store: LocalStore, i: string): boolean {
+  return i.startsWith(store.storeDir + "/") || isStoreLink(store, i);
 }
 
 function isStoreLink(store: LocalStore, p: string): boolean {

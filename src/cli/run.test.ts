@@ -82,6 +82,12 @@ test("tix run: errors say which attribute is wrong and how", { skip }, () => {
     assert.equal(r.status, 1, installable);
     assert.match(r.stderr, message, installable);
   }
+  // A store path has no attributes to find a program in (modern Nix's wording).
+  const storeDir = path.join(w.tixStore, "nix", "store");
+  const some = fs.readdirSync(storeDir).find((n) => !n.startsWith("."))!;
+  const byPath = tix(w, dir, ["run", `/nix/store/${some}`]);
+  assert.equal(byPath.status, 1);
+  assert.match(byPath.stderr, /^error: installable '\/nix\/store\/[^']+' does not correspond to a Nix language value$/m);
   const flag = tix(w, dir, ["run", ".#hello", "--bogus"]);
   assert.match(flag.stderr, /unrecognised flag '--bogus' \(arguments for the program go after '--'\)/);
   assert.match(ok(tix(w, dir, ["run", "--help"]), "help"), /^Usage: tix run/);

@@ -13,7 +13,7 @@ import { autoArgsFor, buildReportingFailure, buildSettingsFrom, stderrReporter }
 import { autoCall, findAlongAttrPath, makeEvaluator } from "./eval-setup.js";
 import { execInStore } from "./exec-in-store.js";
 import { openFlakeSession } from "./flake-setup.js";
-import { emptyInstallableOptions, evaluateInstallableRoot, parseInstallableFlag, type InstallableOptions } from "./installables.js";
+import { emptyInstallableOptions, evaluateInstallableRoot, isStorePathInstallable, parseInstallableFlag, type InstallableOptions } from "./installables.js";
 import { NIX_STYLE, walkArgs } from "./args.js";
 import { argBytes, writeOut } from "./output.js";
 import { openLocalStoreFromOption } from "./store-setup.js";
@@ -177,6 +177,19 @@ function expressionCursor(store: LocalStore, o: RunOptions): AttrCursor {
   return new AttrCursor(cursorRoot, parseAttrPath(attrPath), null);
 }
 
+/**
+ * A store path (or a link to one, like `./result`) has no attributes to find a program in; modern
+ * Nix refuses it with this message (2.8: "argument '…' cannot be evaluated"). Without this it
+ * would be taken for a `path:` flake reference and fail on a missing flake.nix.
+ */
+function refuseStorePath(store: LocalStore, installable: string | undefined): void {
+  if (installable === undefined || !isStorePathInstallable(store, installable)) return;
+  throw new FlakeError(
+    `installable '${installable}' does not correspond to a Nix language value\n` +
+      `(run the program inside it directly, or use 'tix shell ${installable} -c PROGRAM')`,
+  );
+}
+
 /** `tix run ARGS…`. */
 export async function runRun(argv: string[]): Promise<number> {
   const o = parseRunArgs(argv);
@@ -187,7 +200,9 @@ export async function runRun(argv: string[]): Promise<number> {
   const settings = buildSettingsFrom(o);
   const store = openLocalStoreFromOption(o.storeRoot);
   try {
-    const plan = planFor(store, o.file !== null || o.expr !== null || o.attrs.length > 0 ? expressionCursor(store, o) : flakeCursor(store, o));
+    const fromExpression = o.file !== null || o.expr !== null || o.attrs.length > 0;
+    if (!fromExpression) refuseStorePath(store, o.installables[0]);
+    const plan = planFor(store, fromExpression ? expressionCursor(store, o) : flakeCursor(store, o));
     const scheduler = new Scheduler({ store, settings, reporter: stderrReporter(settings), mode: "normal" });
     const outcomes = await buildReportingFailure(scheduler, plan.requests);
     if (outcomes === null) return 1;
