@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { spawnSync } from "node:child_process";
 import { canBuild } from "../build/build-fixtures.js";
 import { git, ok, repo, sh, tix, world, type World } from "./flake-test-util.js";
 
@@ -112,6 +113,14 @@ test("tix shell: -c runs the command with the installables' bin directories firs
   // Without -c: $SHELL.
   assert.equal(tix(w, dir, ["shell", ".#greeter"], { SHELL: "/bin/false" }).status, 1);
   assert.equal(tix(w, dir, ["shell", ".#greeter"], { SHELL: "/bin/true" }).status, 0);
+  // Without $SHELL: bash, as Nix does (it reads the commands from standard input here).
+  const noShell = spawnSync(path.resolve("bin/tix"), ["--store", w.tixStore, "shell", ".#greeter"], {
+    cwd: dir,
+    env: { ...process.env, ...w.env, SHELL: "" },
+    input: 'echo "${BASH_VERSION:+bash}"; greet\n',
+    encoding: "utf8",
+  });
+  assert.equal(noShell.stdout, "bash\ngreetings\n", noShell.stderr);
 });
 
 test("tix shell: a missing command or installable is a clear error", { skip }, () => {

@@ -1,5 +1,5 @@
 // `tix shell INSTALLABLES… [-c CMD ARGS…]` (like `nix shell`): builds the installables, then runs
-// CMD (default $SHELL, else sh) with each one's OUT/bin in front of PATH.
+// CMD (default $SHELL, else bash, as Nix) with each one's OUT/bin in front of PATH.
 import * as fs from "node:fs";
 import { Scheduler } from "../build/index.js";
 import { buildReportingFailure, buildRequestsOf, buildSettingsFrom, resolveCommandInstallables, stderrReporter } from "./build.js";
@@ -13,7 +13,7 @@ import { UsageError } from "./usage.js";
 
 const HELP = `Usage: tix shell [OPTIONS] [INSTALLABLES...] [-c CMD ARGS...]
 
-Builds the installables (default: .), then runs CMD (default: $SHELL, else sh) with the bin
+Builds the installables (default: .), then runs CMD (default: $SHELL, else bash) with the bin
 directory of each one's outputs (meta.outputsToInstall, or ^OUTPUTS) and of the packages
 they list in nix-support/propagated-user-env-packages in front of PATH.
 Installables are as for tix build: FLAKEREF#NAME (packages.<system>.NAME,
@@ -89,7 +89,7 @@ export async function runShell(argv: string[]): Promise<number> {
     for (const { outputs } of outcomes) paths.push(...outputs.values());
     const oldPath = process.env["PATH"];
     const PATH = [...binDirectories(store, paths), ...(oldPath ? [oldPath] : [])].join(":");
-    const command = o.command ?? [process.env["SHELL"] || "sh"];
+    const command = o.command ?? [process.env["SHELL"] || "bash"];
     return await execInStore(store, command, { ...process.env, PATH });
   } finally {
     store.close();
