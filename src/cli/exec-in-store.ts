@@ -30,12 +30,28 @@ function checkRunnable(store: LocalStore, program: string, PATH: string | undefi
   if (!found) throw new SystemError(`unable to execute '${program}': No such file or directory`);
 }
 
+/** How a program ended: its exit status, or the signal that killed it. */
+export type ProgramEnd = { readonly code: number; readonly signal: null } | { readonly code: null; readonly signal: NodeJS.Signals };
+
 /**
- * Runs `argv` with `env` and the caller's terminal; resolves to its exit status (128 + the signal's
- * number when killed). Meanwhile tix ignores the terminal's SIGINT/SIGQUIT (they reach the program,
- * as if it had been exec'd: an interactive shell survives Ctrl-C) and passes SIGTERM/SIGHUP on.
+ * Ends tix the way `end` ended the program, as if tix had exec'd it (as Nix does): a program
+ * killed by a signal kills tix with the same signal, so the caller's shell sees that (and stops
+ * a script on Ctrl-C). Call it after cleaning up; returns the exit status otherwise (128 + the
+ * signal's number if the signal did not end tix).
  */
-export function execInStore(store: LocalStore, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export function exitLikeProgram(end: ProgramEnd): number {
+  if (end.signal === null) return end.code;
+  process.kill(process.pid, end.signal);
+  return 128 + (os.constants.signals[end.signal] ?? 9);
+}
+
+/**
+ * Runs `argv` with `env` and the caller's terminal; resolves to how it ended. Meanwhile tix
+ * ignores the terminal's SIGINT/SIGQUIT (they reach the program, as if it had been exec'd: an
+ * interactive shell survives Ctrl-C) and passes SIGTERM/SIGHUP on. (Under bubblewrap, for a
+ * chroot store, a killed program is reported by bwrap as exit status 128 + its number.)
+ */
+export function execInStore(store: LocalStore, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<ProgramEnd> {
   checkRunnable(store, argv[0]!, env["PATH"]);
   const direct = store.realStoreDir === store.storeDir;
   const [cmd, args] = direct
@@ -61,7 +77,7 @@ export function execInStore(store: LocalStore, argv: readonly string[], env: Nod
     });
     child.on("exit", (code, signal) => {
       done();
-      resolve(code ?? 128 + ((signal !== null ? os.constants.signals[signal] : undefined) ?? 9));
+      resolve(signal !== null ? { code: null, signal } : { code: code ?? 1, signal: null });
     });
   });
 }

@@ -11,7 +11,7 @@ import { resolveInstallable } from "../flake/installable.js";
 import type { LocalStore } from "../store/local-store.js";
 import { autoArgsFor, buildReportingFailure, buildSettingsFrom, stderrReporter } from "./build.js";
 import { autoCall, findAlongAttrPath, makeEvaluator } from "./eval-setup.js";
-import { execInStore } from "./exec-in-store.js";
+import { execInStore, exitLikeProgram, type ProgramEnd } from "./exec-in-store.js";
 import { openFlakeSession } from "./flake-setup.js";
 import { emptyInstallableOptions, evaluateInstallableRoot, isStorePathInstallable, parseInstallableFlag, type InstallableOptions } from "./installables.js";
 import { NIX_STYLE, walkArgs } from "./args.js";
@@ -199,6 +199,7 @@ export async function runRun(argv: string[]): Promise<number> {
   }
   const settings = buildSettingsFrom(o);
   const store = openLocalStoreFromOption(o.storeRoot);
+  let end: ProgramEnd;
   try {
     const fromExpression = o.file !== null || o.expr !== null || o.attrs.length > 0;
     if (!fromExpression) refuseStorePath(store, o.installables[0]);
@@ -207,8 +208,9 @@ export async function runRun(argv: string[]): Promise<number> {
     const outcomes = await buildReportingFailure(scheduler, plan.requests);
     if (outcomes === null) return 1;
     const program = plan.program(outcomes.map((b) => b.outputs));
-    return await execInStore(store, [program, ...(o.command ?? [])]);
+    end = await execInStore(store, [program, ...(o.command ?? [])]);
   } finally {
     store.close();
   }
+  return exitLikeProgram(end);
 }

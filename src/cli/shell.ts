@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import { Scheduler } from "../build/index.js";
 import { buildReportingFailure, buildRequestsOf, buildSettingsFrom, resolveCommandInstallables, stderrReporter } from "./build.js";
-import { execInStore } from "./exec-in-store.js";
+import { execInStore, exitLikeProgram, type ProgramEnd } from "./exec-in-store.js";
 import { NIX_STYLE, walkArgs } from "./args.js";
 import { writeOut } from "./output.js";
 import { emptyRunOptions, parseRunBuildFlag, type RunOptions } from "./run.js";
@@ -79,6 +79,7 @@ export async function runShell(argv: string[]): Promise<number> {
   }
   const settings = buildSettingsFrom(o);
   const store = openLocalStoreFromOption(o.storeRoot);
+  let end: ProgramEnd;
   try {
     const resolved = resolveCommandInstallables(store, o);
     const scheduler = new Scheduler({ store, settings, reporter: stderrReporter(settings), mode: "normal" });
@@ -90,8 +91,9 @@ export async function runShell(argv: string[]): Promise<number> {
     const oldPath = process.env["PATH"];
     const PATH = [...binDirectories(store, paths), ...(oldPath ? [oldPath] : [])].join(":");
     const command = o.command ?? [process.env["SHELL"] || "bash"];
-    return await execInStore(store, command, { ...process.env, PATH });
+    end = await execInStore(store, command, { ...process.env, PATH });
   } finally {
     store.close();
   }
+  return exitLikeProgram(end);
 }
