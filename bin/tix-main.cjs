@@ -71,6 +71,23 @@ function runBundle(wrapper) {
   wrapper.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
 }
 
+/**
+ * `flake show` first asks the small entry dist/tix-fast.cjs (src/cli/fast-answer.ts), which
+ * prints a recorded answer that still holds, without the CLI bundle: loading that is most of a
+ * cached run. It does nothing at all when it cannot answer, and the CLI runs as usual.
+ */
+function answeredFromRecord(argv) {
+  const at = argv[0] === "--store" ? 2 : 0;
+  if (argv[at] !== "flake" || argv[at + 1] !== "show") return false;
+  let fast;
+  try {
+    fast = require(path.join(__dirname, "..", "dist", "tix-fast.cjs"));
+  } catch {
+    return false;
+  }
+  return fast.tryRecordedAnswer(argv);
+}
+
 function writeCache(script, cacheFile) {
   try {
     fs.writeFileSync(cacheFile + "." + process.pid, script.createCachedData());
@@ -81,7 +98,7 @@ function writeCache(script, cacheFile) {
 if (process.argv[2] === "--train-code-cache") {
   if (process.argv[3] === undefined) trainAll();
   else train(process.argv[3]);
-} else {
+} else if (!answeredFromRecord(process.argv.slice(2))) {
   const cacheFile = cacheFileFor(process.argv.slice(2));
   const { source, cachedData } = readBundle(cacheFile);
   const script = new vm.Script(source, { filename: file, cachedData, importModuleDynamically: undefined });
