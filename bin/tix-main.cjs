@@ -3,8 +3,8 @@
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
-const vm = require("node:vm");
-const Module = require("node:module");
+// Loaded only when the bundle runs: a `flake show` answered by dist/tix-fast.cjs needs neither.
+let vm, Module;
 
 const file = path.join(__dirname, "..", "dist", "tix.cjs");
 
@@ -67,6 +67,7 @@ function readBundle(cacheFile) {
 
 /** Runs the CLI once (the bundle runs `main` with process.argv when it is loaded). */
 function runBundle(wrapper) {
+  Module ??= require("node:module");
   const mod = { exports: {}, filename: file, id: file, paths: [] };
   wrapper.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
 }
@@ -101,6 +102,7 @@ if (process.argv[2] === "--train-code-cache") {
 } else if (!answeredFromRecord(process.argv.slice(2))) {
   const cacheFile = cacheFileFor(process.argv.slice(2));
   const { source, cachedData } = readBundle(cacheFile);
+  vm = require("node:vm");
   const script = new vm.Script(source, { filename: file, cachedData, importModuleDynamically: undefined });
   // Without a cache, one is written after the CLI finished, when the functions it ran have
   // been compiled too (`npm run build` writes a better one with --train-code-cache).
@@ -157,6 +159,7 @@ async function train(family) {
           show, // locks, evaluates, fills the evaluation cache
           show, // answered from the evaluation cache without locking
         ];
+  vm = require("node:vm");
   const script = new vm.Script(readBundle(undefined).source, { filename: file, importModuleDynamically: undefined });
   try {
     for (const argv of runs) {

@@ -12,8 +12,8 @@ import * as path from "node:path";
 import { defaultCacheDir } from "../fetch/context.js";
 import { stillAnswers, type ProbeAnswer } from "../flake/fs-probe.js";
 import { stampTree } from "../flake/source-stamp.js";
-import { Sha256 } from "../store/formats/sha256-js.js";
 import { buildId } from "./build-id.js";
+import { quickDigest } from "./quick-digest.js";
 import { stdoutIsTerminal } from "./terminal.js";
 
 /** Changes whenever the record's shape or meaning does. */
@@ -46,25 +46,22 @@ interface AnswerRecord {
  */
 const IGNORED_ENV = new Set(["_", "OLDPWD", "PWD", "SHLVL", "NODE_EXTRA_CA_CERTS"]);
 
-function sha256Hex(text: string): string {
-  return Buffer.from(new Sha256().update(Buffer.from(text, "utf8")).digest()).toString("hex");
-}
-
 /**
  * A digest of the whole environment (but IGNORED_ENV): every variable counts, so one that a
  * later version of tix reads (or one nobody thought of) can never serve a stale answer. Kept as
- * a digest, so that no secret in the environment is written to disk.
+ * a digest, so that no secret in the environment is written to disk. (The file name holds only
+ * a digest of the command line, which the record repeats in full.)
  */
 export function envDigest(env: NodeJS.ProcessEnv): string {
   const names = Object.keys(env)
     .filter((n) => !IGNORED_ENV.has(n))
     .sort();
-  return sha256Hex(names.map((n) => `${n}=${env[n]}\0`).join(""));
+  return quickDigest(names.map((n) => `${n}=${env[n]}\0`).join(""));
 }
 
 /** Where the record of a command line run in `cwd` lives. */
 export function answerFile(env: NodeJS.ProcessEnv, argv: readonly string[], cwd: string): string {
-  return path.join(defaultCacheDir(env), "answers", sha256Hex(JSON.stringify([argv, cwd])).slice(0, 32) + ".json");
+  return path.join(defaultCacheDir(env), "answers", quickDigest(JSON.stringify([argv, cwd])) + ".json");
 }
 
 /**
