@@ -72,14 +72,18 @@ function runBundle(wrapper) {
   wrapper.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
 }
 
+/** The commands whose answers src/cli/answer-record.ts records (`tix flake …`). */
+const RECORDED = new Set(["show", "metadata", "info"]);
+
 /**
- * `flake show` first asks the small entry dist/tix-fast.cjs (src/cli/fast-answer.ts), which
- * prints a recorded answer that still holds, without the CLI bundle: loading that is most of a
- * cached run. It does nothing at all when it cannot answer, and the CLI runs as usual.
+ * `flake show` and `flake metadata` first ask the small entry dist/tix-fast.cjs
+ * (src/cli/fast-answer.ts), which prints a recorded answer that still holds, without the CLI
+ * bundle: loading that is most of a cached run. It does nothing at all when it cannot answer,
+ * and the CLI runs as usual.
  */
 function answeredFromRecord(argv) {
   const at = argv[0] === "--store" ? 2 : 0;
-  if (argv[at] !== "flake" || argv[at + 1] !== "show") return false;
+  if (argv[at] !== "flake" || !RECORDED.has(argv[at + 1])) return false;
   let fast;
   try {
     fast = require(path.join(__dirname, "..", "dist", "tix-fast.cjs"));

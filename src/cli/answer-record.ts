@@ -1,11 +1,13 @@
-// Plain-file records of what `tix flake show` printed for an unchanged local flake. The same
-// command line, run again in the same directory, environment and build while the flake's tree
-// keeps its stamp (source-stamp.ts), prints exactly that again: the full CLI would answer it from
-// the evaluation cache the same way. bin/tix-main.cjs replays a record through a small bundle of
-// its own (fast-answer.ts) before it loads the CLI's, which costs most of a cached run.
+// Plain-file records of what `tix flake show` (or `flake metadata`) printed for an unchanged
+// local flake. The same command line, run again in the same directory, environment and build
+// while the flake's tree keeps its stamp (source-stamp.ts), prints exactly that again: the full
+// CLI would answer it the same way (show from the evaluation cache; metadata by locking the same
+// tree again). bin/tix-main.cjs replays a record through a small bundle of its own
+// (fast-answer.ts) before it loads the CLI's, which costs most of a cached run.
 //
-// A record is written only by a run that answered from the recorded locking and the rendered
-// tree (no locking, fetching or evaluation happened), so it holds exactly what such a run prints.
+// A record is written only by a run whose output the next identical run repeats: a `show` that
+// answered from the recorded locking and the rendered tree (no locking, fetching or evaluation
+// happened); a `metadata` that locked a settled tree without writing to stderr.
 
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -36,6 +38,8 @@ interface AnswerRecord {
   /** The flake's directory and its stamp's digest. */
   readonly source: string;
   readonly stamp: string;
+  /** timeZoneIdentity() when the answer prints local times. */
+  readonly zone?: string;
   /** Everything printed, in order: descriptor and byte string. */
   readonly writes: readonly Write[];
 }
@@ -59,6 +63,22 @@ export function envDigest(env: NodeJS.ProcessEnv): string {
   return quickDigest(names.map((n) => `${n}=${env[n]}\0`).join(""));
 }
 
+/**
+ * Which time zone local times are printed in, apart from TZ (in the environment digest): the
+ * system's zone file, as it is and as it points (a link to a zone that tzdata may replace).
+ */
+function timeZoneIdentity(): string {
+  const identity = (stat: () => fs.Stats): string => {
+    try {
+      const st = stat();
+      return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+    } catch {
+      return "-";
+    }
+  };
+  return identity(() => fs.lstatSync("/etc/localtime")) + "/" + identity(() => fs.statSync("/etc/localtime"));
+}
+
 /** Where the record of a command line run in `cwd` lives. */
 export function answerFile(env: NodeJS.ProcessEnv, argv: readonly string[], cwd: string): string {
   return path.join(defaultCacheDir(env), "answers", quickDigest(JSON.stringify([argv, cwd])) + ".json");
@@ -69,7 +89,14 @@ export function answerFile(env: NodeJS.ProcessEnv, argv: readonly string[], cwd:
  * the flake `source` keeps the stamp `stamp`. Best effort: a record that cannot be written only
  * means the next run takes the full path.
  */
-export function saveAnswer(answer: { probes: readonly ProbeAnswer[]; source: string; stamp: string; writes: readonly Write[] }): void {
+export function saveAnswer(answer: {
+  probes: readonly ProbeAnswer[];
+  source: string;
+  stamp: string;
+  writes: readonly Write[];
+  /** The answer prints times in the local time zone. */
+  localTimes?: boolean;
+}): void {
   const build = buildId();
   if (build === undefined) return;
   const argv = process.argv.slice(2);
@@ -81,7 +108,11 @@ export function saveAnswer(answer: { probes: readonly ProbeAnswer[]; source: str
     cwd,
     env: envDigest(process.env),
     terminal: stdoutIsTerminal(),
-    ...answer,
+    probes: answer.probes,
+    source: answer.source,
+    stamp: answer.stamp,
+    ...(answer.localTimes === true ? { zone: timeZoneIdentity() } : {}),
+    writes: answer.writes,
   };
   const file = answerFile(process.env, argv, cwd);
   const temp = `${file}.${process.pid}`;
@@ -114,6 +145,7 @@ export function findAnswer(build: string, argv: readonly string[], env: NodeJS.P
   if (r.argv.length !== argv.length || r.argv.some((a, i) => a !== argv[i])) return undefined;
   if (r.env !== envDigest(env) || r.terminal !== stdoutIsTerminal()) return undefined;
   if (!stillAnswers(r.probes)) return undefined;
+  if (r.zone !== undefined && r.zone !== timeZoneIdentity()) return undefined;
   const stamp = stampTree(r.source);
   if (stamp === undefined || !stamp.settled || stamp.digest !== r.stamp) return undefined;
   return r.writes;

@@ -226,3 +226,30 @@ test("fast answer: a bare path is answered only while its parse would find the s
   fs.rmdirSync(git);
   assertSameOutput(run(w, args, { cwd: sub }), up);
 });
+
+test("fast answer: flake metadata (and info, --json) prints what the CLI prints, and a change is seen at once", () => {
+  const { w, dir, store } = setUp();
+  for (const cmd of [["metadata"], ["info"], ["metadata", "--json"]]) {
+    const args = ["flake", ...cmd, "--store", store, `path:${dir}`];
+    const fast = untilFast(w, args);
+    assert.match(fast.stdout, /path:.*narHash/);
+    assertSameOutput(fast, uncached(w, args));
+  }
+  const args = ["flake", "metadata", "--store", store, `path:${dir}`];
+  const before = untilFast(w, args);
+  assert.match(before.stdout, /Last modified: /);
+  // Local times: another TZ is another environment.
+  const tz = run(w, args, { env: { TZ: "Asia/Tokyo" } });
+  assert.equal(tz.fast, false);
+  assertSameOutput(tz, uncached(w, args, { env: { TZ: "Asia/Tokyo" } }));
+
+  const file = path.join(dir, "flake.nix");
+  const st = fs.statSync(file);
+  fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(`description = "packages"`, `description = "packageX"`));
+  fs.utimesSync(file, st.atime, st.mtime);
+  const after = run(w, args);
+  assert.equal(after.fast, false);
+  assert.match(after.stdout, /Description: +packageX/);
+  assertSameOutput(after, uncached(w, args));
+  assert.notEqual(after.stdout, before.stdout);
+});

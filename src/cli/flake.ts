@@ -184,6 +184,27 @@ function formatUtcTime(seconds: number): string {
 }
 
 function metadata(o: FlakeCmdOptions): number {
+  const printed = recordWrites();
+  try {
+    return metadataWith(o, printed);
+  } finally {
+    printed();
+  }
+}
+
+/**
+ * Records what `metadata` printed for the fast path (answer-record.ts) when the next identical
+ * run prints the same: the flake was locked from a settled tree to a lock file on disk, without
+ * a warning or anything else on stderr (which a next run may not repeat).
+ */
+function saveMetadataAnswer(session: FlakeSession, ref: FlakeRef, printed: () => [1 | 2, string][], localTimes: boolean): void {
+  const stamp = session.lockStamp(ref);
+  const writes = printed();
+  if (stamp === undefined || writes.some(([fd]) => fd === 2)) return;
+  saveAnswer({ probes: session.probeAnswers(), source: stamp.source, stamp: stamp.digest, writes, localTimes });
+}
+
+function metadataWith(o: FlakeCmdOptions, printed: () => [1 | 2, string][]): number {
   return withSession(o, (session) => {
     const ref = session.parseRef(onlyFlakeArg(o)).ref;
     const locked = session.lock(ref);
@@ -205,6 +226,7 @@ function metadata(o: FlakeCmdOptions): number {
       j["path"] = tree.storePath;
       j["locks"] = JSON.parse(lockText(locked)) as JsonValue;
       out(dumpJson(j, -1) + "\n");
+      saveMetadataAnswer(session, ref, printed, false);
       return 0;
     }
     const line = (label: string, value: string) => out(`${bold(label + ":")}${" ".repeat(Math.max(1, 14 - label.length))}${value}\n`);
@@ -238,6 +260,7 @@ function metadata(o: FlakeCmdOptions): number {
       };
       recurse(root, "");
     }
+    saveMetadataAnswer(session, ref, printed, true);
     return 0;
   });
 }

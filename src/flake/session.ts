@@ -61,6 +61,8 @@ export class FlakeSession {
   private readonly probe = new RecordingProbe();
   /** The stamps of local flakes whose outputs `outputs` answered from a recorded locking. */
   private readonly recordedStamps = new Map<string, { readonly source: string; readonly digest: string }>();
+  /** The stamps of local flakes whose locking `lock` recorded (see lockStamp). */
+  private readonly lockStamps = new Map<string, { readonly source: string; readonly digest: string }>();
 
   constructor(readonly options: FlakeSessionOptions) {}
 
@@ -106,6 +108,15 @@ export class FlakeSession {
     return this.recordedStamps.get(lockedSourceKey(ref));
   }
 
+  /**
+   * The directory and stamp of `ref` when `lock(ref)` took a settled stamp before locking and
+   * locked it without a warning to a lock file that is complete and on disk: the locked flake is
+   * then a function of that tree as long as its stamp stays the same.
+   */
+  lockStamp(ref: FlakeRef): { readonly source: string; readonly digest: string } | undefined {
+    return this.lockStamps.get(lockedSourceKey(ref));
+  }
+
   /** Locks a flake (once per session and reference). */
   lock(ref: FlakeRef, flags: LockFlags = this.lockFlags): LockedFlake {
     const k = flakeRefToString(ref) + (flags === this.lockFlags ? "" : "\0custom");
@@ -126,6 +137,7 @@ export class FlakeSession {
         if (db !== null && fingerprint !== undefined && stamp !== undefined) {
           const record: LockedSource = { lockedRef: flakeRefToAttrs(l.flake.lockedRef), fingerprint };
           db.putLockedSource(lockedSourceKey(ref), stamp.digest, JSON.stringify(record));
+          this.lockStamps.set(lockedSourceKey(ref), { source: source!, digest: stamp.digest });
         }
       }
     }
