@@ -23,7 +23,7 @@ import { buildInterruptibly, buildSettingsFrom, stderrReporter } from "./build.j
 import { evalSystem } from "./eval-setup.js";
 import { recordWrites, writeErr, writeOut } from "./output.js";
 import { saveAnswer } from "./answer-record.js";
-import { stdoutIsTerminal } from "./terminal.js";
+import { stdoutIsTerminal as isTty } from "./terminal.js";
 import { openLocalStoreFromOption, storeRootFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
 
@@ -103,7 +103,6 @@ function parseArgs(argv: string[]): FlakeCmdOptions {
   return o;
 }
 
-const isTty = stdoutIsTerminal;
 const bold = (s: string): string => (isTty() ? `\x1b[1m${s}\x1b[0m` : s);
 
 function out(s: string): void {
