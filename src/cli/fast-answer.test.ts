@@ -253,3 +253,33 @@ test("fast answer: flake metadata (and info, --json) prints what the CLI prints,
   assertSameOutput(after, uncached(w, args));
   assert.notEqual(after.stdout, before.stdout);
 });
+
+/** The words of a shell command line. */
+const shellQuote = (args: string[]): string => args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
+
+test("fast answer: in a terminal, the coloured answer is recorded and replayed apart from the plain one", { skip: !fs.existsSync("/usr/bin/script") }, () => {
+  const { w, dir, store } = setUp();
+  const args = ["flake", "show", "--store", store, `path:${dir}`];
+  // util-linux script(1) gives the command a pseudo-terminal and copies what it prints.
+  const inTerminal = (extra: string[] = []) => {
+    const r = sh(w, w.root, "/usr/bin/script", ["-qec", `${shellQuote([path.resolve("bin/tix"), ...args, ...extra])}`, "/dev/null"]);
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  const coloured = [inTerminal(), inTerminal(), inTerminal()];
+  // Recorded by now (lock, then cache hit): the next run leaves the record alone, being fast.
+  const before = records(w);
+  coloured.push(inTerminal());
+  assert.deepEqual(records(w), before);
+  assert.match(coloured[0]!, /\x1b\[1m/);
+  for (const out of coloured) assert.equal(out, inTerminal(["--no-eval-cache"]));
+  const recorded = [...records(w).keys()].map(
+    (n) => JSON.parse(fs.readFileSync(path.join(answersDir(w), n), "utf8")) as { terminal: boolean; argv: string[] },
+  );
+  assert.ok(recorded.some((r) => r.terminal && JSON.stringify(r.argv) === JSON.stringify(args)), "a record made in the terminal");
+  // A pipe gets the plain tree, from the CLI first (the record is the terminal's).
+  const plain = run(w, args);
+  assert.equal(plain.fast, false);
+  assert.doesNotMatch(plain.stdout, /\x1b\[/);
+  assertSameOutput(untilFast(w, args), plain);
+});
