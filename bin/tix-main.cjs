@@ -38,9 +38,11 @@ function readInto(fd, buf, size) {
  */
 function readBundle(cacheFile) {
   let fd = fs.openSync(file, "r");
-  let buf, source;
+  let buf, source, bundleTime;
   try {
-    const size = fs.fstatSync(fd).size;
+    const st = fs.fstatSync(fd);
+    const size = st.size;
+    bundleTime = st.mtimeMs;
     buf = Buffer.allocUnsafeSlow(size);
     readInto(fd, buf, size);
     source = buf.toString("latin1", 0, size);
@@ -54,7 +56,12 @@ function readBundle(cacheFile) {
     return { source, cachedData: undefined };
   }
   try {
-    const size = fs.fstatSync(fd).size;
+    const st = fs.fstatSync(fd);
+    // V8 checks a code cache against the source's length only: a cache older than a rebuilt
+    // bundle of the same length (one that changed only a constant, such as its build id) would
+    // run the old build's code. Such a cache is dropped and made again when this run exits.
+    if (st.mtimeMs < bundleTime) return { source, cachedData: undefined };
+    const size = st.size;
     const into = size <= buf.length ? buf : Buffer.allocUnsafeSlow(size);
     readInto(fd, into, size);
     return { source, cachedData: into.subarray(0, size) };
