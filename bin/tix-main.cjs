@@ -3,8 +3,8 @@
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
-const vm = require("node:vm");
-const Module = require("node:module");
+// Loaded only when the bundle runs: a `flake show` answered by dist/tix-fast.cjs needs neither.
+let vm, Module;
 
 const file = path.join(__dirname, "..", "dist", "tix.cjs");
 
@@ -38,9 +38,11 @@ function readInto(fd, buf, size) {
  */
 function readBundle(cacheFile) {
   let fd = fs.openSync(file, "r");
-  let buf, source;
+  let buf, source, bundleTime;
   try {
-    const size = fs.fstatSync(fd).size;
+    const st = fs.fstatSync(fd);
+    const size = st.size;
+    bundleTime = st.mtimeMs;
     buf = Buffer.allocUnsafeSlow(size);
     readInto(fd, buf, size);
     source = buf.toString("latin1", 0, size);
@@ -54,7 +56,12 @@ function readBundle(cacheFile) {
     return { source, cachedData: undefined };
   }
   try {
-    const size = fs.fstatSync(fd).size;
+    const st = fs.fstatSync(fd);
+    // V8 checks a code cache against the source's length only: a cache older than a rebuilt
+    // bundle of the same length (one that changed only a constant, such as its build id) would
+    // run the old build's code. Such a cache is dropped and made again when this run exits.
+    if (st.mtimeMs < bundleTime) return { source, cachedData: undefined };
+    const size = st.size;
     const into = size <= buf.length ? buf : Buffer.allocUnsafeSlow(size);
     readInto(fd, into, size);
     return { source, cachedData: into.subarray(0, size) };
@@ -67,8 +74,30 @@ function readBundle(cacheFile) {
 
 /** Runs the CLI once (the bundle runs `main` with process.argv when it is loaded). */
 function runBundle(wrapper) {
+  Module ??= require("node:module");
   const mod = { exports: {}, filename: file, id: file, paths: [] };
   wrapper.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
+}
+
+/** The commands whose answers src/cli/answer-record.ts records (`tix flake …`). */
+const RECORDED = new Set(["show", "metadata", "info"]);
+
+/**
+ * `flake show` and `flake metadata` first ask the small entry dist/tix-fast.cjs
+ * (src/cli/fast-answer.ts), which prints a recorded answer that still holds, without the CLI
+ * bundle: loading that is most of a cached run. It does nothing at all when it cannot answer,
+ * and the CLI runs as usual.
+ */
+function answeredFromRecord(argv) {
+  const at = argv[0] === "--store" ? 2 : 0;
+  if (argv[at] !== "flake" || !RECORDED.has(argv[at + 1])) return false;
+  let fast;
+  try {
+    fast = require(path.join(__dirname, "..", "dist", "tix-fast.cjs"));
+  } catch {
+    return false;
+  }
+  return fast.tryRecordedAnswer(argv);
 }
 
 function writeCache(script, cacheFile) {
@@ -81,9 +110,10 @@ function writeCache(script, cacheFile) {
 if (process.argv[2] === "--train-code-cache") {
   if (process.argv[3] === undefined) trainAll();
   else train(process.argv[3]);
-} else {
+} else if (!answeredFromRecord(process.argv.slice(2))) {
   const cacheFile = cacheFileFor(process.argv.slice(2));
   const { source, cachedData } = readBundle(cacheFile);
+  vm = require("node:vm");
   const script = new vm.Script(source, { filename: file, cachedData, importModuleDynamically: undefined });
   // Without a cache, one is written after the CLI finished, when the functions it ran have
   // been compiled too (`npm run build` writes a better one with --train-code-cache).
@@ -140,6 +170,7 @@ async function train(family) {
           show, // locks, evaluates, fills the evaluation cache
           show, // answered from the evaluation cache without locking
         ];
+  vm = require("node:vm");
   const script = new vm.Script(readBundle(undefined).source, { filename: file, importModuleDynamically: undefined });
   try {
     for (const argv of runs) {

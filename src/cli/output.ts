@@ -10,6 +10,22 @@ import { writeSync } from "node:fs";
  */
 const viaStream = [false, false, false];
 
+/** Everything written while a recording is on (see recordWrites), in order. */
+let recording: [1 | 2, string][] | null = null;
+
+/**
+ * Starts keeping a copy of every write (descriptor and byte string) until the returned function
+ * is called, which gives them: what a command printed, to print it again later.
+ */
+export function recordWrites(): () => [1 | 2, string][] {
+  const writes: [1 | 2, string][] = [];
+  recording = writes;
+  return () => {
+    if (recording === writes) recording = null;
+    return writes;
+  };
+}
+
 function writeFd(fd: 1 | 2, buf: Buffer): void {
   if (!viaStream[fd]) {
     let off = 0;
@@ -42,10 +58,12 @@ function exitOnBrokenPipe(): never {
 }
 
 export function writeOut(s: string): void {
+  recording?.push([1, s]);
   writeFd(1, Buffer.from(s, "latin1"));
 }
 
 export function writeErr(s: string): void {
+  recording?.push([2, s]);
   writeFd(2, Buffer.from(s, "latin1"));
 }
 

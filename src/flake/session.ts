@@ -1,7 +1,6 @@
 // One command's worth of flake work: the environment, a lazily created evaluator, the lock flags,
 // locked flakes by reference, and evaluation-cache cursors over their outputs.
 
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Evaluator } from "../eval/evaluator.js";
 import { Attrs, Thunk, type Value } from "../eval/value.js";
@@ -18,25 +17,11 @@ import {
   parseFlakeRefWithFragment,
   type FlakeRef,
   type ParsedFlakeRef,
-  type PathProbe,
 } from "./flake-ref.js";
 import { lockFlake, type LockedFlake, type LockFlags } from "./lock.js";
 import { serializeLockFile } from "./lock-file.js";
 import { stampTree, type TreeStamp } from "./source-stamp.js";
-
-/** Bare-path checks against the real file system. */
-export const fsProbe: PathProbe = {
-  kind(p) {
-    try {
-      return fs.lstatSync(p).isDirectory() ? "directory" : "other";
-    } catch {
-      return undefined;
-    }
-  },
-  device(p) {
-    return fs.lstatSync(p).dev;
-  },
-};
+import { RecordingProbe, type ProbeAnswer } from "./fs-probe.js";
 
 export interface FlakeSessionOptions {
   readonly env: FlakeEnv;
@@ -72,6 +57,12 @@ export class FlakeSession {
   private cacheDb: EvalCacheDb | null | undefined;
   /** The stamp `outputs` took of a local flake before looking it up, for `lock` to reuse. */
   private earlierStamp: { readonly source: string; readonly stamp: TreeStamp | undefined } | undefined;
+  /** What parsing command-line references asked of the file system (see fs-probe.ts). */
+  private readonly probe = new RecordingProbe();
+  /** The stamps of local flakes whose outputs `outputs` answered from a recorded locking. */
+  private readonly recordedStamps = new Map<string, { readonly source: string; readonly digest: string }>();
+  /** The stamps of local flakes whose locking `lock` recorded (see lockStamp). */
+  private readonly lockStamps = new Map<string, { readonly source: string; readonly digest: string }>();
 
   constructor(readonly options: FlakeSessionOptions) {}
 
@@ -97,11 +88,33 @@ export class FlakeSession {
   parseRef(text: string, allowMissing = false): ParsedFlakeRef {
     return parseFlakeRefWithFragment(text, {
       baseDir: this.env.cwd,
-      probe: fsProbe,
-      findGitRoot: gitRootFinder(fsProbe),
+      probe: this.probe,
+      findGitRoot: gitRootFinder(this.probe),
       allowMissing,
       onNotice: this.options.notice,
     });
+  }
+
+  /** What parsing references asked of the file system so far, with the answers. */
+  probeAnswers(): readonly ProbeAnswer[] {
+    return this.probe.answers;
+  }
+
+  /**
+   * The directory and stamp of `ref` when `outputs(ref)` was answered from a recorded locking:
+   * the outputs are then a function of that tree as long as its stamp stays the same.
+   */
+  recordedStamp(ref: FlakeRef): { readonly source: string; readonly digest: string } | undefined {
+    return this.recordedStamps.get(lockedSourceKey(ref));
+  }
+
+  /**
+   * The directory and stamp of `ref` when `lock(ref)` took a settled stamp before locking and
+   * locked it without a warning to a lock file that is complete and on disk: the locked flake is
+   * then a function of that tree as long as its stamp stays the same.
+   */
+  lockStamp(ref: FlakeRef): { readonly source: string; readonly digest: string } | undefined {
+    return this.lockStamps.get(lockedSourceKey(ref));
   }
 
   /** Locks a flake (once per session and reference). */
@@ -124,6 +137,7 @@ export class FlakeSession {
         if (db !== null && fingerprint !== undefined && stamp !== undefined) {
           const record: LockedSource = { lockedRef: flakeRefToAttrs(l.flake.lockedRef), fingerprint };
           db.putLockedSource(lockedSourceKey(ref), stamp.digest, JSON.stringify(record));
+          this.lockStamps.set(lockedSourceKey(ref), { source: source!, digest: stamp.digest });
         }
       }
     }
@@ -182,11 +196,14 @@ export class FlakeSession {
     if (stamp === undefined || !stamp.settled) return undefined;
     const text = this.db()?.getLockedSource(lockedSourceKey(ref), stamp.digest);
     if (text === undefined) return undefined;
+    let recorded: LockedSource;
     try {
-      return JSON.parse(text) as LockedSource;
+      recorded = JSON.parse(text) as LockedSource;
     } catch {
       return undefined;
     }
+    this.recordedStamps.set(lockedSourceKey(ref), { source, digest: stamp.digest });
+    return recorded;
   }
 
   /** The flake's value (`getFlake`). */
