@@ -16,10 +16,22 @@ const file = path.join(__dirname, "..", "dist", "tix.cjs");
  */
 const EVAL_FAMILY = new Set(["instantiate", "eval", "--version", "--help", "help", undefined]);
 
+/**
+ * The code cache file of a family ("eval" or "full"). V8 accepts a cache only in a process with
+ * the V8 flags of the one that made it, and bin/tix passes --stack-size only where it could lift
+ * the stack limit, while developers run this file with other flags (profiling): each set of
+ * flags has cache files of its own, so that they never replace each other's.
+ */
+function cacheFile(family) {
+  let h = 0x811c9dc5; // FNV-1a of the flags: a short, stable tag
+  for (const c of process.execArgv.join(" ")) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return `${file}.${family}-${h.toString(16).padStart(8, "0")}.cache`;
+}
+
 /** The code cache file for a command line (`tix --store DIR CMD …` names CMD third). */
 function cacheFileFor(argv) {
   const cmd = argv[0] === "--store" ? argv[2] : argv[0];
-  return EVAL_FAMILY.has(cmd) ? file + ".eval.cache" : file + ".cache";
+  return cacheFile(EVAL_FAMILY.has(cmd) ? "eval" : "full");
 }
 
 /** Reads all of an open file into `buf`, which is large enough. */
@@ -189,7 +201,7 @@ async function train(family) {
         process.exitCode = 0;
       }
     }
-    writeCache(script, family === "eval" ? file + ".eval.cache" : file + ".cache");
+    writeCache(script, cacheFile(family));
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
