@@ -138,12 +138,12 @@ export class StoreDb {
       this.db = openSqlite(dbFile);
       this.configure(false, fresh);
       if (existing === null) {
-        // One transaction for both schemas (a commit per table cost a cold command ~2 ms).
-        const ca = readIntFile(path.join(dbDir, "ca-schema")) === null;
-        this.db.exec(`begin immediate; ${MAIN_SCHEMA} ${ca ? CA_SCHEMA : ""} commit;`);
+        this.db.exec(`begin immediate; ${MAIN_SCHEMA} commit;`);
         writeFileAtomic(schemaFile, `${SCHEMA_VERSION}`);
       }
-      this.ensureCaSchema();
+      // The content-addressed-derivation tables are made when first written to, as Nix makes them
+      // only with `ca-derivations` enabled: a new store gets what Nix 2.8 gives it, and a cold
+      // command saves five tables' worth of schema work and a file.
     }
     this.stmts = this.prepare();
   }
@@ -175,17 +175,17 @@ export class StoreDb {
     }
   }
 
+  /** The `ca-schema` version (null: the content-addressed-derivation tables were never made). */
+  private caSchemaVersion(): number | null {
+    return readIntFile(path.join(this.dbDir, "ca-schema"));
+  }
+
   private ensureCaSchema(): void {
-    const file = path.join(this.dbDir, "ca-schema");
-    const version = readIntFile(file);
-    if (version === CA_SCHEMA_VERSION) return;
-    if (version !== null && version > CA_SCHEMA_VERSION) return; // newer: leave it alone, we only read it
-    if (version !== null && version < CA_SCHEMA_VERSION) {
-      // Older experimental layouts: tix does not migrate them; it leaves the tables untouched.
-      return;
-    }
+    const version = this.caSchemaVersion();
+    // Newer: left alone. Older experimental layouts: tix does not migrate them, nor touch them.
+    if (version !== null) return;
     this.db.exec(CA_SCHEMA);
-    writeFileAtomic(file, `${CA_SCHEMA_VERSION}`);
+    writeFileAtomic(path.join(this.dbDir, "ca-schema"), `${CA_SCHEMA_VERSION}`);
   }
 
   private prepare() {
@@ -358,6 +358,7 @@ export class StoreDb {
   }
 
   registerRealisation(r: Realisation): void {
+    this.ensureCaSchema();
     this.transaction(() => {
       const out = this.stmts.idByPath.get(r.outPath);
       if (out === undefined) throw new StoreDbError(`cannot register realisation: '${r.outPath}' is not valid`);
@@ -371,6 +372,7 @@ export class StoreDb {
   }
 
   queryRealisation(drvHash: string, outputName: string): Realisation | null {
+    if (this.caSchemaVersion() === null) return null;
     const row = this.db
       .prepare<[string, string], { outPath: string; signatures: string | null }>(
         "select v.path as outPath, r.signatures as signatures from Realisations r join ValidPaths v on v.id = r.outputPath where r.drvPath = ? and r.outputName = ?",

@@ -6,7 +6,8 @@ import { expectAttrs, expectBool, expectList, expectPlainString } from "../../ev
 import { valueToJSON } from "../../eval/to-json.js";
 import type { BuiltinRegistry } from "../../eval/builtins/registry.js";
 import type { EvalState } from "../../eval/state.js";
-import { Attrs, NixString, Thunk, findAttrPos, type Pos, type Value } from "../../eval/value.js";
+import { Attrs, Keys, NixString, Thunk, findAttrPos, type Pos, type Value } from "../../eval/value.js";
+import { lazy } from "../../eval/builtins/lazy.js";
 import {
   DerivationHasher,
   derivationPath,
@@ -233,36 +234,105 @@ function attrPosOf(attrs: Attrs, key: string): Pos | null {
   return findAttrPos(attrs.positions, key);
 }
 
-/**
- * `derivation`, written in Nix on top of `derivationStrict`: every output becomes a set sharing the
- * user's attributes plus `outPath`, `drvPath`, `type`, `outputName`, `all` and `drvAttrs`.
- */
-const DERIVATION_NIX = `
-attrs:
-let
-  strict = derivationStrict attrs;
-  outputNames = attrs.outputs or [ "out" ];
-  shared = attrs // byName // { all = map (o: o.value) entries; drvAttrs = attrs; };
-  entryFor = name: {
-    inherit name;
-    value = shared // {
-      outPath = strict.\${name};
-      drvPath = strict.drvPath;
-      type = "derivation";
-      outputName = name;
-    };
+/** Names every output's set gets after the user's attributes and the outputs' names. */
+const ADDED_NAMES = ["all", "drvAttrs", "outPath", "drvPath", "type", "outputName"] as const;
+
+/** The layout shared by the output sets of every derivation with the same attributes and outputs. */
+interface OutputSetShape {
+  readonly keys: Keys;
+  /** Slot of each distinct output name's set (the first of a repeated name wins). */
+  readonly outputSlots: ReadonlyMap<string, number>;
+  /** Slots of ADDED_NAMES, in that order. */
+  readonly addedSlots: readonly number[];
+}
+
+/** Shapes by the user's attribute names (array-backed sets only) and then by the output names. */
+const shapes = new WeakMap<Keys, Map<string, OutputSetShape>>();
+
+function makeShape(userNames: readonly string[], outputNames: readonly string[]): OutputSetShape {
+  const names = userNames.slice();
+  const slotOf = new Map<string, number>();
+  names.forEach((n, i) => slotOf.set(n, i));
+  const slot = (n: string): number => {
+    let i = slotOf.get(n);
+    if (i === undefined) {
+      i = names.push(n) - 1;
+      slotOf.set(n, i);
+    }
+    return i;
   };
-  entries = map entryFor outputNames;
-  byName = builtins.listToAttrs entries;
-in (builtins.head entries).value
-`;
+  const outputSlots = new Map<string, number>();
+  for (const n of outputNames) if (!outputSlots.has(n)) outputSlots.set(n, slot(n));
+  const addedSlots = ADDED_NAMES.map(slot);
+  return { keys: Keys.withIndex(names, slotOf), outputSlots, addedSlots };
+}
+
+function shapeFor(attrs: Attrs, outputNames: readonly string[]): { shape: OutputSetShape; userValues: readonly Value[] } {
+  const keys = attrs.arrayKeys();
+  if (keys === null) {
+    const map = attrs.map;
+    return { shape: makeShape([...map.keys()], outputNames), userValues: [...map.values()] };
+  }
+  let byOutputs = shapes.get(keys);
+  if (byOutputs === undefined) shapes.set(keys, (byOutputs = new Map()));
+  const k = outputNames.join("\0");
+  let shape = byOutputs.get(k);
+  if (shape === undefined) byOutputs.set(k, (shape = makeShape(keys.list.slice(0, keys.length), outputNames)));
+  return { shape, userValues: attrs.arrayValues()! };
+}
+
+/**
+ * `derivation attrs`: what Nix computes with a Nix-code wrapper over `derivationStrict`, built
+ * directly (a cold `flake show` of 200 packages spent most of its evaluation in that wrapper).
+ * Every output gets the set `attrs // byName // { all; drvAttrs = attrs; } // { outPath; drvPath;
+ * type = "derivation"; outputName; }`, where byName maps each output name to its set and `all`
+ * lists them; the result is the first output's set. `derivationStrict` only runs once `outPath` or
+ * `drvPath` is needed: `flake show` reads `type` and `name` without writing any .drv.
+ */
+function derivationValue(state: EvalState, attrsValue: Value, pos: Pos | null): Attrs {
+  const attrs = expectAttrs(attrsValue, "while evaluating the argument passed to builtins.derivation", pos);
+  const outputsValue = attrs.get("outputs");
+  let outputNames: string[];
+  if (outputsValue === undefined) outputNames = ["out"];
+  else {
+    const list = expectList(outputsValue, "while evaluating the `outputs` attribute passed to builtins.derivation", pos);
+    // The message Nix's wrapper gives (it takes the head of the outputs' sets).
+    if (list.length === 0) throw new EvalError("'builtins.head' called on an empty list", "eval", pos);
+    outputNames = list.map((v) => expectPlainString(v, "while evaluating an output name passed to builtins.derivation", pos));
+  }
+  const { shape, userValues } = shapeFor(attrs, outputNames);
+  const strict = lazy(() => derivationStrict(state, attrs, pos));
+  const drvPath = lazy(() => strictOutput(strict, "drvPath"));
+  const sets: Attrs[] = [];
+  const setThunks = outputNames.map((_, i) => lazy(() => sets[i]!));
+  const byName = new Map<string, Value>();
+  outputNames.forEach((n, i) => {
+    if (!byName.has(n)) byName.set(n, setThunks[i]!);
+  });
+  const [allSlot, drvAttrsSlot, outPathSlot, drvPathSlot, typeSlot, outputNameSlot] = shape.addedSlots as [number, number, number, number, number, number];
+  for (const name of outputNames) {
+    const values: Value[] = userValues.slice();
+    while (values.length < shape.keys.length) values.push(null);
+    for (const [n, at] of shape.outputSlots) values[at] = byName.get(n)!;
+    values[allSlot] = setThunks;
+    values[drvAttrsSlot] = attrs;
+    values[outPathSlot] = lazy(() => strictOutput(strict, name));
+    values[drvPathSlot] = drvPath;
+    values[typeSlot] = "derivation";
+    values[outputNameSlot] = name;
+    sets.push(Attrs.fromKeys(shape.keys, values, attrs.positions));
+  }
+  return sets[0]!;
+}
+
+function strictOutput(strict: Thunk, name: string): Value {
+  const v = (strict.force() as Attrs).get(name);
+  if (v === undefined) throw new EvalError(`attribute '${name}' missing`);
+  return v;
+}
 
 export function register(r: BuiltinRegistry): void {
   const state = r.state;
   r.def("derivationStrict", 1, ([attrs], pos) => derivationStrict(state, attrs, pos));
-  let wrapper: Value | null = null;
-  r.def("derivation", 1, ([attrs], pos) => {
-    wrapper ??= state.evalSource({ origin: "string", path: null, text: DERIVATION_NIX, baseDir: "/" });
-    return state.call(wrapper, [attrs], pos);
-  });
+  r.def("derivation", 1, ([attrs], pos) => derivationValue(state, attrs, pos));
 }
