@@ -126,6 +126,31 @@ export class NarWriter implements NarEvents {
     this.putData(chunk);
   }
 
+  /**
+   * Adds `length` bytes of the current file's contents that `fill(buffer, offset, max)` reads
+   * straight into the writer's buffer, returning how many it wrote (at least one; it throws when
+   * the source ends early). Saves copying contents that come from a file; a file that fits the
+   * buffer is asked for in one piece.
+   */
+  contentsFrom(length: number, fill: (buffer: Buffer, offset: number, max: number) => number): void {
+    if (length > this.remainingContents) {
+      throw new FormatError(
+        this.remainingContents < 0
+          ? "NAR writer: contents outside of a regular file"
+          : `NAR writer: file contents exceed the declared size by ${length - this.remainingContents} bytes`,
+      );
+    }
+    if (length > this.buf.length - this.pos && length <= this.buf.length) this.flush();
+    let left = length;
+    while (left > 0) {
+      if (this.pos === this.buf.length) this.flush();
+      const n = fill(this.buf, this.pos, Math.min(left, this.buf.length - this.pos));
+      this.pos += n;
+      left -= n;
+    }
+    this.remainingContents -= length;
+  }
+
   regularEnd(): void {
     if (this.remainingContents !== 0) {
       throw new FormatError(
