@@ -21,6 +21,8 @@ export interface DumpOptions {
 const READ_CHUNK = 1024 * 1024;
 const OPEN_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW;
 const NON_ASCII = /[^\x00-\x7f]/;
+/** fstatSync's options, once: its default is a fresh object per call. */
+const STAT_NUMBERS = { bigint: false } as const;
 
 /**
  * Paths are walked as byte strings (one char per byte, as readdir's "latin1" names come): they
@@ -76,7 +78,7 @@ class Dumper {
     // O_NOFOLLOW and fstat: what is read is what the walk saw, even if the name changed since.
     const fd = fs.openSync(osPath(path), OPEN_FLAGS);
     try {
-      const st = fs.fstatSync(fd);
+      const st = fs.fstatSync(fd, STAT_NUMBERS);
       if (!st.isFile()) throw new FormatError(`file '${shown(path)}' changed type while being archived`);
       const size = st.size;
       this.writer.regularStart((st.mode & 0o100) !== 0, size);

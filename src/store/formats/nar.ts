@@ -64,7 +64,6 @@ const DIRECTORY_HEAD = encodeTokens("(", "type", "directory");
 const ENTRY_HEAD = encodeTokens("entry", "(", "name");
 const NODE_TOKEN = encodeTokens("node");
 const CLOSE = encodeTokens(")");
-const ZEROES = new Uint8Array(8);
 
 // ---------------------------------------------------------------------------------------------
 // Writer
@@ -280,23 +279,44 @@ export class NarWriter implements NarEvents {
     }
   }
 
+  /** Byte by byte rather than writeUInt32LE: this runs for every node, and needs no checks. */
   private putLength(n: number): void {
     if (this.buf.length - this.pos < 8) this.flush();
-    this.buf.writeUInt32LE(n % 0x100000000, this.pos);
-    this.buf.writeUInt32LE(Math.floor(n / 0x100000000), this.pos + 4);
-    this.pos += 8;
+    const buf = this.buf;
+    const p = this.pos;
+    const low = n % 0x100000000;
+    const high = Math.floor(n / 0x100000000);
+    buf[p] = low & 0xff;
+    buf[p + 1] = (low >>> 8) & 0xff;
+    buf[p + 2] = (low >>> 16) & 0xff;
+    buf[p + 3] = low >>> 24;
+    buf[p + 4] = high & 0xff;
+    buf[p + 5] = (high >>> 8) & 0xff;
+    buf[p + 6] = (high >>> 16) & 0xff;
+    buf[p + 7] = high >>> 24;
+    this.pos = p + 8;
   }
 
   private putPaddingFor(len: number): void {
-    const pad = padding(len);
-    if (pad > 0) this.put(ZEROES.subarray(0, pad));
+    let pad = padding(len);
+    if (pad === 0) return;
+    if (this.buf.length - this.pos < pad) this.flush();
+    const buf = this.buf;
+    while (pad-- > 0) buf[this.pos++] = 0;
   }
 
   private putString(s: string | Uint8Array): void {
     const len = s.length;
     this.putLength(len);
     if (typeof s === "string") {
-      if (len <= this.buf.length - this.pos) {
+      if (len <= SHORT_STRING) {
+        // Most names: a loop is cheaper than a call into Buffer.write.
+        if (this.buf.length - this.pos < len) this.flush();
+        const buf = this.buf;
+        let p = this.pos;
+        for (let i = 0; i < len; i++) buf[p++] = s.charCodeAt(i);
+        this.pos = p;
+      } else if (len <= this.buf.length - this.pos) {
         this.buf.write(s, this.pos, len, "latin1");
         this.pos += len;
       } else {
@@ -319,6 +339,9 @@ export function narEntryNameProblem(name: string): string | null {
 }
 
 const NOT_BYTE_STRING = /[^\x00-\xff]/;
+
+/** Strings up to this length are written by a loop rather than by Buffer.write. */
+const SHORT_STRING = 64;
 
 function checkEntryName(name: string, mayHoldNonBytes: boolean): void {
   const problem = narEntryNameProblem(name);
