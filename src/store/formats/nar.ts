@@ -142,6 +142,16 @@ export class NarWriter implements NarEvents {
     if (length > this.buf.length - this.pos && length <= this.buf.length) this.flush();
     let left = length;
     while (left > 0) {
+      if (!this.transientChunks && left >= this.bufferSize) {
+        // A sink that keeps chunks gets large contents in large fresh chunks, as `contents` does.
+        this.flush();
+        const chunk = Buffer.allocUnsafe(Math.min(left, LARGE_CHUNK));
+        for (let got = 0; got < chunk.length; ) got += fill(chunk, got, chunk.length - got);
+        this.flushed += chunk.length;
+        this.sink(chunk);
+        left -= chunk.length;
+        continue;
+      }
       if (this.pos === this.buf.length) this.flush();
       const n = fill(this.buf, this.pos, Math.min(left, this.buf.length - this.pos));
       this.pos += n;
@@ -339,6 +349,9 @@ export function narEntryNameProblem(name: string): string | null {
 }
 
 const NOT_BYTE_STRING = /[^\x00-\xff]/;
+
+/** Size of the fresh chunks that large file contents are read into for sinks that keep chunks. */
+const LARGE_CHUNK = 1024 * 1024;
 
 /** Strings up to this length are written by a loop rather than by Buffer.write. */
 const SHORT_STRING = 64;
