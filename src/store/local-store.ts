@@ -835,7 +835,7 @@ function gcMayBeRunning(stateDir: string): boolean {
 }
 
 function adaptFilter(filter: (path: string, type: FileType) => boolean, strip = 0): DumpOptions["filter"] {
-  return (p, type) => filter(p.subarray(strip).toString("latin1"), type);
+  return strip === 0 ? filter : (p, type) => filter(p.slice(strip), type);
 }
 
 function isSymlink(p: string): boolean {

@@ -19,7 +19,7 @@ export class MemoryStore implements EvalStore {
     const file = Buffer.from(path, "latin1");
     const filter = opts.filter;
     const hash = opts.recursive
-      ? narFromFileSystem(file, filter ? { filter: (p, t) => filter(p.toString("latin1"), t) } : {}).narHash
+      ? narFromFileSystem(file, filter ? { filter } : {}).narHash
       : hashFileContents(file, "sha256");
     const storePath = makeFixedOutputPath(name, opts.recursive ? "recursive" : "flat", hash, [], this.storeDir);
     this.entries.set(storePath, { text: null, references: [] });

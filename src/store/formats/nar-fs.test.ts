@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -47,8 +48,8 @@ test("a filter sees absolute paths with types and drops rejected subtrees", () =
     const seen: string[] = [];
     const { narHash } = narFromFileSystem(root, {
       filter: (p, type) => {
-        seen.push(`${path.relative(root, p.toString())}:${type}`);
-        return !p.toString().endsWith("/sub");
+        seen.push(`${path.relative(root, p)}:${type}`);
+        return !p.endsWith("/sub");
       },
     });
     assert.ok(seen.includes("sub:directory") && seen.includes("link:symlink") && seen.includes("a.txt:regular"));
@@ -73,6 +74,49 @@ test("large files stream through in chunks with the same hash as nix-hash", () =
     const { narHash } = narFromFileSystem(big);
     assert.equal(Buffer.from(narHash.bytes).toString("hex"), createHash("sha256").update(Buffer.concat(chunks)).digest("hex"));
     assert.equal(hashToNix32(hashFileContents(big)), hashToNix32({ algo: "sha256", bytes: createHash("sha256").update(data).digest() }));
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test("names that are not UTF-8, under a root whose name is not ASCII, are archived byte for byte", () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nar-"));
+  try {
+    const root = path.join(tmp, "räk");
+    fs.mkdirSync(root);
+    // 0xff alone is not UTF-8; 0xc3 0xa9 is "é"; they must sort as bytes ("Z" < "é" < 0xff).
+    const rawRoot = Buffer.from(root);
+    const named = (name: string): Buffer => Buffer.concat([rawRoot, Buffer.from("/"), Buffer.from(name, "latin1")]);
+    fs.writeFileSync(named("\xff"), "ff");
+    fs.writeFileSync(named("\xc3\xa9"), "e");
+    fs.writeFileSync(named("Z"), "z", { mode: 0o755 });
+    fs.chmodSync(named("Z"), 0o755);
+    fs.symlinkSync(Buffer.from("\xff", "latin1"), named("l\xfe"));
+    const expected: NarNode = {
+      type: "directory",
+      entries: new Map<string, NarNode>([
+        ["\xff", { type: "regular", executable: false, contents: new Uint8Array(Buffer.from("ff")) }],
+        ["\xc3\xa9", { type: "regular", executable: false, contents: new Uint8Array(Buffer.from("e")) }],
+        ["Z", { type: "regular", executable: true, contents: new Uint8Array(Buffer.from("z")) }],
+        ["l\xfe", { type: "symlink", target: "\xff" }],
+      ]),
+    };
+    assert.deepEqual(narFromFileSystem(root).narHash, narHashOfTree(expected));
+    assert.deepEqual(narFromFileSystem(rawRoot).narHash, narHashOfTree(expected));
+    const seen: string[] = [];
+    narFromFileSystem(root, { filter: (p) => (seen.push(p), true) });
+    assert.deepEqual(seen, ["Z", "l\xfe", "\xc3\xa9", "\xff"].map((n) => rawRoot.toString("latin1") + "/" + n));
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test("a FIFO in the tree is refused by type, never opened (opening one would block)", () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tix-nar-"));
+  try {
+    fs.writeFileSync(path.join(tmp, "ok"), "x");
+    execFileSync("mkfifo", [path.join(tmp, "pipe")]);
+    assert.throws(() => narFromFileSystem(tmp), /file '.*\/pipe' has an unsupported type/);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -11,61 +11,85 @@ export type FileTypeName = "regular" | "directory" | "symlink" | "unknown";
 
 export interface DumpOptions {
   /**
-   * Called for every entry below the root with its absolute path (raw bytes) and type; returning
-   * false leaves the entry (and, for a directory, everything below it) out of the NAR.
+   * Called for every entry below the root with its absolute path (a byte string: one char per
+   * byte) and type; returning false leaves the entry (and, for a directory, everything below it)
+   * out of the NAR.
    */
-  readonly filter?: (path: Buffer, type: FileTypeName) => boolean;
+  readonly filter?: (path: string, type: FileTypeName) => boolean;
 }
 
 const READ_CHUNK = 1024 * 1024;
-const SLASH = Buffer.from("/");
+const OPEN_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW;
+const NON_ASCII = /[^\x00-\x7f]/;
+/** fstatSync's options, once: its default is a fresh object per call. */
+const STAT_NUMBERS = { bigint: false } as const;
+
+/**
+ * Paths are walked as byte strings (one char per byte, as readdir's "latin1" names come): they
+ * sort by plain string comparison and join without Buffer allocations. Node encodes a string path
+ * as UTF-8, which is the same bytes only for ASCII; other paths go to the system as Buffers.
+ */
+function osPath(path: string): string | Buffer {
+  return NON_ASCII.test(path) ? Buffer.from(path, "latin1") : path;
+}
+
+/** A byte-string path for messages (its bytes read as UTF-8). */
+function shown(path: string): string {
+  return Buffer.from(path, "latin1").toString();
+}
+
+function byName(a: fs.Dirent, b: fs.Dirent): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
 
 class Dumper {
   private readBuffer: Buffer | null = null;
+  /** The writer, when it can take file contents read straight into its own buffer. */
+  private readonly direct: NarWriter | null;
+  /** The file being read by `fill`: one bound function serves every file. */
+  private fd = -1;
+  private path = "";
+  private readonly fill = (buffer: Buffer, offset: number, max: number): number => {
+    const n = fs.readSync(this.fd, buffer, offset, max, null);
+    if (n === 0) throw new FormatError(`file '${shown(this.path)}' shrank while being archived`);
+    return n;
+  };
 
   constructor(
     private readonly writer: NarEvents,
     private readonly filter: DumpOptions["filter"],
-  ) {}
+  ) {
+    this.direct = writer instanceof NarWriter ? writer : null;
+  }
 
-  dump(path: Buffer, st: fs.Stats): void {
+  dump(path: string, st: fs.Stats): void {
     if (st.isSymbolicLink()) {
-      this.writer.symlink(fs.readlinkSync(path, { encoding: "buffer" }));
+      this.writer.symlink(fs.readlinkSync(osPath(path), { encoding: "buffer" }));
     } else if (st.isFile()) {
       this.dumpFile(path);
     } else if (st.isDirectory()) {
       this.dumpDirectory(path);
     } else {
-      throw new FormatError(`file '${path.toString()}' has an unsupported type`);
+      throw new FormatError(`file '${shown(path)}' has an unsupported type`);
     }
   }
 
-  private dumpFile(path: Buffer): void {
-    const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  private dumpFile(path: string): void {
+    // O_NOFOLLOW and fstat: what is read is what the walk saw, even if the name changed since.
+    const fd = fs.openSync(osPath(path), OPEN_FLAGS);
     try {
-      const st = fs.fstatSync(fd);
-      if (!st.isFile()) throw new FormatError(`file '${path.toString()}' changed type while being archived`);
+      const st = fs.fstatSync(fd, STAT_NUMBERS);
+      if (!st.isFile()) throw new FormatError(`file '${shown(path)}' changed type while being archived`);
       const size = st.size;
       this.writer.regularStart((st.mode & 0o100) !== 0, size);
-      let remaining = size;
-      while (remaining > 0) {
-        const want = Math.min(remaining, READ_CHUNK);
-        // Reuse one read buffer when the sink does not keep chunks; otherwise hand over fresh ones.
-        let buf: Buffer;
-        if (this.writer.transientChunks) {
-          this.readBuffer ??= Buffer.allocUnsafe(READ_CHUNK);
-          buf = this.readBuffer;
+      if (size > 0) {
+        if (this.direct !== null) {
+          this.fd = fd;
+          this.path = path;
+          this.direct.contentsFrom(size, this.fill);
         } else {
-          buf = Buffer.allocUnsafe(want);
+          this.copyContents(fd, size, path);
         }
-        let got = 0;
-        while (got < want) {
-          const n = fs.readSync(fd, buf, got, want - got, null);
-          if (n === 0) throw new FormatError(`file '${path.toString()}' shrank while being archived`);
-          got += n;
-        }
-        this.writer.contents(buf.subarray(0, want));
-        remaining -= want;
       }
       this.writer.regularEnd();
     } finally {
@@ -73,21 +97,44 @@ class Dumper {
     }
   }
 
-  private dumpDirectory(path: Buffer): void {
-    const dirents = fs.readdirSync(path, { encoding: "buffer", withFileTypes: true });
-    dirents.sort((a, b) => Buffer.compare(a.name as unknown as Buffer, b.name as unknown as Buffer));
+  /** Contents as chunks, for writers that cannot be read into (a tee, a recorder). */
+  private copyContents(fd: number, size: number, path: string): void {
+    let remaining = size;
+    while (remaining > 0) {
+      const want = Math.min(remaining, READ_CHUNK);
+      // Reuse one read buffer when the sink does not keep chunks; otherwise hand over fresh ones.
+      let buf: Buffer;
+      if (this.writer.transientChunks) {
+        this.readBuffer ??= Buffer.allocUnsafe(READ_CHUNK);
+        buf = this.readBuffer;
+      } else {
+        buf = Buffer.allocUnsafe(want);
+      }
+      let got = 0;
+      while (got < want) {
+        const n = fs.readSync(fd, buf, got, want - got, null);
+        if (n === 0) throw new FormatError(`file '${shown(path)}' shrank while being archived`);
+        got += n;
+      }
+      this.writer.contents(buf.subarray(0, want));
+      remaining -= want;
+    }
+  }
+
+  private dumpDirectory(path: string): void {
+    const dirents = fs.readdirSync(osPath(path), { encoding: "latin1", withFileTypes: true });
+    dirents.sort(byName);
     this.writer.directoryStart();
     for (const d of dirents) {
-      const name = d.name as unknown as Buffer;
-      const child = Buffer.concat([path, SLASH, name]);
+      const name = d.name;
+      const child = path + "/" + name;
       // d_type saves a stat for directories and symlinks; regular files are fstat'ed when opened.
       let type: FileTypeName;
-      let st: fs.Stats | null = null;
       if (d.isFile()) type = "regular";
       else if (d.isDirectory()) type = "directory";
       else if (d.isSymbolicLink()) type = "symlink";
       else {
-        st = fs.lstatSync(child);
+        const st = fs.lstatSync(osPath(child));
         type = st.isFile() ? "regular" : st.isDirectory() ? "directory" : st.isSymbolicLink() ? "symlink" : "unknown";
       }
       if (this.filter !== undefined && !this.filter(child, type)) continue;
@@ -100,10 +147,10 @@ class Dumper {
           this.dumpDirectory(child);
           break;
         case "symlink":
-          this.writer.symlink(fs.readlinkSync(child, { encoding: "buffer" }));
+          this.writer.symlink(fs.readlinkSync(osPath(child), { encoding: "buffer" }));
           break;
         case "unknown":
-          throw new FormatError(`file '${child.toString()}' has an unsupported type`);
+          throw new FormatError(`file '${shown(child)}' has an unsupported type`);
       }
       this.writer.entryEnd();
     }
@@ -111,13 +158,14 @@ class Dumper {
   }
 }
 
-function toBuffer(path: string | Buffer): Buffer {
-  return typeof path === "string" ? Buffer.from(path) : path;
+/** A path as a byte string: a string path is a normal (UTF-8) file name, a Buffer raw bytes. */
+function toByteString(path: string | Buffer): string {
+  return typeof path === "string" ? (NON_ASCII.test(path) ? Buffer.from(path).toString("latin1") : path) : path.toString("latin1");
 }
 
 function dumpInto(path: string | Buffer, writer: NarEvents, options: DumpOptions): void {
-  const p = toBuffer(path);
-  new Dumper(writer, options.filter).dump(p, fs.lstatSync(p));
+  const p = toByteString(path);
+  new Dumper(writer, options.filter).dump(p, fs.lstatSync(osPath(p)));
   writer.finish();
 }
 
@@ -153,7 +201,7 @@ export function narFromFileSystem(
 /** Hash of a single file's bytes (flat ingestion), streamed from disk. */
 export function hashFileContents(path: string | Buffer, algo: HashAlgo = "sha256"): Hash {
   const hasher = createHasher(algo);
-  const fd = fs.openSync(toBuffer(path), "r");
+  const fd = fs.openSync(path, "r");
   try {
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     for (;;) {

@@ -169,3 +169,43 @@ test("deeply nested NARs are rejected instead of overflowing the stack", () => {
   for (let i = 0; i < depth; i++) parts.push(close);
   assert.throws(() => parseNar(Buffer.concat(parts)), /more than 4096 levels deep/);
 });
+
+test("contents read straight into the writer (contentsFrom) give the same NAR as contents chunks", () => {
+  // Sizes around the buffer (1 KiB here) and a large file; the filler hands out at most 700 bytes
+  // at a time, as a short read would.
+  const sizes = [0, 1, 7, 8, 1000, 1024, 1025, 3000, 5000];
+  const data = (n: number, seed: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff));
+  const write = (w: NarWriter, direct: boolean): void => {
+    w.directoryStart();
+    sizes.forEach((n, k) => {
+      const bytes = data(n, k);
+      w.entryStart(`f${k}`);
+      w.regularStart(k % 2 === 1, n);
+      if (direct) {
+        let at = 0;
+        w.contentsFrom(n, (buf, offset, max) => {
+          const take = Math.min(max, 700);
+          bytes.copy(buf, offset, at, at + take);
+          at += take;
+          return take;
+        });
+      } else if (n > 0) {
+        w.contents(bytes);
+      }
+      w.regularEnd();
+      w.entryEnd();
+    });
+    w.directoryEnd();
+    w.finish();
+  };
+  for (const transientChunks of [false, true]) {
+    const collect = (direct: boolean): Buffer => {
+      const chunks: Buffer[] = [];
+      const w = new NarWriter((c) => chunks.push(Buffer.from(c)), { bufferSize: 1024, transientChunks });
+      write(w, direct);
+      assert.equal(w.size, Buffer.concat(chunks).length);
+      return Buffer.concat(chunks);
+    };
+    assert.deepEqual(collect(true), collect(false), `transientChunks: ${transientChunks}`);
+  }
+});

@@ -64,7 +64,6 @@ const DIRECTORY_HEAD = encodeTokens("(", "type", "directory");
 const ENTRY_HEAD = encodeTokens("entry", "(", "name");
 const NODE_TOKEN = encodeTokens("node");
 const CLOSE = encodeTokens(")");
-const ZEROES = new Uint8Array(8);
 
 // ---------------------------------------------------------------------------------------------
 // Writer
@@ -124,6 +123,41 @@ export class NarWriter implements NarEvents {
     }
     this.remainingContents -= chunk.length;
     this.putData(chunk);
+  }
+
+  /**
+   * Adds `length` bytes of the current file's contents that `fill(buffer, offset, max)` reads
+   * straight into the writer's buffer, returning how many it wrote (at least one; it throws when
+   * the source ends early). Saves copying contents that come from a file; a file that fits the
+   * buffer is asked for in one piece.
+   */
+  contentsFrom(length: number, fill: (buffer: Buffer, offset: number, max: number) => number): void {
+    if (length > this.remainingContents) {
+      throw new FormatError(
+        this.remainingContents < 0
+          ? "NAR writer: contents outside of a regular file"
+          : `NAR writer: file contents exceed the declared size by ${length - this.remainingContents} bytes`,
+      );
+    }
+    if (length > this.buf.length - this.pos && length <= this.buf.length) this.flush();
+    let left = length;
+    while (left > 0) {
+      if (!this.transientChunks && left >= this.bufferSize) {
+        // A sink that keeps chunks gets large contents in large fresh chunks, as `contents` does.
+        this.flush();
+        const chunk = Buffer.allocUnsafe(Math.min(left, LARGE_CHUNK));
+        for (let got = 0; got < chunk.length; ) got += fill(chunk, got, chunk.length - got);
+        this.flushed += chunk.length;
+        this.sink(chunk);
+        left -= chunk.length;
+        continue;
+      }
+      if (this.pos === this.buf.length) this.flush();
+      const n = fill(this.buf, this.pos, Math.min(left, this.buf.length - this.pos));
+      this.pos += n;
+      left -= n;
+    }
+    this.remainingContents -= length;
   }
 
   regularEnd(): void {
@@ -255,23 +289,44 @@ export class NarWriter implements NarEvents {
     }
   }
 
+  /** Byte by byte rather than writeUInt32LE: this runs for every node, and needs no checks. */
   private putLength(n: number): void {
     if (this.buf.length - this.pos < 8) this.flush();
-    this.buf.writeUInt32LE(n % 0x100000000, this.pos);
-    this.buf.writeUInt32LE(Math.floor(n / 0x100000000), this.pos + 4);
-    this.pos += 8;
+    const buf = this.buf;
+    const p = this.pos;
+    const low = n % 0x100000000;
+    const high = Math.floor(n / 0x100000000);
+    buf[p] = low & 0xff;
+    buf[p + 1] = (low >>> 8) & 0xff;
+    buf[p + 2] = (low >>> 16) & 0xff;
+    buf[p + 3] = low >>> 24;
+    buf[p + 4] = high & 0xff;
+    buf[p + 5] = (high >>> 8) & 0xff;
+    buf[p + 6] = (high >>> 16) & 0xff;
+    buf[p + 7] = high >>> 24;
+    this.pos = p + 8;
   }
 
   private putPaddingFor(len: number): void {
-    const pad = padding(len);
-    if (pad > 0) this.put(ZEROES.subarray(0, pad));
+    let pad = padding(len);
+    if (pad === 0) return;
+    if (this.buf.length - this.pos < pad) this.flush();
+    const buf = this.buf;
+    while (pad-- > 0) buf[this.pos++] = 0;
   }
 
   private putString(s: string | Uint8Array): void {
     const len = s.length;
     this.putLength(len);
     if (typeof s === "string") {
-      if (len <= this.buf.length - this.pos) {
+      if (len <= SHORT_STRING) {
+        // Most names: a loop is cheaper than a call into Buffer.write.
+        if (this.buf.length - this.pos < len) this.flush();
+        const buf = this.buf;
+        let p = this.pos;
+        for (let i = 0; i < len; i++) buf[p++] = s.charCodeAt(i);
+        this.pos = p;
+      } else if (len <= this.buf.length - this.pos) {
         this.buf.write(s, this.pos, len, "latin1");
         this.pos += len;
       } else {
@@ -294,6 +349,12 @@ export function narEntryNameProblem(name: string): string | null {
 }
 
 const NOT_BYTE_STRING = /[^\x00-\xff]/;
+
+/** Size of the fresh chunks that large file contents are read into for sinks that keep chunks. */
+const LARGE_CHUNK = 1024 * 1024;
+
+/** Strings up to this length are written by a loop rather than by Buffer.write. */
+const SHORT_STRING = 64;
 
 function checkEntryName(name: string, mayHoldNonBytes: boolean): void {
   const problem = narEntryNameProblem(name);
