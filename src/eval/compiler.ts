@@ -796,7 +796,7 @@ export class Compiler {
         let f = callCode(fn, env);
         if (f instanceof Thunk) f = f.force();
         const arg = a0.constant ? a0.value : a0.make(env);
-        if (f instanceof Lambda) return state.callLambda(f, arg, pos);
+        if (f instanceof Lambda) return state.callInfo(f.info, f.env, arg, pos);
         return state.call1(f, arg, pos);
       };
     }
