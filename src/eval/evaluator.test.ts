@@ -5,6 +5,7 @@ import { nodeEvalIO } from "./fs-io.js";
 import { defaultSettings } from "./state.js";
 import { printValue } from "./print.js";
 import { EvalError } from "./errors.js";
+import type { Value } from "./value.js";
 import { MemoryStore } from "../store/memory-store.js";
 import { STORE_BUILTINS } from "../store/builtins/index.js";
 
@@ -56,6 +57,22 @@ test("functions: formals, defaults, @-patterns", () => {
   fails("({ a }: a) {}", "function 'anonymous lambda' called without required argument 'a'");
   fails("let f = { a }: a; in f { a = 1; b = 2; }", "function 'f' called with unexpected argument 'b'");
   assert.equal(run("let s = { __functor = self: x: x + self.n; n = 10; }; in s 5"), "15");
+});
+
+test("lets of one or two bindings (object frames): self and forward references, closures, with", () => {
+  assert.equal(run("let x = [ 1 x ]; in builtins.length (builtins.elemAt x 1)"), "2");
+  assert.equal(run("let a = b; b = 2; in a + b"), "4");
+  assert.equal(run("let f = n: let m = n * 2; in m + n; in f 3"), "9");
+  assert.equal(run("let mk = n: let v = n; w = v + 1; in x: v + w + x; in mk 1 10"), "13");
+  assert.equal(run("let x = 1; in let y = x + 1; z = y * 2; in with { q = z; }; q + x + y"), "7");
+  assert.equal(run("let a = 1; in let b = a; in let c = b; in rec { d = c; e = d; }"), "{ d = 1; e = 1; }");
+  assert.equal(run("let f = x: let y = x; in y; in builtins.map f [ 1 2 ]"), "[ 1 2 ]");
+  fails("let a = b; b = a; in a", "infinite recursion encountered");
+  // Recursion through a let frame counts towards max-call-depth like any other.
+  const shallow = new Evaluator({ settings: { ...defaultSettings, maxCallDepth: 500 }, io: nodeEvalIO({}), store: new MemoryStore() });
+  const deep = (n: number): Value => shallow.state.forceDeep(shallow.evalString(`let f = n: let m = n - 1; in if n == 0 then 0 else 1 + f m; in f ${n}`, "/tmp"));
+  assert.equal(deep(499), 499);
+  assert.throws(() => deep(500), (e: unknown) => e instanceof EvalError && e.message === "stack overflow; max-call-depth exceeded");
 });
 
 test("inherit and inherit-from", () => {

@@ -6,7 +6,10 @@ export class Scope {
     readonly parent: Scope | null,
     /** Static names and their slots (slots start at 1), or null for a `with` scope. */
     readonly names: Map<string, number> | null,
-    /** Whether this scope's frames are ArgFrames (plain `x: body` lambdas; the name is slot 1). */
+    /**
+     * Whether this scope's frames are ArgFrames or ArgPairs (plain `x: body` lambdas, small
+     * `let`s): slot 1 is read as `.a`, slot 2 as `.b`, the parent as `.p`.
+     */
     readonly argFrame: boolean = false,
   ) {}
 

@@ -212,7 +212,7 @@ export class EvalState {
   /** `call(fn, [arg], pos)` without the argument array when `fn` is a lambda. */
   call1(fn: Value, arg: Value, pos: Pos | null): Value {
     const f = fn instanceof Thunk ? fn.force() : fn;
-    if (f instanceof Lambda) return this.callLambda(f, arg, pos);
+    if (f instanceof Lambda) return this.callInfo(f.info, f.env, arg, pos);
     if (f instanceof PrimOp && f.arity === 1) return this.callPrimOp(f, [arg], pos);
     return this.call(f, [arg], pos);
   }
@@ -229,8 +229,8 @@ export class EvalState {
         const env = f.env;
         return this.callInfo(inner, new ArgPair(env.p, env.a, a), b, pos);
       }
-      const g = this.callLambda(f, a, pos);
-      if (g instanceof Lambda) return this.callLambda(g, b, pos);
+      const g = this.callInfo(f.info, f.env, a, pos);
+      if (g instanceof Lambda) return this.callInfo(g.info, g.env, b, pos);
       return this.call(g, [b], pos);
     }
     return this.call(f, [a, b], pos);
@@ -252,28 +252,38 @@ export class EvalState {
     return this.callInfo(f.info, f.env, arg, pos);
   }
 
-  /** Calls the lambda `info` closed over `parent` (what a Lambda holds) with `arg`. */
+  /**
+   * Calls the lambda `info` closed over `parent` (what a Lambda holds) with `arg`. A plain lambda's
+   * body runs right here rather than in a helper: every JavaScript frame per Nix call counts in
+   * deep recursions, whose first descent runs in the interpreter (~100 bytes of fresh stack per
+   * frame, each fresh page a fault; and the garbage collector walks every frame at each scavenge).
+   */
   callInfo(info: LambdaInfo, parent: Env, arg: Value, pos: Pos | null): Value {
     if (info.formals !== null) return this.callWithFormals(info, parent, arg, pos);
     // A plain `x: body` lambda: its frame is an ArgFrame, or an ArgPair after the outer
     // lambda's ArgFrame (what the Lambda closes over).
-    return this.runBody(info, info.pair === true ? new ArgPair(parent.p, parent.a, arg) : new ArgFrame(parent, arg), pos);
+    const frame = info.pair === true ? new ArgPair(parent.p, parent.a, arg) : new ArgFrame(parent, arg);
+    if (++this.callDepth > this.maxCallDepth) this.callDepthExceeded(pos);
+    try {
+      let r = callCode(info.body, frame);
+      if (r instanceof Thunk) r = r.force();
+      return r;
+    } finally {
+      if (this.callDepth > 0) this.callDepth--;
+    }
   }
 
   /**
    * Calls `x: inner` (closed over `parent`, not itself an inner lambda) with `x` = `a`, then
-   * `inner` with `b`, without creating the closure in between.
+   * `inner` with `b`, without creating the closure in between. Runs a pair's body itself, like
+   * callInfo (one JavaScript frame fewer per call).
    */
   callCurried(inner: LambdaInfo, parent: Env, a: Value, b: Value, pos: Pos | null): Value {
-    if (inner.pair === true) return this.runBody(inner, new ArgPair(parent, a, b), pos);
-    return this.callInfo(inner, new ArgFrame(parent, a), b, pos);
-  }
-
-  /** Runs the body of the plain lambda `info` in `frame`. */
-  private runBody(info: LambdaInfo, frame: Env, pos: Pos | null): Value {
+    if (inner.pair !== true) return this.callInfo(inner, new ArgFrame(parent, a), b, pos);
+    const frame = new ArgPair(parent, a, b);
     if (++this.callDepth > this.maxCallDepth) this.callDepthExceeded(pos);
     try {
-      let r = callCode(info.body, frame);
+      let r = callCode(inner.body, frame);
       if (r instanceof Thunk) r = r.force();
       return r;
     } finally {

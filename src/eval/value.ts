@@ -294,8 +294,8 @@ export function compareNames(a: string, b: string): number {
 
 /**
  * A compiled closure over an environment. An `Env` is an array whose slot 0 is the parent env, or,
- * for a call of a plain `x: body` lambda, an ArgFrame. The compiler knows which kind each scope
- * has and emits the matching access.
+ * for a call of a plain `x: body` lambda or a `let` of one or two bindings, an ArgFrame (ArgPair).
+ * The compiler knows which kind each scope has and emits the matching access.
  */
 export type Env = any;
 
@@ -303,7 +303,8 @@ export type Env = any;
 export class ArgFrame {
   constructor(
     readonly p: Env,
-    readonly a: Value,
+    /** Written once more after construction when the frame is a `let`'s (compileSmallLet). */
+    public a: Value,
   ) {}
 }
 
@@ -315,8 +316,9 @@ export class ArgFrame {
 export class ArgPair {
   constructor(
     readonly p: Env,
-    readonly a: Value,
-    readonly b: Value,
+    /** Written once more after construction when the frame is a `let`'s (compileSmallLet). */
+    public a: Value,
+    public b: Value,
   ) {}
 }
 export type Code = (env: Env) => Value;
