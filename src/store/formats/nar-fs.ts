@@ -15,6 +15,12 @@ export interface DumpOptions {
    * false leaves the entry (and, for a directory, everything below it) out of the NAR.
    */
   readonly filter?: (path: Buffer, type: FileTypeName) => boolean;
+  /**
+   * Called for the root and every entry kept, with its path and its own metadata (links not
+   * followed), before its contents are read: lets a caller learn about the tree (modification
+   * times) in the walk that archives it instead of a walk of its own.
+   */
+  readonly onEntry?: (path: Buffer, st: fs.Stats) => void;
 }
 
 const READ_CHUNK = 1024 * 1024;
@@ -26,13 +32,14 @@ class Dumper {
   constructor(
     private readonly writer: NarEvents,
     private readonly filter: DumpOptions["filter"],
+    private readonly onEntry: DumpOptions["onEntry"],
   ) {}
 
   dump(path: Buffer, st: fs.Stats): void {
     if (st.isSymbolicLink()) {
       this.writer.symlink(fs.readlinkSync(path, { encoding: "buffer" }));
     } else if (st.isFile()) {
-      this.dumpFile(path);
+      this.dumpFile(path, false);
     } else if (st.isDirectory()) {
       this.dumpDirectory(path);
     } else {
@@ -40,11 +47,13 @@ class Dumper {
     }
   }
 
-  private dumpFile(path: Buffer): void {
+  /** `report`: an entry below the root (the root was reported with its lstat). */
+  private dumpFile(path: Buffer, report: boolean): void {
     const fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
     try {
       const st = fs.fstatSync(fd);
       if (!st.isFile()) throw new FormatError(`file '${path.toString()}' changed type while being archived`);
+      if (report) this.onEntry?.(path, st);
       const size = st.size;
       this.writer.regularStart((st.mode & 0o100) !== 0, size);
       let remaining = size;
@@ -91,10 +100,12 @@ class Dumper {
         type = st.isFile() ? "regular" : st.isDirectory() ? "directory" : st.isSymbolicLink() ? "symlink" : "unknown";
       }
       if (this.filter !== undefined && !this.filter(child, type)) continue;
+      // Regular files report the fstat of the opened file (dumpFile); the others need an lstat.
+      if (this.onEntry !== undefined && type !== "regular") this.onEntry(child, st ?? fs.lstatSync(child));
       this.writer.entryStart(name);
       switch (type) {
         case "regular":
-          this.dumpFile(child);
+          this.dumpFile(child, true);
           break;
         case "directory":
           this.dumpDirectory(child);
@@ -117,7 +128,9 @@ function toBuffer(path: string | Buffer): Buffer {
 
 function dumpInto(path: string | Buffer, writer: NarEvents, options: DumpOptions): void {
   const p = toBuffer(path);
-  new Dumper(writer, options.filter).dump(p, fs.lstatSync(p));
+  const st = fs.lstatSync(p);
+  options.onEntry?.(p, st);
+  new Dumper(writer, options.filter, options.onEntry).dump(p, st);
   writer.finish();
 }
 
