@@ -13,7 +13,7 @@ export function fetchPath(ctx: FetchContext, attrs: InputAttrs): FetchedTree {
   const p = requireStr(attrs, "path");
   if (!p.startsWith("/")) throw new FetchError(`path '${p}' is not absolute`);
   if (!fs.existsSync(p)) throw new FetchError(`path '${p}' does not exist`);
-  const added = addTreeToStore(ctx, p, getStr(attrs, "name") ?? "source");
+  const added = addTreeToStore(ctx, p, getStr(attrs, "name") ?? "source", undefined, ctx.observeLocalTree?.(p));
   // The newest modification time comes from the copy's own walk of the tree.
   const lastModified = getInt(attrs, "lastModified") ?? added.newestMtime;
   const rev = getStr(attrs, "rev");

@@ -40,6 +40,7 @@ export function addTreeToStore(
   fsPath: string,
   name: string,
   filter?: (rel: string, type: FileType) => boolean,
+  observe?: (path: Buffer, st: fs.Stats) => void,
 ): CopiedTree {
   const root = toBytes(fsPath);
   const prefix = root.endsWith("/") ? root : root + "/";
@@ -47,9 +48,10 @@ export function addTreeToStore(
   const storePath = ctx.store.addPath(root, name, {
     recursive: true,
     filter: filter === undefined ? undefined : (p, type) => filter(p.startsWith(prefix) ? p.slice(prefix.length) : p, type),
-    onEntry: (_p, st) => {
+    onEntry: (p, st) => {
       const m = Math.floor(st.mtimeMs / 1000);
       if (m > newest) newest = m;
+      observe?.(p, st);
     },
   });
   return { storePath, narHash: narHashOf(ctx, storePath), newestMtime: newest };

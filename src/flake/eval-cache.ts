@@ -96,6 +96,12 @@ export class EvalCacheDb {
     this.preloaded.get(fingerprint)?.set(key, text);
   }
 
+  /** Whether anything is recorded under `key` (see getLockedSource), whatever its stamp. */
+  hasLockedSource(key: string): boolean {
+    this.getSourceStmt ??= this.db.prepare("select stamp, value from LockedSources where key = ?").raw(true);
+    return this.getSourceStmt.get(key) !== undefined;
+  }
+
   /**
    * What locking a local flake gave when its tree had `stamp` (see source-stamp.ts), recorded
    * under `key` (the reference and whatever else the result depends on); undefined when nothing
