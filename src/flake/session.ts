@@ -140,7 +140,7 @@ export class FlakeSession {
           observing = false; // the first copy of the tree only
           return (p, st) => s.add(p, st);
         };
-        env = { ...this.env, fetchContext: { ...this.env.fetchContext, observeLocalTree } };
+        env = withProps(this.env, { fetchContext: withProps(this.env.fetchContext, { observeLocalTree }) });
       }
       const warningsBefore = this.options.warningCount?.() ?? 0;
       try {
@@ -290,4 +290,10 @@ function lockedSourceKey(ref: FlakeRef): string {
 /** `<cache dir>/eval-cache-v1.sqlite`. */
 export function evalCacheFileIn(cacheDir: string): string {
   return path.join(cacheDir, "eval-cache-v1.sqlite");
+}
+
+/** A copy of `obj` with `extra`'s properties; getters (such as a lazily opened store) stay getters. */
+function withProps<T extends object>(obj: T, extra: Partial<T>): T {
+  const props = { ...Object.getOwnPropertyDescriptors(obj), ...Object.getOwnPropertyDescriptors(extra) };
+  return Object.defineProperties(Object.create(Object.getPrototypeOf(obj) as object | null) as T, props);
 }
