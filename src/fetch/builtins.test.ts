@@ -3,6 +3,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { Evaluator } from "../eval/evaluator.js";
@@ -127,4 +128,19 @@ test("pure mode refuses unlocked fetches", () => {
   // A locked git input is fine.
   const locked = evalJson(`(builtins.fetchGit { url = "file://${repo}"; rev = "${rev2}"; }).revCount`, true);
   assert.equal(locked, 2);
+});
+
+test("fetchTree of a path: lastModified is the newest modification time in the tree, directories and symlinks included", () => {
+  const tree = path.join(root, "mtimes");
+  writeFiles(tree, { "f": "f\n", "sub/g": "g\n" });
+  fs.symlinkSync("f", path.join(tree, "link"));
+  const set = (rel: string, seconds: number): void => fs.lutimesSync(path.join(tree, rel), seconds, seconds + 0.5);
+  const expr = `(builtins.fetchTree { type = "path"; path = "${tree}"; }).lastModified`;
+  // Each entry in turn is the newest; times are set children first so a directory keeps its own.
+  const order = ["sub/g", "f", "link", "sub", ""];
+  for (const [i, newest] of order.entries()) {
+    for (const [j, rel] of order.entries()) set(rel, j === i ? 1700000900 : 1700000000 + j);
+    assert.equal(evalJson(expr), 1700000900, `newest: '${newest}'`);
+    if (nix !== null) assert.equal(nix.evalJson(expr), 1700000900, `Nix, newest: '${newest}'`);
+  }
 });

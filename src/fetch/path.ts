@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import type { FetchContext, FetchedTree, InputAttrs } from "./types.js";
 import { FetchError } from "./errors.js";
-import { addTreeToStore, checkAttrNames, formatDate, getInt, getStr, newestMtime, requireStr, sortAttrs } from "./util.js";
+import { addTreeToStore, checkAttrNames, formatDate, getInt, getStr, requireStr, sortAttrs } from "./util.js";
 
 export const PATH_ATTRS = ["path", "narHash", "lastModified", "rev", "revCount", "name", "dir"];
 
@@ -13,8 +13,9 @@ export function fetchPath(ctx: FetchContext, attrs: InputAttrs): FetchedTree {
   const p = requireStr(attrs, "path");
   if (!p.startsWith("/")) throw new FetchError(`path '${p}' is not absolute`);
   if (!fs.existsSync(p)) throw new FetchError(`path '${p}' does not exist`);
-  const added = addTreeToStore(ctx, p, getStr(attrs, "name") ?? "source");
-  const lastModified = getInt(attrs, "lastModified") ?? newestMtime(p);
+  const added = addTreeToStore(ctx, p, getStr(attrs, "name") ?? "source", undefined, ctx.observeLocalTree?.(p));
+  // The newest modification time comes from the copy's own walk of the tree.
+  const lastModified = getInt(attrs, "lastModified") ?? added.newestMtime;
   const rev = getStr(attrs, "rev");
   return {
     storePath: added.storePath,

@@ -1,5 +1,6 @@
 // The fetchers' contract: an input described by attributes (as in flake.lock "locked"/"original"
 // and builtins.fetchTree) is fetched into the store, yielding its locked form and metadata.
+import type * as fs from "node:fs";
 import type { LocalStore } from "../store/local-store.js";
 
 /** Input attributes: `{ type = "git"; url = "…"; ref = "…"; rev = "…"; … }`. */
@@ -46,4 +47,10 @@ export interface FetchContext {
   readonly warn: (message: string) => void;
   /** Reports progress of long downloads (what, done, total). */
   readonly progress?: (what: string, done: number, total: number | null) => void;
+  /**
+   * Asked before a `path:` input's tree at `root` is copied; what it returns is called with every
+   * entry's path and own metadata, root first, in the walk that copies it, before the entry is
+   * read (a flake session stamps the tree so, see src/flake/source-stamp.ts).
+   */
+  readonly observeLocalTree?: (root: string) => ((path: string, st: fs.Stats) => void) | undefined;
 }

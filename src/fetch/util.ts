@@ -26,6 +26,11 @@ export interface AddedTree {
   readonly narHash: string;
 }
 
+export interface CopiedTree extends AddedTree {
+  /** Newest modification time of what was copied (seconds, links not followed, root included), from the copy's walk. */
+  readonly newestMtime: number;
+}
+
 /**
  * Copies `fsPath` (a directory, file or symlink) into the store as a source path named `name`.
  * `filter` gets paths relative to `fsPath` (byte strings, no leading slash).
@@ -35,14 +40,21 @@ export function addTreeToStore(
   fsPath: string,
   name: string,
   filter?: (rel: string, type: FileType) => boolean,
-): AddedTree {
+  observe?: (path: string, st: fs.Stats) => void,
+): CopiedTree {
   const root = toBytes(fsPath);
   const prefix = root.endsWith("/") ? root : root + "/";
+  let newest = 0;
   const storePath = ctx.store.addPath(root, name, {
     recursive: true,
     filter: filter === undefined ? undefined : (p, type) => filter(p.startsWith(prefix) ? p.slice(prefix.length) : p, type),
+    onEntry: (p, st) => {
+      const m = Math.floor(st.mtimeMs / 1000);
+      if (m > newest) newest = m;
+      observe?.(p, st);
+    },
   });
-  return { storePath, narHash: narHashOf(ctx, storePath) };
+  return { storePath, narHash: narHashOf(ctx, storePath), newestMtime: newest };
 }
 
 /** The SRI NAR hash of a valid store path. */
@@ -185,20 +197,4 @@ export function sortAttrs(attrs: Record<string, string | number | boolean>): Inp
   const out: Record<string, string | number | boolean> = {};
   for (const k of Object.keys(attrs).sort()) out[k] = attrs[k];
   return out;
-}
-
-/** Newest modification time (seconds, symlinks not followed) of a tree, root included. */
-export function newestMtime(p: string): number {
-  let max = 0;
-  const slash = Buffer.from("/");
-  const walk = (q: Buffer): void => {
-    const st = fs.lstatSync(q);
-    const m = Math.floor(st.mtimeMs / 1000);
-    if (m > max) max = m;
-    if (st.isDirectory()) {
-      for (const name of fs.readdirSync(q, { encoding: "buffer" })) walk(Buffer.concat([q, slash, name]));
-    }
-  };
-  walk(Buffer.from(p));
-  return max;
 }

@@ -53,3 +53,28 @@ test("cursors record what they evaluate and answer from the cache next time", ()
   db.close();
   fs.rmSync(dir, { recursive: true });
 });
+
+test("a run's rows are written together at close, later ones replacing earlier ones, without blocking other writers meanwhile", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tix-eval-cache-"));
+  const file = path.join(dir, "cache.sqlite");
+  const first = new EvalCacheDb(file);
+  // More rows than one insert statement takes, and one attribute recorded twice.
+  for (let i = 0; i < 150; i++) first.put("fp", ["packages", `p${i}`], { t: "int", v: i });
+  first.put("fp", ["packages", "p7"], { t: "bool", v: true });
+  first.putRendered("fp", "show", "tree");
+  first.putLockedSource("path:/x", "stamp", "locked");
+  // Another process's run records and finishes while this one is still evaluating.
+  const other = new EvalCacheDb(file);
+  other.put("fp2", ["a"], { t: "int", v: 1 });
+  other.close();
+  first.close();
+  const again = new EvalCacheDb(file);
+  assert.deepEqual(again.get("fp", ["packages", "p149"]), { t: "int", v: 149 });
+  assert.deepEqual(again.get("fp", ["packages", "p7"]), { t: "bool", v: true });
+  assert.deepEqual(again.get("fp2", ["a"]), { t: "int", v: 1 });
+  assert.equal(again.getRendered("fp", "show"), "tree");
+  assert.equal(again.getLockedSource("path:/x", "stamp"), "locked");
+  assert.equal(again.getLockedSource("path:/x", "other stamp"), undefined);
+  again.close();
+  fs.rmSync(dir, { recursive: true });
+});

@@ -48,12 +48,16 @@ const PRELOAD_LIMIT = 20000;
 export class EvalCacheDb {
   private readonly db: Database.Database;
   private readonly getStmt: Database.Statement;
-  private readonly putStmt: Database.Statement;
   private readonly allStmt: Database.Statement;
   private getSourceStmt: Database.Statement | undefined;
   /** Every cached attribute of a (small) flake, by path: one query instead of one per attribute. */
   private readonly preloaded = new Map<string, Map<string, string> | null>();
-  private writeFailed = false;
+  /**
+   * This run's new rows, written by close() in one short transaction: a cold `flake show` records
+   * ~600 attributes, and a statement execution per row (inside a write transaction held for the
+   * whole run, which made other processes' writes fail) cost more than the evaluation they saved.
+   */
+  private readonly pending: PendingRows = { Attributes: [], Rendered: [], LockedSources: [] };
 
   constructor(file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -62,7 +66,6 @@ export class EvalCacheDb {
     // fsyncs. One exec and one transaction for the schema: a cold run creates this file.
     this.db.exec(`pragma synchronous = OFF; pragma journal_mode = WAL; begin; ${SCHEMA} commit;`);
     this.getStmt = this.db.prepare("select value from Attributes where fingerprint = ? and path = ?");
-    this.putStmt = this.db.prepare("insert or replace into Attributes (fingerprint, path, value) values (?, ?, ?)");
     this.allStmt = this.db.prepare("select path, value from Attributes where fingerprint = ? limit ?").raw(true);
   }
 
@@ -89,18 +92,14 @@ export class EvalCacheDb {
   put(fingerprint: string, attrPath: readonly string[], value: CachedValue): void {
     const key = attrPath.join("\0");
     const text = JSON.stringify(value);
-    // One transaction for all of a run's writes (committed by close()): a commit per attribute
-    // made a cold `flake show` spend much of its time in SQLite.
-    if (this.writeFailed) return;
-    try {
-      if (!this.db.inTransaction) this.db.exec("begin");
-      this.putStmt.run(fingerprint, key, text);
-    } catch {
-      // Another process holds the cache for writing: this run just does not record.
-      this.writeFailed = true;
-      return;
-    }
+    this.pending.Attributes.push(fingerprint, key, text);
     this.preloaded.get(fingerprint)?.set(key, text);
+  }
+
+  /** Whether anything is recorded under `key` (see getLockedSource), whatever its stamp. */
+  hasLockedSource(key: string): boolean {
+    this.getSourceStmt ??= this.db.prepare("select stamp, value from LockedSources where key = ?").raw(true);
+    return this.getSourceStmt.get(key) !== undefined;
   }
 
   /**
@@ -124,32 +123,63 @@ export class EvalCacheDb {
   }
 
   putRendered(fingerprint: string, key: string, value: string): void {
-    if (this.writeFailed) return;
-    try {
-      if (!this.db.inTransaction) this.db.exec("begin");
-      this.db.prepare("insert or replace into Rendered (fingerprint, key, value) values (?, ?, ?)").run(fingerprint, key, value);
-    } catch {
-      this.writeFailed = true;
-    }
+    this.pending.Rendered.push(fingerprint, key, value);
   }
 
   putLockedSource(key: string, stamp: string, value: string): void {
-    if (this.writeFailed) return;
-    try {
-      if (!this.db.inTransaction) this.db.exec("begin");
-      this.db.prepare("insert or replace into LockedSources (key, stamp, value) values (?, ?, ?)").run(key, stamp, value);
-    } catch {
-      this.writeFailed = true;
-    }
+    this.pending.LockedSources.push(key, stamp, value);
   }
 
+  /** Writes this run's rows (all or none: one transaction) and closes the file. */
   close(): void {
     try {
-      if (this.db.inTransaction) this.db.exec("commit");
+      writePending(this.db, this.pending);
+    } catch {
+      // Another process holds the cache for writing: this run just does not record.
     } finally {
       this.db.close();
     }
   }
+}
+
+/** New rows by table, three columns a row, flattened (the order of insert statements' parameters). */
+interface PendingRows {
+  readonly Attributes: string[];
+  readonly Rendered: string[];
+  readonly LockedSources: string[];
+}
+
+const COLUMNS: Record<keyof PendingRows, string> = {
+  Attributes: "fingerprint, path, value",
+  Rendered: "fingerprint, key, value",
+  LockedSources: "key, stamp, value",
+};
+
+/** Rows per insert statement: few executions, and one prepared statement for all full chunks. */
+const ROWS_PER_INSERT = 64;
+
+function insertRows(db: Database.Database, table: keyof PendingRows, rows: number): Database.Statement {
+  const values = new Array<string>(rows).fill("(?, ?, ?)").join(", ");
+  return db.prepare(`insert or replace into ${table} (${COLUMNS[table]}) values ${values}`);
+}
+
+function writePending(db: Database.Database, pending: PendingRows): void {
+  const tables = (Object.keys(pending) as (keyof PendingRows)[]).filter((t) => pending[t].length > 0);
+  if (tables.length === 0) return;
+  // Rows later in a run replace earlier ones with the same key, as separate inserts did.
+  db.transaction(() => {
+    for (const table of tables) {
+      const flat = pending[table];
+      const chunk = ROWS_PER_INSERT * 3;
+      let full: Database.Statement | undefined;
+      let at = 0;
+      for (; at + chunk <= flat.length; at += chunk) {
+        full ??= insertRows(db, table, ROWS_PER_INSERT);
+        full.run(flat.slice(at, at + chunk));
+      }
+      if (at < flat.length) insertRows(db, table, (flat.length - at) / 3).run(flat.slice(at));
+    }
+  }).immediate();
 }
 
 /** What a cursor tree needs: the cache (absent for dirty or impure evaluation) and the root value. */

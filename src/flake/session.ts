@@ -1,6 +1,7 @@
 // One command's worth of flake work: the environment, a lazily created evaluator, the lock flags,
 // locked flakes by reference, and evaluation-cache cursors over their outputs.
 
+import type * as fs from "node:fs";
 import * as path from "node:path";
 import type { Evaluator } from "../eval/evaluator.js";
 import { Attrs, Thunk, type Value } from "../eval/value.js";
@@ -20,7 +21,7 @@ import {
 } from "./flake-ref.js";
 import { lockFlake, type LockedFlake, type LockFlags } from "./lock.js";
 import { serializeLockFile } from "./lock-file.js";
-import { stampTree, type TreeStamp } from "./source-stamp.js";
+import { stampTree, TreeStamper, type TreeStamp } from "./source-stamp.js";
 import { RecordingProbe, type ProbeAnswer } from "./fs-probe.js";
 
 export interface FlakeSessionOptions {
@@ -123,11 +124,32 @@ export class FlakeSession {
     let l = this.locked.get(k);
     if (l === undefined) {
       const source = flags === this.lockFlags ? this.localSource(ref) : undefined;
-      // Stamped before fetching: a change made while this run reads the files shows up as a
-      // newer change time in the next run's stamp.
-      const stamp = source === undefined ? undefined : this.takeStamp(source);
+      // A stamp taken earlier in this run (before anything read the files), or else one taken by
+      // the walk that copies the tree, which reads each entry's metadata before its contents:
+      // either way a change made while this run reads the files shows up as a newer change time
+      // in the next run's stamp.
+      let stamp = source === undefined ? undefined : this.takeEarlierStamp(source);
+      let env = this.env;
+      let stamper: TreeStamper | undefined;
+      let observing = false;
+      if (source !== undefined && stamp === undefined) {
+        const s = (stamper = new TreeStamper());
+        observing = true;
+        const observeLocalTree = (root: string): ((p: string, st: fs.Stats) => void) | undefined => {
+          if (!observing || root !== source) return undefined;
+          observing = false; // the first copy of the tree only
+          return (p, st) => s.add(p, st);
+        };
+        env = withProps(this.env, { fetchContext: withProps(this.env.fetchContext, { observeLocalTree }) });
+      }
       const warningsBefore = this.options.warningCount?.() ?? 0;
-      l = lockFlake(this.env, this.ev(), ref, flags);
+      try {
+        l = lockFlake(env, this.ev(), ref, flags);
+      } finally {
+        observing = false;
+      }
+      // Nothing observed (the tree was fetched before in this run, or not copied): no stamp.
+      if (stamper !== undefined) stamp = stamper.finish();
       this.locked.set(k, l);
       // Not for a flake with `nixConfig`: commands that apply it must see it on every run.
       const recordable = source !== undefined && stamp?.settled === true && l.flake.nixConfig.size === 0;
@@ -180,21 +202,25 @@ export class FlakeSession {
     return { lockedRef: locked.flake.lockedRef, cursor: this.outputsCursor(locked) };
   }
 
-  /** The tree's stamp, taken now or earlier in this run (before anything read the files). */
-  private takeStamp(source: string): TreeStamp | undefined {
+  /** The tree's stamp if one was taken earlier in this run (before anything read the files). */
+  private takeEarlierStamp(source: string): TreeStamp | undefined {
     const earlier = this.earlierStamp;
     this.earlierStamp = undefined;
-    return earlier !== undefined && earlier.source === source ? earlier.stamp : stampTree(source);
+    return earlier !== undefined && earlier.source === source ? earlier.stamp : undefined;
   }
 
   private recordedSource(ref: FlakeRef): LockedSource | undefined {
     const source = this.localSource(ref);
     if (source === undefined) return undefined;
+    const db = this.db();
+    // Nothing recorded for this flake (a new cache): no stamp to compare with, and locking it
+    // stamps the tree in the walk that copies it instead of a walk of its own.
+    if (db === null || !db.hasLockedSource(lockedSourceKey(ref))) return undefined;
     const stamp = stampTree(source);
     // A miss locks next: that run records its locking under this same (earlier, so safe) stamp.
     this.earlierStamp = { source, stamp };
     if (stamp === undefined || !stamp.settled) return undefined;
-    const text = this.db()?.getLockedSource(lockedSourceKey(ref), stamp.digest);
+    const text = db.getLockedSource(lockedSourceKey(ref), stamp.digest);
     if (text === undefined) return undefined;
     let recorded: LockedSource;
     try {
@@ -264,4 +290,10 @@ function lockedSourceKey(ref: FlakeRef): string {
 /** `<cache dir>/eval-cache-v1.sqlite`. */
 export function evalCacheFileIn(cacheDir: string): string {
   return path.join(cacheDir, "eval-cache-v1.sqlite");
+}
+
+/** A copy of `obj` with `extra`'s properties; getters (such as a lazily opened store) stay getters. */
+function withProps<T extends object>(obj: T, extra: Partial<T>): T {
+  const props = { ...Object.getOwnPropertyDescriptors(obj), ...Object.getOwnPropertyDescriptors(extra) };
+  return Object.defineProperties(Object.create(Object.getPrototypeOf(obj) as object | null) as T, props);
 }

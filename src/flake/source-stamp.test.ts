@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { tempDir } from "../store/test-util.js";
-import { stampTree } from "./source-stamp.js";
+import { narFromFileSystem } from "../store/formats/nar-fs.js";
+import { stampTree, TreeStamper } from "./source-stamp.js";
 
 const LATER = Date.now() + 60_000;
 
@@ -60,4 +61,21 @@ test("stampTree: only directories", () => {
   assert.equal(stampTree(path.join(dir, "flake.nix")), undefined);
   assert.equal(stampTree(path.join(dir, "missing")), undefined);
   assert.equal(stampTree(path.join(dir, "sub", "link")), undefined);
+});
+
+test("a stamp taken by the walk that archives the tree equals stampTree's", () => {
+  const dir = tree();
+  fs.mkdirSync(path.join(dir, "sub", "deeper"));
+  fs.writeFileSync(path.join(dir, "sub", "deeper", "Z"), "z\n");
+  fs.writeFileSync(path.join(dir, "B"), "uppercase sorts first\n");
+  const stamper = new TreeStamper(LATER);
+  narFromFileSystem(dir, { onEntry: (p, st) => stamper.add(p, st) });
+  const walked = stamper.finish();
+  assert.deepEqual(walked, stampTree(dir, LATER));
+  assert.equal(walked?.settled, true);
+  // Nothing reported, or a file as the root: no stamp.
+  assert.equal(new TreeStamper(LATER).finish(), undefined);
+  const file = new TreeStamper(LATER);
+  narFromFileSystem(path.join(dir, "B"), { onEntry: (p, st) => file.add(p, st) });
+  assert.equal(file.finish(), undefined);
 });

@@ -35,35 +35,68 @@ const SETTLE_COARSE_MS = 2000;
 /** Longer metadata texts are kept as their hash. */
 const MAX_PLAIN_DIGEST = 4096;
 
-/** Stamps the tree at `root` (a directory, not followed if it is a link); undefined if it is not a directory, too large or unreadable. */
-export function stampTree(root: string, nowMs: number = Date.now()): TreeStamp | undefined {
-  const lines: string[] = [];
-  let newestChange = 0;
-  let coarse = false;
-  const slash = Buffer.from("/");
-  const visit = (p: Buffer, rel: string): boolean => {
+/**
+ * Builds a stamp from entries reported in walk order: the root first, then each directory's
+ * entries sorted by their names' bytes, depth first (the order of a NAR). Used by stampTree and
+ * by a walk that copies the tree, which reports each entry's own metadata before reading it: a
+ * change after that shows as a newer change time in the next stamp, as with a separate walk
+ * taken before the copy.
+ */
+export class TreeStamper {
+  private readonly lines: string[] = [];
+  private newestChange = 0;
+  private coarse = false;
+  private tooLarge = false;
+  private rootLength = -1;
+
+  /** `nowMs`: a time before the walk starts (the settling margin is counted from it). */
+  constructor(private readonly nowMs: number = Date.now()) {}
+
+  /** `p`: the entry's path, a Buffer or a byte string (one char per byte), the root's first. */
+  add(p: Buffer | string, st: fs.Stats): void {
+    if (this.tooLarge) return;
+    if (this.rootLength < 0) this.rootLength = p.length;
     // Times in milliseconds (with a fraction) are precise enough: a change after the walk is
     // told apart by the settling margin, not by the last digits.
-    const st = fs.lstatSync(p);
-    if (st.ctimeMs > newestChange) newestChange = st.ctimeMs;
-    if (st.ctimeMs % 1000 === 0) coarse = true;
+    if (st.ctimeMs > this.newestChange) this.newestChange = st.ctimeMs;
+    if (st.ctimeMs % 1000 === 0) this.coarse = true;
     const type = st.isDirectory() ? "d" : st.isFile() ? "f" : st.isSymbolicLink() ? "l" : "o";
-    lines.push(`${JSON.stringify(rel)} ${type} ${st.mode} ${st.size} ${st.dev} ${st.ino} ${st.mtimeMs} ${st.ctimeMs}`);
-    if (lines.length > MAX_ENTRIES) return false;
-    if (type !== "d") return true;
+    const rel = typeof p === "string" ? p.slice(this.rootLength) : p.toString("latin1", this.rootLength);
+    this.lines.push(`${JSON.stringify(rel)} ${type} ${st.mode} ${st.size} ${st.dev} ${st.ino} ${st.mtimeMs} ${st.ctimeMs}`);
+    if (this.lines.length > MAX_ENTRIES) this.tooLarge = true;
+  }
+
+  /** The stamp; undefined when nothing was reported, the root is not a directory, or the tree is too large. */
+  finish(): TreeStamp | undefined {
+    if (this.tooLarge || this.lines.length === 0 || this.lines[0]!.split(" ")[1] !== "d") return undefined;
+    const text = this.lines.join("\n");
+    const digest = text.length <= MAX_PLAIN_DIGEST ? text : Buffer.from(hashBytes("sha256", Buffer.from(text, "latin1")).bytes).toString("hex");
+    return { digest, settled: this.newestChange + (this.coarse ? SETTLE_COARSE_MS : SETTLE_FINE_MS) < this.nowMs };
+  }
+}
+
+/** Stamps the tree at `root` (a directory, not followed if it is a link); undefined if it is not a directory, too large or unreadable. */
+export function stampTree(root: string, nowMs: number = Date.now()): TreeStamp | undefined {
+  const stamper = new TreeStamper(nowMs);
+  let entries = 0;
+  const slash = Buffer.from("/");
+  const visit = (p: Buffer, st: fs.Stats): boolean => {
+    stamper.add(p, st);
+    if (++entries > MAX_ENTRIES) return false;
+    if (!st.isDirectory()) return true;
     const names = fs.readdirSync(p, { encoding: "buffer" }).sort(Buffer.compare);
     for (const name of names) {
-      if (!visit(Buffer.concat([p, slash, name]), rel + "/" + name.toString("latin1"))) return false;
+      const child = Buffer.concat([p, slash, name]);
+      if (!visit(child, fs.lstatSync(child))) return false;
     }
     return true;
   };
   try {
-    if (!fs.lstatSync(root).isDirectory()) return undefined;
-    if (!visit(Buffer.from(root), "")) return undefined;
+    const st = fs.lstatSync(root);
+    if (!st.isDirectory()) return undefined;
+    if (!visit(Buffer.from(root), st)) return undefined;
   } catch {
     return undefined;
   }
-  const text = lines.join("\n");
-  const digest = text.length <= MAX_PLAIN_DIGEST ? text : Buffer.from(hashBytes("sha256", Buffer.from(text, "latin1")).bytes).toString("hex");
-  return { digest, settled: newestChange + (coarse ? SETTLE_COARSE_MS : SETTLE_FINE_MS) < nowMs };
+  return stamper.finish();
 }

@@ -48,7 +48,14 @@ import { StoreError } from "./errors.js";
 
 export { StoreError };
 
-export type AddPathOptions = Partial<EvalAddPathOptions>;
+export type AddPathOptions = Partial<EvalAddPathOptions> & {
+  /**
+   * A recursive add's walk calls this for the root and every entry it archives, with the entry's
+   * own metadata, before reading it (see DumpOptions.onEntry); the path is the one on disk, as a
+   * byte string (one char per byte).
+   */
+  readonly onEntry?: (path: string, st: fs.Stats) => void;
+};
 
 export interface LocalStoreOptions {
   /**
@@ -301,7 +308,8 @@ export class LocalStore implements EvalStore {
     const want = opts.expectedHash === undefined ? undefined : this.parseExpectedHash(opts.expectedHash);
     // One walk hashes the NAR and, while the tree is small, keeps it in memory for the copy.
     const copy = new IngestBuffer(this.ingestMemoryBudget);
-    const first = this.wrapIo(() => hashTreeWalk(src, dumpOpts, want?.algo, copy));
+    const firstOpts: DumpOptions = opts.onEntry === undefined ? dumpOpts : { ...dumpOpts, onEntry: opts.onEntry };
+    const first = this.wrapIo(() => hashTreeWalk(src, firstOpts, want?.algo, copy));
     if (want !== undefined) this.checkHashMatches(want, first.wanted, fsPath);
     const firstPath = this.wrapFormat(() => makeFixedOutputPath(name, "recursive", first.narHash, [], this.storeDir));
     if (this.validUnderLock(firstPath)) return firstPath;

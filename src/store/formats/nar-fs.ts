@@ -16,6 +16,13 @@ export interface DumpOptions {
    * out of the NAR.
    */
   readonly filter?: (path: string, type: FileTypeName) => boolean;
+  /**
+   * Called for the root and every entry kept, with its path (a byte string, as for `filter`) and
+   * its own metadata (links not followed), before its contents are read: lets a caller learn
+   * about the tree (modification times, a stamp) in the walk that archives it instead of a walk
+   * of its own.
+   */
+  readonly onEntry?: (path: string, st: fs.Stats) => void;
 }
 
 const READ_CHUNK = 1024 * 1024;
@@ -58,6 +65,7 @@ class Dumper {
   constructor(
     private readonly writer: NarEvents,
     private readonly filter: DumpOptions["filter"],
+    private readonly onEntry: DumpOptions["onEntry"] = undefined,
   ) {
     this.direct = writer instanceof NarWriter ? writer : null;
   }
@@ -66,7 +74,7 @@ class Dumper {
     if (st.isSymbolicLink()) {
       this.writer.symlink(fs.readlinkSync(osPath(path), { encoding: "buffer" }));
     } else if (st.isFile()) {
-      this.dumpFile(path);
+      this.dumpFile(path, false);
     } else if (st.isDirectory()) {
       this.dumpDirectory(path);
     } else {
@@ -74,12 +82,14 @@ class Dumper {
     }
   }
 
-  private dumpFile(path: string): void {
+  /** `report`: an entry below the root (the root was reported with its lstat). */
+  private dumpFile(path: string, report: boolean): void {
     // O_NOFOLLOW and fstat: what is read is what the walk saw, even if the name changed since.
     const fd = fs.openSync(osPath(path), OPEN_FLAGS);
     try {
       const st = fs.fstatSync(fd, STAT_NUMBERS);
       if (!st.isFile()) throw new FormatError(`file '${shown(path)}' changed type while being archived`);
+      if (report) this.onEntry?.(path, st);
       const size = st.size;
       this.writer.regularStart((st.mode & 0o100) !== 0, size);
       if (size > 0) {
@@ -130,18 +140,21 @@ class Dumper {
       const child = path + "/" + name;
       // d_type saves a stat for directories and symlinks; regular files are fstat'ed when opened.
       let type: FileTypeName;
+      let st: fs.Stats | undefined;
       if (d.isFile()) type = "regular";
       else if (d.isDirectory()) type = "directory";
       else if (d.isSymbolicLink()) type = "symlink";
       else {
-        const st = fs.lstatSync(osPath(child));
+        st = fs.lstatSync(osPath(child));
         type = st.isFile() ? "regular" : st.isDirectory() ? "directory" : st.isSymbolicLink() ? "symlink" : "unknown";
       }
       if (this.filter !== undefined && !this.filter(child, type)) continue;
+      // Regular files report the fstat of the opened file (dumpFile); the others need an lstat.
+      if (this.onEntry !== undefined && type !== "regular") this.onEntry(child, st ?? fs.lstatSync(osPath(child)));
       this.writer.entryStart(name);
       switch (type) {
         case "regular":
-          this.dumpFile(child);
+          this.dumpFile(child, true);
           break;
         case "directory":
           this.dumpDirectory(child);
@@ -165,7 +178,9 @@ function toByteString(path: string | Buffer): string {
 
 function dumpInto(path: string | Buffer, writer: NarEvents, options: DumpOptions): void {
   const p = toByteString(path);
-  new Dumper(writer, options.filter).dump(p, fs.lstatSync(osPath(p)));
+  const st = fs.lstatSync(osPath(p));
+  options.onEntry?.(p, st);
+  new Dumper(writer, options.filter, options.onEntry).dump(p, st);
   writer.finish();
 }
 
