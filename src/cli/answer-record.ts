@@ -121,11 +121,34 @@ export function saveAnswer(answer: {
     fs.writeFileSync(temp, JSON.stringify(record));
     // Atomic: a concurrent reader sees the old record or the new one, never half of one.
     fs.renameSync(temp, file);
+    pruneAnswers(path.dirname(file));
   } catch {
     try {
       fs.rmSync(temp, { force: true });
     } catch {}
   }
+}
+
+/** Records kept at most: one is written per command line and directory, so they accumulate. */
+export const MAX_ANSWERS = 256;
+
+/**
+ * Keeps the newest records when there are more than MAX_ANSWERS (a removed one only means its
+ * command takes the full path next time). Runs only when a record was written, which a replayed
+ * answer never does.
+ */
+export function pruneAnswers(dir: string): void {
+  const names = fs.readdirSync(dir).filter((n) => n.endsWith(".json"));
+  if (names.length <= MAX_ANSWERS) return;
+  const aged: [number, string][] = [];
+  for (const n of names) {
+    try {
+      aged.push([fs.statSync(path.join(dir, n)).mtimeMs, n]);
+    } catch {} // removed meanwhile by a concurrent run
+  }
+  aged.sort((a, b) => b[0] - a[0]);
+  // Down to three quarters, so that pruning is not repeated by every following write.
+  for (const [, n] of aged.slice(Math.floor((MAX_ANSWERS * 3) / 4))) fs.rmSync(path.join(dir, n), { force: true });
 }
 
 /**

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stampTree } from "../flake/source-stamp.js";
-import { findAnswer } from "./answer-record.js";
+import { findAnswer, MAX_ANSWERS, pruneAnswers } from "./answer-record.js";
 import { sh, world, type World } from "./flake-test-util.js";
 
 interface Run {
@@ -282,4 +282,27 @@ test("fast answer: in a terminal, the coloured answer is recorded and replayed a
   assert.equal(plain.fast, false);
   assert.doesNotMatch(plain.stdout, /\x1b\[/);
   assertSameOutput(untilFast(w, args), plain);
+});
+
+test("fast answer: the records are pruned to the newest when there are too many", () => {
+  const dir = fs.mkdtempSync(path.join(process.env["TMPDIR"] ?? "/tmp", "tix-answers-"));
+  try {
+    const total = MAX_ANSWERS + 10;
+    for (let i = 0; i < total; i++) {
+      const f = path.join(dir, `${String(i).padStart(4, "0")}.json`);
+      fs.writeFileSync(f, "{}");
+      fs.utimesSync(f, 1_000_000 + i, 1_000_000 + i);
+    }
+    fs.writeFileSync(path.join(dir, "other.tmp"), "");
+    pruneAnswers(dir);
+    const left = fs.readdirSync(dir).filter((n) => n.endsWith(".json")).sort();
+    const keep = Math.floor((MAX_ANSWERS * 3) / 4);
+    assert.equal(left.length, keep);
+    assert.equal(left[0], `${String(total - keep).padStart(4, "0")}.json`, "the oldest ones went");
+    assert.ok(fs.existsSync(path.join(dir, "other.tmp")), "only records are pruned");
+    pruneAnswers(dir); // few enough: nothing more goes
+    assert.equal(fs.readdirSync(dir).filter((n) => n.endsWith(".json")).length, keep);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
