@@ -254,6 +254,28 @@ test("fast answer: flake metadata (and info, --json) prints what the CLI prints,
   assert.notEqual(after.stdout, before.stdout);
 });
 
+test("fast answer: flake metadata is answered by the CLI again once the flake's copy left the store", () => {
+  const { w, dir, store } = setUp();
+  const args = ["flake", "metadata", "--json", "--store", store, `path:${dir}`];
+  const before = untilFast(w, args);
+  const storePath = (JSON.parse(before.stdout) as { path: string }).path;
+  const copy = path.join(store, storePath);
+  assert.ok(fs.existsSync(copy));
+  // Garbage collection takes the unrooted copy; the answer that names it must make it again.
+  const gc = run(w, ["store", "gc", "--store", store]);
+  assert.equal(gc.status, 0, gc.stderr);
+  assert.equal(fs.existsSync(copy), false);
+  const after = run(w, args);
+  assert.equal(after.fast, false);
+  assertSameOutput(after, before);
+  assert.ok(fs.existsSync(copy));
+  // A store removed altogether: the same.
+  untilFast(w, args);
+  fs.rmSync(store, { recursive: true, force: true });
+  assert.equal(run(w, args).fast, false);
+  assert.ok(fs.existsSync(copy));
+});
+
 /** The words of a shell command line. */
 const shellQuote = (args: string[]): string => args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
 
