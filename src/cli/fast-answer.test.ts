@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { spawnSync } from "node:child_process";
 import { stampTree } from "../flake/source-stamp.js";
 import { findAnswer } from "./answer-record.js";
 import { sh, world, type World } from "./flake-test-util.js";
@@ -274,6 +275,22 @@ test("fast answer: flake metadata is answered by the CLI again once the flake's 
   fs.rmSync(store, { recursive: true, force: true });
   assert.equal(run(w, args).fast, false);
   assert.ok(fs.existsSync(copy));
+});
+
+test("fast answer and CLI: a full disk on stdout ends with status 1 and a one-line error, not a stack trace", { skip: !fs.existsSync("/dev/full") }, () => {
+  const { w, dir, store } = setUp();
+  const args = ["flake", "show", "--store", store, `path:${dir}`];
+  untilFast(w, args);
+  for (const extra of [[], ["--no-eval-cache"]]) {
+    const full = fs.openSync("/dev/full", "w");
+    try {
+      const r = spawnSync(path.resolve("bin/tix"), [...args, ...extra], { cwd: w.root, env: childEnv(w), stdio: ["ignore", full, "pipe"], encoding: "utf8" });
+      assert.equal(r.status, 1, extra.join(" "));
+      assert.equal(r.stderr, "error: cannot write to standard output: ENOSPC: no space left on device, write\n");
+    } finally {
+      fs.closeSync(full);
+    }
+  }
 });
 
 /** The words of a shell command line. */
