@@ -293,6 +293,31 @@ test("fast answer and CLI: a full disk on stdout ends with status 1 and a one-li
   }
 });
 
+test("fast answer: a damaged or foreign record is never printed; the CLI answers", () => {
+  const { w, dir, store } = setUp();
+  const args = ["flake", "show", "--store", store, `path:${dir}`];
+  const good = untilFast(w, args);
+  const [name] = [...records(w).keys()];
+  const file = path.join(answersDir(w), name!);
+  const text = fs.readFileSync(file, "utf8");
+  const record = JSON.parse(text) as Record<string, unknown>;
+  for (const damaged of [
+    text.slice(0, text.length >> 1),
+    "",
+    "null",
+    "[]",
+    JSON.stringify({ ...record, writes: "garbage" }),
+    JSON.stringify({ ...record, writes: [[1, 42]] }),
+    JSON.stringify({ ...record, writes: [[3, "x"]] }),
+    JSON.stringify({ ...record, probes: 7 }),
+    JSON.stringify({ ...record, argv: null }),
+  ]) {
+    fs.writeFileSync(file, damaged);
+    const r = sh(w, w.root, path.resolve("bin/tix"), args);
+    assertSameOutput({ ...r, fast: false }, good);
+  }
+});
+
 /** The words of a shell command line. */
 const shellQuote = (args: string[]): string => args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
 
