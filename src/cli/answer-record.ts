@@ -171,5 +171,11 @@ export function findAnswer(build: string, argv: readonly string[], env: NodeJS.P
   if (r.zone !== undefined && r.zone !== timeZoneIdentity()) return undefined;
   const stamp = stampTree(r.source);
   if (stamp === undefined || !stamp.settled || stamp.digest !== r.stamp) return undefined;
+  // Printed after this returns, outside the caller's guard: a damaged record must not get there.
+  if (!Array.isArray(r.writes) || !r.writes.every(isWrite)) return undefined;
   return r.writes;
+}
+
+function isWrite(w: unknown): w is Write {
+  return Array.isArray(w) && w.length === 2 && (w[0] === 1 || w[0] === 2) && typeof w[1] === "string";
 }

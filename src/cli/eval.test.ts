@@ -80,3 +80,28 @@ test("pure evaluation refuses to copy an absolute path outside the flake into th
   fs.writeFileSync(file, '"${./f}"');
   assert.match(ok(["eval", "--store", store, "--file", file]), /^"\/nix\/store\/[0-9a-z]{32}-f"\n$/);
 });
+
+test("pure evaluation does not read through a symbolic link in a flake to a file outside it, as Nix does", () => {
+  const root = tempDir("tix-eval-link-");
+  const outside = writeTree(path.join(root, "outside"), { "v.nix": '"outside"' });
+  const flake = writeTree(path.join(root, "flake"), {
+    "flake.nix": "{ outputs = { self }: { out = import ./link.nix; exists = builtins.pathExists ./link.nix; read = builtins.readFile ./link.nix; inside = import ./inside.nix; }; }",
+    "real.nix": '"inside"',
+  });
+  fs.symlinkSync(path.join(outside, "v.nix"), path.join(flake, "link.nix"));
+  fs.symlinkSync("./sub/../real.nix", path.join(flake, "inside.nix"));
+  fs.mkdirSync(path.join(flake, "sub"));
+  const env = { ...process.env, NIX_PATH: "", XDG_CACHE_HOME: path.join(root, "cache") };
+  const run = (attr: string) => spawnSync(TIX, ["eval", "--store", path.join(root, "store"), `path:${flake}#${attr}`], { encoding: "utf8", env });
+  for (const attr of ["out", "read"]) {
+    const r = run(attr);
+    assert.equal(r.status, 1, attr);
+    assert.match(r.stderr, new RegExp(`error: access to canonical path '${outside}/v\\.nix' \\(through '/nix/store/[0-9a-z]{32}-source/link\\.nix'\\) is forbidden in pure evaluation mode`));
+  }
+  // pathExists says false rather than telling what is there; a link within the flake is followed.
+  assert.equal(run("exists").stdout, "false\n");
+  assert.equal(run("inside").stdout, '"inside"\n');
+  // --impure reads through it.
+  const impure = spawnSync(TIX, ["eval", "--impure", "--store", path.join(root, "store"), `path:${flake}#out`], { encoding: "utf8", env });
+  assert.equal(impure.stdout, '"outside"\n');
+});

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { spawnSync } from "node:child_process";
 import { stampTree } from "../flake/source-stamp.js";
 import { findAnswer, MAX_ANSWERS, pruneAnswers } from "./answer-record.js";
 import { sh, world, type World } from "./flake-test-util.js";
@@ -252,6 +253,69 @@ test("fast answer: flake metadata (and info, --json) prints what the CLI prints,
   assert.match(after.stdout, /Description: +packageX/);
   assertSameOutput(after, uncached(w, args));
   assert.notEqual(after.stdout, before.stdout);
+});
+
+test("fast answer: flake metadata is answered by the CLI again once the flake's copy left the store", () => {
+  const { w, dir, store } = setUp();
+  const args = ["flake", "metadata", "--json", "--store", store, `path:${dir}`];
+  const before = untilFast(w, args);
+  const storePath = (JSON.parse(before.stdout) as { path: string }).path;
+  const copy = path.join(store, storePath);
+  assert.ok(fs.existsSync(copy));
+  // Garbage collection takes the unrooted copy; the answer that names it must make it again.
+  const gc = run(w, ["store", "gc", "--store", store]);
+  assert.equal(gc.status, 0, gc.stderr);
+  assert.equal(fs.existsSync(copy), false);
+  const after = run(w, args);
+  assert.equal(after.fast, false);
+  assertSameOutput(after, before);
+  assert.ok(fs.existsSync(copy));
+  // A store removed altogether: the same.
+  untilFast(w, args);
+  fs.rmSync(store, { recursive: true, force: true });
+  assert.equal(run(w, args).fast, false);
+  assert.ok(fs.existsSync(copy));
+});
+
+test("fast answer and CLI: a full disk on stdout ends with status 1 and a one-line error, not a stack trace", { skip: !fs.existsSync("/dev/full") }, () => {
+  const { w, dir, store } = setUp();
+  const args = ["flake", "show", "--store", store, `path:${dir}`];
+  untilFast(w, args);
+  for (const extra of [[], ["--no-eval-cache"]]) {
+    const full = fs.openSync("/dev/full", "w");
+    try {
+      const r = spawnSync(path.resolve("bin/tix"), [...args, ...extra], { cwd: w.root, env: childEnv(w), stdio: ["ignore", full, "pipe"], encoding: "utf8" });
+      assert.equal(r.status, 1, extra.join(" "));
+      assert.equal(r.stderr, "error: cannot write to standard output: ENOSPC: no space left on device, write\n");
+    } finally {
+      fs.closeSync(full);
+    }
+  }
+});
+
+test("fast answer: a damaged or foreign record is never printed; the CLI answers", () => {
+  const { w, dir, store } = setUp();
+  const args = ["flake", "show", "--store", store, `path:${dir}`];
+  const good = untilFast(w, args);
+  const [name] = [...records(w).keys()];
+  const file = path.join(answersDir(w), name!);
+  const text = fs.readFileSync(file, "utf8");
+  const record = JSON.parse(text) as Record<string, unknown>;
+  for (const damaged of [
+    text.slice(0, text.length >> 1),
+    "",
+    "null",
+    "[]",
+    JSON.stringify({ ...record, writes: "garbage" }),
+    JSON.stringify({ ...record, writes: [[1, 42]] }),
+    JSON.stringify({ ...record, writes: [[3, "x"]] }),
+    JSON.stringify({ ...record, probes: 7 }),
+    JSON.stringify({ ...record, argv: null }),
+  ]) {
+    fs.writeFileSync(file, damaged);
+    const r = sh(w, w.root, path.resolve("bin/tix"), args);
+    assertSameOutput({ ...r, fast: false }, good);
+  }
 });
 
 /** The words of a shell command line. */

@@ -8,6 +8,7 @@ import { Attrs, NixPath, NixString, Thunk } from "../eval/value.js";
 import { checkFlakeOutputs } from "../flake/check.js";
 import { FlakeError } from "../flake/errors.js";
 import { fetchFlakeRef, fetchOrResolve } from "../flake/flake-env.js";
+import type { ProbeAnswer } from "../flake/fs-probe.js";
 import { flakeRefToAttrs, flakeRefToString, isRelative, type FlakeRef } from "../flake/flake-ref.js";
 import { resolveParsedInstallable, type AttrSearch } from "../flake/installable.js";
 import { dumpJson, type JsonValue } from "../flake/json.js";
@@ -196,11 +197,14 @@ function metadata(o: FlakeCmdOptions): number {
  * run prints the same: the flake was locked from a settled tree to a lock file on disk, without
  * a warning or anything else on stderr (which a next run may not repeat).
  */
-function saveMetadataAnswer(session: FlakeSession, ref: FlakeRef, printed: () => [1 | 2, string][], localTimes: boolean): void {
+function saveMetadataAnswer(session: FlakeSession, ref: FlakeRef, storePath: string, printed: () => [1 | 2, string][], localTimes: boolean): void {
   const stamp = session.lockStamp(ref);
   const writes = printed();
   if (stamp === undefined || writes.some(([fd]) => fd === 2)) return;
-  saveAnswer({ probes: session.probeAnswers(), source: stamp.source, stamp: stamp.digest, writes, localTimes });
+  // The answer names the flake's copy in the store, which this run made sure of: once garbage
+  // collection or a removed store takes it away, the CLI must copy it again.
+  const copy: ProbeAnswer = { path: session.env.store.toPhysical(storePath), kind: "directory" };
+  saveAnswer({ probes: [...session.probeAnswers(), copy], source: stamp.source, stamp: stamp.digest, writes, localTimes });
 }
 
 function metadataWith(o: FlakeCmdOptions, printed: () => [1 | 2, string][]): number {
@@ -225,7 +229,7 @@ function metadataWith(o: FlakeCmdOptions, printed: () => [1 | 2, string][]): num
       j["path"] = tree.storePath;
       j["locks"] = JSON.parse(lockText(locked)) as JsonValue;
       out(dumpJson(j, -1) + "\n");
-      saveMetadataAnswer(session, ref, printed, false);
+      saveMetadataAnswer(session, ref, tree.storePath, printed, false);
       return 0;
     }
     const line = (label: string, value: string) => out(`${bold(label + ":")}${" ".repeat(Math.max(1, 14 - label.length))}${value}\n`);
@@ -259,7 +263,7 @@ function metadataWith(o: FlakeCmdOptions, printed: () => [1 | 2, string][]): num
       };
       recurse(root, "");
     }
-    saveMetadataAnswer(session, ref, printed, true);
+    saveMetadataAnswer(session, ref, tree.storePath, printed, true);
     return 0;
   });
 }

@@ -34,6 +34,7 @@ function writeFd(fd: 1 | 2, buf: Buffer): void {
       return;
     } catch (e) {
       if (isBrokenPipe(e)) exitOnBrokenPipe();
+      if (isLostWrite(e)) return lostWrite(fd, e);
       viaStream[fd] = true;
       buf = buf.subarray(off);
     }
@@ -42,6 +43,7 @@ function writeFd(fd: 1 | 2, buf: Buffer): void {
   if (stream.listenerCount("error") === 0) {
     stream.on("error", (e) => {
       if (isBrokenPipe(e)) exitOnBrokenPipe();
+      if (isLostWrite(e)) return lostWrite(fd, e);
       throw e;
     });
   }
@@ -55,6 +57,24 @@ function isBrokenPipe(e: unknown): boolean {
 /** The reader went away (`tix … | head`): stop quietly, with the status a SIGPIPE death gives. */
 function exitOnBrokenPipe(): never {
   process.exit(141);
+}
+
+/** Errors after which the output is incomplete for good: a full disk or quota, a failing device. */
+function isLostWrite(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return code === "ENOSPC" || code === "EDQUOT" || code === "EFBIG" || code === "EIO";
+}
+
+/**
+ * Output that cannot be written: the command's answer is lost, so it ends with status 1 and says
+ * why on stderr (not with a JavaScript stack trace); messages lost on stderr are dropped.
+ */
+function lostWrite(fd: 1 | 2, e: unknown): void {
+  if (fd === 2) return;
+  try {
+    writeSync(2, `error: cannot write to standard output: ${(e as Error).message}\n`);
+  } catch {}
+  process.exit(1);
 }
 
 export function writeOut(s: string): void {

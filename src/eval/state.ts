@@ -5,6 +5,7 @@ import { EvalError } from "./errors.js";
 import { formatPosition, lineColumn } from "../lang/position.js";
 import { expectPlainString, typeError } from "./expect.js";
 import { canonPath } from "./paths.js";
+import { SymlinkResolver } from "./canonical-path.js";
 import { showValueForError } from "./print.js";
 import {
   ArgFrame,
@@ -431,11 +432,28 @@ export class EvalState {
 
   /** Pure evaluation mode reads only the store and the allowed paths (e.g. the flake's source). */
   checkReadable(path: string): void {
-    if (!this.settings.pure) return;
-    const allowed = [this.settings.storeDir, ...(this.settings.allowedPaths ?? [])];
-    if (allowed.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"))) return;
-    throw new EvalError(`access to absolute path '${path}' is forbidden in pure evaluation mode (use '--impure' to override)`);
+    const problem = this.readProblem(path);
+    if (problem !== undefined) throw new EvalError(problem);
   }
+
+  /** Why pure evaluation may not read `path` (checkReadable), or undefined when it may. */
+  readProblem(path: string): string | undefined {
+    if (!this.settings.pure) return undefined;
+    const allowed = [this.settings.storeDir, ...(this.settings.allowedPaths ?? [])];
+    const isAllowed = (p: string): boolean => allowed.some((root) => p === root || p.startsWith(root.endsWith("/") ? root : root + "/"));
+    if (!isAllowed(path)) return `access to absolute path '${path}' is forbidden in pure evaluation mode (use '--impure' to override)`;
+    // Nor through a symbolic link (e.g. one in a flake's source) to somewhere else.
+    this.resolver ??= new SymlinkResolver(this.io, allowed);
+    const canonical = this.resolver.resolve(path);
+    if (canonical === undefined) return `too many levels of symbolic links while resolving '${path}'`;
+    if (!isAllowed(canonical)) {
+      return `access to canonical path '${canonical}' (through '${path}') is forbidden in pure evaluation mode (use '--impure' to override)`;
+    }
+    return undefined;
+  }
+
+  /** Follows symbolic links for checkReadable (made on first use). */
+  private resolver: SymlinkResolver | undefined;
 
   /** Copies a path to the store once per evaluation; returns the store path. */
   copyPathToStore(path: string): string {

@@ -83,7 +83,8 @@ export function register(r: BuiltinRegistry): void {
     }
     const mustBeDir = path.endsWith("/") || path.endsWith("/.");
     path = canonPath(path);
-    checkReadable(state, path);
+    // As Nix: a path pure evaluation may not read does not exist for it (no error).
+    if (state.readProblem(path) !== undefined) return false;
     const t = followType(state, path);
     return t !== null && (!mustBeDir || t === "directory");
   });

@@ -1,0 +1,1 @@
+(derivation { name = "x"; builder = "/bin/sh"; system = "x86_64-linux"; outputs = [ "out" 1 ]; }).outputName
