@@ -3,6 +3,7 @@
 // context-free string = string (one char per byte), list = JS array. The rest are small classes.
 import type { Source } from "../lang/ast.js";
 import { EvalError } from "./errors.js";
+import { smallIntString } from "./small-int-string.js";
 
 export type Value =
   | number
@@ -591,5 +592,5 @@ export function intFromBigInt(b: bigint): number | bigint {
 
 /** Decimal text of an int value. */
 export function intToString(v: number | bigint): string {
-  return typeof v === "number" ? (Object.is(v, -0) ? "0" : String(v)) : v.toString();
+  return typeof v === "number" ? (Object.is(v, -0) ? "0" : smallIntString(v)) : v.toString();
 }
