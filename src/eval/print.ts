@@ -125,7 +125,9 @@ export function printValue(v: Value, opts: PrintOptions): string {
     if (Array.isArray(v)) {
       if (v.length === 0) return void parts.push("[ ]");
       if (seen.has(v)) return void parts.push(`${LQ}repeated${RQ}`);
-      seen.add(v);
+      // Nix keeps lists of one or two elements inside the value, and prints a copy of the result
+      // value: such a list at the top is a different list from the same one met again below it.
+      if (depth > 0 || v.length > 2) seen.add(v);
       if (limited && depth >= 10) return void parts.push("[ ... ]");
       parts.push("[ ");
       for (let i = 0; i < v.length; i++) {
