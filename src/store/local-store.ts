@@ -29,7 +29,6 @@ import {
   NarTee,
 } from "./formats/index.js";
 import { IngestBuffer } from "./ingest-buffer.js";
-import { NarDiskWriter } from "./nar-disk-writer.js";
 import { StoreDb, type Realisation } from "./db.js";
 import { NarRestorer } from "./nar-restore.js";
 import { canonicaliseTree, deleteTree } from "./canonicalise.js";
@@ -306,45 +305,11 @@ export class LocalStore implements EvalStore {
     const strip = src.length - Buffer.byteLength(fsPath, "latin1");
     const dumpOpts: DumpOptions = opts.filter === undefined ? {} : { filter: adaptFilter(opts.filter, fsPath.startsWith("/") ? strip : 0) };
     const want = opts.expectedHash === undefined ? undefined : this.parseExpectedHash(opts.expectedHash);
-    // One walk hashes the NAR and, while the tree is small, keeps it in memory for the copy.
-    const copy = new IngestBuffer(this.ingestMemoryBudget);
-    const firstOpts: DumpOptions = opts.onEntry === undefined ? dumpOpts : { ...dumpOpts, onEntry: opts.onEntry };
-    const first = this.wrapIo(() => hashTreeWalk(src, firstOpts, want?.algo, copy));
-    if (want !== undefined) this.checkHashMatches(want, first.wanted, fsPath);
-    const firstPath = this.wrapFormat(() => makeFixedOutputPath(name, "recursive", first.narHash, [], this.storeDir));
-    if (this.validUnderLock(firstPath)) return firstPath;
-    const tmp = this.newTempPath();
-    let info: ValidPathInfo;
-    try {
-      let narHash = first.narHash;
-      let narSize = first.narSize;
-      if (!copy.overflowed) {
-        this.wrapIo(() => copy.writeTo(Buffer.from(tmp)));
-      } else {
-        // A second walk copies what it hashes; the copy is what counts if the source changed since.
-        const out = new NarDiskWriter(tmp, { canonical: true });
-        try {
-          const second = this.wrapIo(() => hashTreeWalk(src, dumpOpts, want?.algo, out));
-          if (want !== undefined && !hashEquals(second.wanted, first.wanted)) {
-            throw new StoreError(`'${fsPath}' changed while it was being added to the store`);
-          }
-          narHash = second.narHash;
-          narSize = second.narSize;
-        } finally {
-          out.abort();
-        }
-      }
-      info = this.completeInfo({
-        path: this.wrapFormat(() => makeFixedOutputPath(name, "recursive", narHash, [], this.storeDir)),
-        narHash,
-        narSize,
-        ca: renderContentAddress({ method: "recursive", hash: narHash }),
-      });
-    } catch (e) {
-      deleteTree(tmp);
-      throw e;
-    }
-    return this.moveIntoPlace(tmp, info, undefined).path;
+    const walkOpts: DumpOptions = opts.onEntry === undefined ? dumpOpts : { ...dumpOpts, onEntry: opts.onEntry };
+    return this.addInOneWalk(fsPath, name, want, (copy) => {
+      const walk = hashTreeWalk(src, walkOpts, want?.algo, copy);
+      return { ...walk, ca: { method: "recursive", hash: walk.narHash } };
+    });
   }
 
   private addFlat(fsPath: string, name: string, opts: AddPathOptions): string {
@@ -352,35 +317,43 @@ export class LocalStore implements EvalStore {
     const st = this.wrapIo(() => fs.statSync(src));
     if (!st.isFile()) throw new StoreError(`path '${fsPath}' is not a regular file, so it cannot be added by its contents (flat)`);
     const want = opts.expectedHash === undefined ? undefined : this.parseExpectedHash(opts.expectedHash);
-    // One read hashes the contents and their NAR and, for a small file, keeps them for the copy.
-    const copy = new IngestBuffer(this.ingestMemoryBudget);
-    const first = this.wrapIo(() => hashFlatWalk(src, fsPath, want?.algo, copy));
-    if (want !== undefined) this.checkHashMatches(want, first.wanted, fsPath);
-    const firstPath = this.wrapFormat(() => makeFixedOutputPath(name, "flat", first.flat, [], this.storeDir));
-    if (this.validUnderLock(firstPath)) return firstPath;
+    return this.addInOneWalk(fsPath, name, want, (copy) => {
+      const walk = hashFlatWalk(src, fsPath, want?.algo, copy);
+      return { ...walk, ca: { method: "flat", hash: walk.flat } };
+    });
+  }
+
+  /**
+   * One read of the source hashes it and copies it (kept in memory while small, written to a temp
+   * location in the store once large); the path is decided from the hashes, and the copy moved
+   * into place unless the path is valid already. What is hashed is what was written, so a source
+   * changing meanwhile cannot give a path whose contents do not match its hash.
+   */
+  private addInOneWalk(
+    fsPath: string,
+    name: string,
+    want: Hash | undefined,
+    walk: (copy: IngestBuffer) => { narHash: Hash; narSize: number; wanted: Hash; ca: { method: "flat" | "recursive"; hash: Hash } },
+  ): string {
     const tmp = this.newTempPath();
+    const copy = new IngestBuffer(this.ingestMemoryBudget, Buffer.from(tmp));
     let info: ValidPathInfo;
     try {
-      let walk = first;
-      if (!copy.overflowed) {
-        this.wrapIo(() => copy.writeTo(Buffer.from(tmp)));
-      } else {
-        const out = new NarDiskWriter(tmp, { canonical: true });
+      const result = this.wrapIo(() => {
         try {
-          walk = this.wrapIo(() => hashFlatWalk(src, fsPath, want?.algo, out));
+          return walk(copy);
         } finally {
-          out.abort();
+          copy.abort();
         }
-        if (want !== undefined && !hashEquals(walk.wanted, first.wanted)) {
-          throw new StoreError(`file '${fsPath}' changed while it was being added to the store`);
-        }
-      }
-      info = this.completeInfo({
-        path: this.wrapFormat(() => makeFixedOutputPath(name, "flat", walk.flat, [], this.storeDir)),
-        narHash: walk.narHash,
-        narSize: walk.narSize,
-        ca: renderContentAddress({ method: "flat", hash: walk.flat }),
       });
+      if (want !== undefined) this.checkHashMatches(want, result.wanted, fsPath);
+      const storePath = this.wrapFormat(() => makeFixedOutputPath(name, result.ca.method, result.ca.hash, [], this.storeDir));
+      if (this.validUnderLock(storePath)) {
+        if (copy.spilled) deleteTree(tmp);
+        return storePath;
+      }
+      this.wrapIo(() => copy.writeOut());
+      info = this.completeInfo({ path: storePath, narHash: result.narHash, narSize: result.narSize, ca: renderContentAddress(result.ca) });
     } catch (e) {
       deleteTree(tmp);
       throw e;
