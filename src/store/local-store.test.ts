@@ -193,7 +193,7 @@ test("a file added flat is copied the same whether it is held in memory or writt
   if (hasNix()) assert.equal(nix("nix", ["store", "add-file", "--store", tempDir(), file]).stdout.trim(), results[0]!.p);
 });
 
-test("a tree larger than the memory budget is read once, and a failed or needless copy is removed", () => {
+test("a tree larger than the memory budget is read once when its name is new to the store, and a failed copy is removed", () => {
   const src = writeTree(path.join(tempDir(), "tree"), { ...SAMPLE, big: "y".repeat(64 * 1024), sub: { c: "c", d: "d" } });
   const root = tempDir();
   const store = openLocalStore(root, { ingestMemoryBudget: 1024 });
@@ -202,9 +202,19 @@ test("a tree larger than the memory budget is read once, and a failed or needles
     const p = store.addPath(src, "tree", { recursive: true, filter: (f) => (seen.push(f), true) });
     assert.equal(new Set(seen).size, seen.length, "the filter saw every entry once");
     assert.ok(narOf(store.toPhysical(p)).equals(narOf(src)));
-    // Adding it again writes a copy (the path is not known before the walk) and then deletes it.
-    assert.equal(store.addPath(src, "tree"), p);
-    assert.deepEqual(listStore(root).filter((n) => n.startsWith(".tix-tmp")), []);
+    // A path named "tree" is valid now, so adding it again hashes first and writes nothing.
+    const before = listStore(root);
+    seen.length = 0;
+    assert.equal(store.addPath(src, "tree", { recursive: true, filter: (f) => (seen.push(f), true) }), p);
+    assert.deepEqual(listStore(root), before);
+    assert.equal(new Set(seen).size, seen.length, "an already-valid path is read once");
+    // A changed tree of a known name is hashed, then read a second time to copy it.
+    fs.writeFileSync(path.join(src, "sub/c"), "changed");
+    seen.length = 0;
+    const changed = store.addPath(src, "tree", { recursive: true, filter: (f) => (seen.push(f), true) });
+    assert.notEqual(changed, p);
+    assert.equal(seen.length, 2 * new Set(seen).size, "the filter saw every entry twice");
+    assert.ok(narOf(store.toPhysical(changed)).equals(narOf(src)));
     // A walk that fails after the copy reached the disk leaves no temporary copy behind.
     let n = 0;
     const failing = (f: string): boolean => {

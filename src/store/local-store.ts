@@ -29,6 +29,7 @@ import {
   NarTee,
 } from "./formats/index.js";
 import { IngestBuffer } from "./ingest-buffer.js";
+import { NarDiskWriter } from "./nar-disk-writer.js";
 import { StoreDb, type Realisation } from "./db.js";
 import { NarRestorer } from "./nar-restore.js";
 import { canonicaliseTree, deleteTree } from "./canonicalise.js";
@@ -305,9 +306,10 @@ export class LocalStore implements EvalStore {
     const strip = src.length - Buffer.byteLength(fsPath, "latin1");
     const dumpOpts: DumpOptions = opts.filter === undefined ? {} : { filter: adaptFilter(opts.filter, fsPath.startsWith("/") ? strip : 0) };
     const want = opts.expectedHash === undefined ? undefined : this.parseExpectedHash(opts.expectedHash);
-    const walkOpts: DumpOptions = opts.onEntry === undefined ? dumpOpts : { ...dumpOpts, onEntry: opts.onEntry };
-    return this.addInOneWalk(fsPath, name, want, (copy) => {
-      const walk = hashTreeWalk(src, walkOpts, want?.algo, copy);
+    // onEntry observes the first read only (a second one, if any, copies what the first hashed).
+    const firstOpts: DumpOptions = opts.onEntry === undefined ? dumpOpts : { ...dumpOpts, onEntry: opts.onEntry };
+    return this.addByWalking(fsPath, name, want, (sink, first) => {
+      const walk = hashTreeWalk(src, first ? firstOpts : dumpOpts, want?.algo, sink);
       return { ...walk, ca: { method: "recursive", hash: walk.narHash } };
     });
   }
@@ -317,42 +319,57 @@ export class LocalStore implements EvalStore {
     const st = this.wrapIo(() => fs.statSync(src));
     if (!st.isFile()) throw new StoreError(`path '${fsPath}' is not a regular file, so it cannot be added by its contents (flat)`);
     const want = opts.expectedHash === undefined ? undefined : this.parseExpectedHash(opts.expectedHash);
-    return this.addInOneWalk(fsPath, name, want, (copy) => {
-      const walk = hashFlatWalk(src, fsPath, want?.algo, copy);
+    return this.addByWalking(fsPath, name, want, (sink) => {
+      const walk = hashFlatWalk(src, fsPath, want?.algo, sink);
       return { ...walk, ca: { method: "flat", hash: walk.flat } };
     });
   }
 
   /**
-   * One read of the source hashes it and copies it (kept in memory while small, written to a temp
-   * location in the store once large); the path is decided from the hashes, and the copy moved
-   * into place unless the path is valid already. What is hashed is what was written, so a source
-   * changing meanwhile cannot give a path whose contents do not match its hash.
+   * Reads the source once to hash it while copying it: into memory while small; past that, into a
+   * temp location in the store as it is read, unless a path of the same name is valid already (a
+   * re-add of the same tree is then likely, and the copy is made by a second read only once the
+   * path is known to be new). The path is decided from the hashes and the copy moved into place.
    */
-  private addInOneWalk(
+  private addByWalking(
     fsPath: string,
     name: string,
     want: Hash | undefined,
-    walk: (copy: IngestBuffer) => { narHash: Hash; narSize: number; wanted: Hash; ca: { method: "flat" | "recursive"; hash: Hash } },
+    walk: (sink: NarEvents, first: boolean) => { narHash: Hash; narSize: number; wanted: Hash; ca: { method: "flat" | "recursive"; hash: Hash } },
   ): string {
     const tmp = this.newTempPath();
-    const copy = new IngestBuffer(this.ingestMemoryBudget, Buffer.from(tmp));
+    const copy = new IngestBuffer(this.ingestMemoryBudget, Buffer.from(tmp), () => !this.db.hasPathNamed(this.storeDir, name));
     let info: ValidPathInfo;
     try {
-      const result = this.wrapIo(() => {
+      const first = this.wrapIo(() => {
         try {
-          return walk(copy);
+          return walk(copy, true);
         } finally {
           copy.abort();
         }
       });
-      if (want !== undefined) this.checkHashMatches(want, result.wanted, fsPath);
-      const storePath = this.wrapFormat(() => makeFixedOutputPath(name, result.ca.method, result.ca.hash, [], this.storeDir));
-      if (this.validUnderLock(storePath)) {
+      if (want !== undefined) this.checkHashMatches(want, first.wanted, fsPath);
+      const firstPath = this.wrapFormat(() => makeFixedOutputPath(name, first.ca.method, first.ca.hash, [], this.storeDir));
+      if (this.validUnderLock(firstPath)) {
         if (copy.spilled) deleteTree(tmp);
-        return storePath;
+        return firstPath;
       }
-      this.wrapIo(() => copy.writeOut());
+      let result = first;
+      if (!copy.overflowed) {
+        this.wrapIo(() => copy.writeOut());
+      } else {
+        // A second read copies what it hashes; the copy is what counts if the source changed since.
+        const out = new NarDiskWriter(tmp, { canonical: true });
+        try {
+          result = this.wrapIo(() => walk(out, false));
+        } finally {
+          out.abort();
+        }
+        if (want !== undefined && !hashEquals(result.wanted, first.wanted)) {
+          throw new StoreError(`'${fsPath}' changed while it was being added to the store`);
+        }
+      }
+      const storePath = this.wrapFormat(() => makeFixedOutputPath(name, result.ca.method, result.ca.hash, [], this.storeDir));
       info = this.completeInfo({ path: storePath, narHash: result.narHash, narSize: result.narSize, ca: renderContentAddress(result.ca) });
     } catch (e) {
       deleteTree(tmp);
