@@ -267,6 +267,17 @@ export class StoreDb {
     return this.stmts.allPaths.all().map((r) => r.path);
   }
 
+  /**
+   * Whether some valid path is named `name` (`<storeDir>/<hash>-<name>`). A scan of the table, not
+   * an index lookup: for decisions about large adds only, where it costs little in comparison.
+   */
+  hasPathNamed(storeDir: string, name: string): boolean {
+    // substr is 1-based: the name starts after the store directory, "/", 32 hash characters and "-".
+    const start = storeDir.length + 1 + 32 + 1 + 1;
+    const row = this.db.prepare<[number, string], { one: number }>("select 1 as one from ValidPaths where substr(path, ?) = ? limit 1").get(start, name);
+    return row !== undefined;
+  }
+
   /** The valid path whose hash part is `hashPart`, if any. */
   queryPathFromHashPart(storeDir: string, hashPart: string): string | null {
     const prefix = `${storeDir}/${hashPart}`;

@@ -120,7 +120,7 @@ test("a filter leaves entries out; expectedHash is checked", () => {
   });
 });
 
-test("a tree is copied the same whether it is held in memory or read a second time", () => {
+test("a tree is copied the same whether it is held in memory or written to disk as it is read", () => {
   const weird = Buffer.from([0x66, 0xff, 0x80, 0x2e, 0x62]); // not UTF-8
   const src = writeTree(path.join(tempDir(), "tree"), {
     ...SAMPLE,
@@ -164,7 +164,7 @@ test("a tree is copied the same whether it is held in memory or read a second ti
   if (hasNix()) assert.equal(nix("nix-store", ["--store", tempDir(), "--add", src]).stdout.trim(), stores[0]!.p);
 });
 
-test("a file added flat is read once when small and twice when large, with the same result", () => {
+test("a file added flat is copied the same whether it is held in memory or written to disk as it is read", () => {
   const dir = tempDir();
   const file = path.join(dir, "tool.sh");
   fs.writeFileSync(file, "#!/bin/sh\n" + "echo hi\n".repeat(200_000), { mode: 0o755 });
@@ -191,6 +191,44 @@ test("a file added flat is read once when small and twice when large, with the s
   });
   assert.deepEqual(results[1], results[0]);
   if (hasNix()) assert.equal(nix("nix", ["store", "add-file", "--store", tempDir(), file]).stdout.trim(), results[0]!.p);
+});
+
+test("a tree larger than the memory budget is read once when its name is new to the store, and a failed copy is removed", () => {
+  const src = writeTree(path.join(tempDir(), "tree"), { ...SAMPLE, big: "y".repeat(64 * 1024), sub: { c: "c", d: "d" } });
+  const root = tempDir();
+  const store = openLocalStore(root, { ingestMemoryBudget: 1024 });
+  try {
+    const seen: string[] = [];
+    const p = store.addPath(src, "tree", { recursive: true, filter: (f) => (seen.push(f), true) });
+    assert.equal(new Set(seen).size, seen.length, "the filter saw every entry once");
+    assert.ok(narOf(store.toPhysical(p)).equals(narOf(src)));
+    // A path named "tree" is valid now, so adding it again hashes first and writes nothing.
+    const before = listStore(root);
+    seen.length = 0;
+    assert.equal(store.addPath(src, "tree", { recursive: true, filter: (f) => (seen.push(f), true) }), p);
+    assert.deepEqual(listStore(root), before);
+    assert.equal(new Set(seen).size, seen.length, "an already-valid path is read once");
+    // A changed tree of a known name is hashed, then read a second time to copy it.
+    fs.writeFileSync(path.join(src, "sub/c"), "changed");
+    seen.length = 0;
+    const changed = store.addPath(src, "tree", { recursive: true, filter: (f) => (seen.push(f), true) });
+    assert.notEqual(changed, p);
+    assert.equal(seen.length, 2 * new Set(seen).size, "the filter saw every entry twice");
+    assert.ok(narOf(store.toPhysical(changed)).equals(narOf(src)));
+    // A walk that fails after the copy reached the disk leaves no temporary copy behind.
+    let n = 0;
+    const failing = (f: string): boolean => {
+      if (++n > 6 && f.endsWith("/d")) throw new Error("filter gave up");
+      return true;
+    };
+    assert.throws(() => store.addPath(src, "failed", { recursive: true, filter: failing }), /filter gave up/);
+    assert.deepEqual(listStore(root).filter((n) => n.startsWith(".tix-tmp") || n.endsWith("-failed")), []);
+    // So does a hash mismatch found at the end of the walk.
+    assert.throws(() => store.addPath(src, "y", { recursive: true, expectedHash: "sha256-" + "A".repeat(43) + "=" }), /hash mismatch/);
+    assert.deepEqual(listStore(root).filter((n) => n.startsWith(".tix-tmp") || n.endsWith("-y")), []);
+  } finally {
+    store.close();
+  }
 });
 
 test("a .drv added as text records its outputs; readText reads it back", () => {

@@ -306,45 +306,12 @@ export class LocalStore implements EvalStore {
     const strip = src.length - Buffer.byteLength(fsPath, "latin1");
     const dumpOpts: DumpOptions = opts.filter === undefined ? {} : { filter: adaptFilter(opts.filter, fsPath.startsWith("/") ? strip : 0) };
     const want = opts.expectedHash === undefined ? undefined : this.parseExpectedHash(opts.expectedHash);
-    // One walk hashes the NAR and, while the tree is small, keeps it in memory for the copy.
-    const copy = new IngestBuffer(this.ingestMemoryBudget);
+    // onEntry observes the first read only (a second one, if any, copies what the first hashed).
     const firstOpts: DumpOptions = opts.onEntry === undefined ? dumpOpts : { ...dumpOpts, onEntry: opts.onEntry };
-    const first = this.wrapIo(() => hashTreeWalk(src, firstOpts, want?.algo, copy));
-    if (want !== undefined) this.checkHashMatches(want, first.wanted, fsPath);
-    const firstPath = this.wrapFormat(() => makeFixedOutputPath(name, "recursive", first.narHash, [], this.storeDir));
-    if (this.validUnderLock(firstPath)) return firstPath;
-    const tmp = this.newTempPath();
-    let info: ValidPathInfo;
-    try {
-      let narHash = first.narHash;
-      let narSize = first.narSize;
-      if (!copy.overflowed) {
-        this.wrapIo(() => copy.writeTo(Buffer.from(tmp)));
-      } else {
-        // A second walk copies what it hashes; the copy is what counts if the source changed since.
-        const out = new NarDiskWriter(tmp, { canonical: true });
-        try {
-          const second = this.wrapIo(() => hashTreeWalk(src, dumpOpts, want?.algo, out));
-          if (want !== undefined && !hashEquals(second.wanted, first.wanted)) {
-            throw new StoreError(`'${fsPath}' changed while it was being added to the store`);
-          }
-          narHash = second.narHash;
-          narSize = second.narSize;
-        } finally {
-          out.abort();
-        }
-      }
-      info = this.completeInfo({
-        path: this.wrapFormat(() => makeFixedOutputPath(name, "recursive", narHash, [], this.storeDir)),
-        narHash,
-        narSize,
-        ca: renderContentAddress({ method: "recursive", hash: narHash }),
-      });
-    } catch (e) {
-      deleteTree(tmp);
-      throw e;
-    }
-    return this.moveIntoPlace(tmp, info, undefined).path;
+    return this.addByWalking(fsPath, name, want, (sink, first) => {
+      const walk = hashTreeWalk(src, first ? firstOpts : dumpOpts, want?.algo, sink);
+      return { ...walk, ca: { method: "recursive", hash: walk.narHash } };
+    });
   }
 
   private addFlat(fsPath: string, name: string, opts: AddPathOptions): string {
@@ -352,35 +319,58 @@ export class LocalStore implements EvalStore {
     const st = this.wrapIo(() => fs.statSync(src));
     if (!st.isFile()) throw new StoreError(`path '${fsPath}' is not a regular file, so it cannot be added by its contents (flat)`);
     const want = opts.expectedHash === undefined ? undefined : this.parseExpectedHash(opts.expectedHash);
-    // One read hashes the contents and their NAR and, for a small file, keeps them for the copy.
-    const copy = new IngestBuffer(this.ingestMemoryBudget);
-    const first = this.wrapIo(() => hashFlatWalk(src, fsPath, want?.algo, copy));
-    if (want !== undefined) this.checkHashMatches(want, first.wanted, fsPath);
-    const firstPath = this.wrapFormat(() => makeFixedOutputPath(name, "flat", first.flat, [], this.storeDir));
-    if (this.validUnderLock(firstPath)) return firstPath;
+    return this.addByWalking(fsPath, name, want, (sink) => {
+      const walk = hashFlatWalk(src, fsPath, want?.algo, sink);
+      return { ...walk, ca: { method: "flat", hash: walk.flat } };
+    });
+  }
+
+  /**
+   * Reads the source once to hash it while copying it: into memory while small; past that, into a
+   * temp location in the store as it is read, unless a path of the same name is valid already (a
+   * re-add of the same tree is then likely, and the copy is made by a second read only once the
+   * path is known to be new). The path is decided from the hashes and the copy moved into place.
+   */
+  private addByWalking(
+    fsPath: string,
+    name: string,
+    want: Hash | undefined,
+    walk: (sink: NarEvents, first: boolean) => { narHash: Hash; narSize: number; wanted: Hash; ca: { method: "flat" | "recursive"; hash: Hash } },
+  ): string {
     const tmp = this.newTempPath();
+    const copy = new IngestBuffer(this.ingestMemoryBudget, Buffer.from(tmp), () => !this.db.hasPathNamed(this.storeDir, name));
     let info: ValidPathInfo;
     try {
-      let walk = first;
+      const first = this.wrapIo(() => {
+        try {
+          return walk(copy, true);
+        } finally {
+          copy.abort();
+        }
+      });
+      if (want !== undefined) this.checkHashMatches(want, first.wanted, fsPath);
+      const firstPath = this.wrapFormat(() => makeFixedOutputPath(name, first.ca.method, first.ca.hash, [], this.storeDir));
+      if (this.validUnderLock(firstPath)) {
+        if (copy.spilled) deleteTree(tmp);
+        return firstPath;
+      }
+      let result = first;
       if (!copy.overflowed) {
-        this.wrapIo(() => copy.writeTo(Buffer.from(tmp)));
+        this.wrapIo(() => copy.writeOut());
       } else {
+        // A second read copies what it hashes; the copy is what counts if the source changed since.
         const out = new NarDiskWriter(tmp, { canonical: true });
         try {
-          walk = this.wrapIo(() => hashFlatWalk(src, fsPath, want?.algo, out));
+          result = this.wrapIo(() => walk(out, false));
         } finally {
           out.abort();
         }
-        if (want !== undefined && !hashEquals(walk.wanted, first.wanted)) {
-          throw new StoreError(`file '${fsPath}' changed while it was being added to the store`);
+        if (want !== undefined && !hashEquals(result.wanted, first.wanted)) {
+          throw new StoreError(`'${fsPath}' changed while it was being added to the store`);
         }
       }
-      info = this.completeInfo({
-        path: this.wrapFormat(() => makeFixedOutputPath(name, "flat", walk.flat, [], this.storeDir)),
-        narHash: walk.narHash,
-        narSize: walk.narSize,
-        ca: renderContentAddress({ method: "flat", hash: walk.flat }),
-      });
+      const storePath = this.wrapFormat(() => makeFixedOutputPath(name, result.ca.method, result.ca.hash, [], this.storeDir));
+      info = this.completeInfo({ path: storePath, narHash: result.narHash, narSize: result.narSize, ca: renderContentAddress(result.ca) });
     } catch (e) {
       deleteTree(tmp);
       throw e;
