@@ -174,7 +174,7 @@ export function printValue(v: Value, opts: PrintOptions): string {
       const where = formatPosition(v.info.pos.source, v.info.pos.offset);
       return void parts.push(v.info.name ? `${LQ}lambda ${v.info.name} @ ${where}${RQ}` : `${LQ}lambda @ ${where}${RQ}`);
     }
-    if (v instanceof PrimOp) return void parts.push(instantiate ? "<PRIMOP>" : `${LQ}primop ${v.name}${RQ}`);
+    if (v instanceof PrimOp) return void parts.push(instantiate ? (v.lambdaFormals !== null ? "<LAMBDA>" : "<PRIMOP>") : `${LQ}primop ${v.name}${RQ}`);
     if (v instanceof PrimOpApp)
       return void parts.push(instantiate ? "<PRIMOP-APP>" : `${LQ}partially applied primop ${v.primop.name}${RQ}`);
     parts.push(`${LQ}unknown${RQ}`);

@@ -388,6 +388,11 @@ export class PrimOp {
     readonly fn: PrimOpFn,
     /** Whether a failure adds "while calling the 'NAME' builtin" (not for addErrorContext). */
     readonly addTrace: boolean = true,
+    /**
+     * For a builtin that Nix writes in Nix code (`derivation`): its formals (name → has a
+     * default), so that it prints as `<LAMBDA>` and `functionArgs` answers as Nix does.
+     */
+    readonly lambdaFormals: ReadonlyMap<string, boolean> | null = null,
   ) {}
 }
 

@@ -18,8 +18,8 @@ export class BuiltinRegistry {
    * forces what it needs; it may return a thunk. Errors it throws get the trace line
    * "while calling the 'NAME' builtin" added by the caller.
    */
-  def(name: string, arity: number, fn: PrimOpFn, opts?: { readonly addTrace?: boolean }): void {
-    this.entries.set(name, new PrimOp(name, arity, fn, opts?.addTrace ?? true));
+  def(name: string, arity: number, fn: PrimOpFn, opts?: { readonly addTrace?: boolean; readonly lambdaFormals?: ReadonlyMap<string, boolean> }): void {
+    this.entries.set(name, new PrimOp(name, arity, fn, opts?.addTrace ?? true, opts?.lambdaFormals ?? null));
   }
   constant(name: string, value: Value): void {
     this.entries.set(name, value);

@@ -8,6 +8,7 @@ import type { EvalState } from "../state.js";
 import {
   Attrs,
   Lambda,
+  PrimOp,
   NixFloat,
   NixPath,
   NixString,
@@ -122,6 +123,7 @@ export function register(r: BuiltinRegistry): void {
 
   r.def("functionArgs", 1, (args, pos) => {
     const f = force(args[0]);
+    if (f instanceof PrimOp && f.lambdaFormals !== null) return new Attrs(new Map(f.lambdaFormals));
     if (isFunction(f) && !(f instanceof Lambda)) return Attrs.empty;
     if (!(f instanceof Lambda)) throw new EvalError("'functionArgs' requires a function", "eval", pos);
     const formals = f.info.formals;

@@ -334,5 +334,6 @@ function strictOutput(strict: Thunk, name: string): Value {
 export function register(r: BuiltinRegistry): void {
   const state = r.state;
   r.def("derivationStrict", 1, ([attrs], pos) => derivationStrict(state, attrs, pos));
-  r.def("derivation", 1, ([attrs], pos) => derivationValue(state, attrs, pos));
+  // Nix defines it in Nix code as `drvAttrs @ { outputs ? [ "out" ], ... }: …`.
+  r.def("derivation", 1, ([attrs], pos) => derivationValue(state, attrs, pos), { lambdaFormals: new Map([["outputs", true]]) });
 }
