@@ -5,6 +5,7 @@ import { BuiltinRegistry, GLOBAL_BUILTINS, type RegisterBuiltins } from "./built
 import { ALL_BUILTIN_FAMILIES } from "./builtins/all.js";
 import { Compiler, Scope } from "./compiler.js";
 import { EvalError } from "./errors.js";
+import { resolveExprPath } from "./expr-path.js";
 import { EvalState, type EvalIO, type EvalSettings, type EvalStore } from "./state.js";
 import { Attrs, Thunk, type Env, type Value } from "./value.js";
 
@@ -80,11 +81,10 @@ export class Evaluator {
     return this.evalSource({ origin, path: null, text, baseDir });
   }
 
-  /** Evaluates a file (a directory means its default.nix), once per evaluation. */
+  /** Evaluates a file (a link is followed first; a directory means its default.nix), once per evaluation. */
   evalFile(path: string): Value {
     const state = this.state;
-    let resolved = path;
-    if (state.io.fileType(resolved) === "directory") resolved = resolved.replace(/\/$/, "") + "/default.nix";
+    const resolved = resolveExprPath(state.io, path);
     const cached = state.fileCache.get(resolved);
     if (cached !== undefined) return cached;
     if (state.io.fileType(resolved) === null) throw new EvalError(`path '${resolved}' does not exist`);

@@ -4,6 +4,7 @@ import { COERCE_NO_COPY } from "../state.js";
 import { EvalError } from "../errors.js";
 import { expectAttrs, expectList, expectPlainString } from "../expect.js";
 import { canonPath, dirOf } from "../paths.js";
+import { resolveExprPath } from "../expr-path.js";
 import type { EvalState } from "../state.js";
 import { Attrs, NixPath, NixString, Thunk, mkString, stringBytes, stringContext, type Value } from "../value.js";
 import type { BuiltinRegistry } from "./registry.js";
@@ -30,10 +31,8 @@ export function register(r: BuiltinRegistry): void {
   r.def("scopedImport", 2, ([scope, p]) => {
     const attrs = expectAttrs(scope, "while evaluating the first argument passed to builtins.scopedImport");
     const path = realPathOf(state, p, "scopedImport");
-    const type = state.io.fileType(path);
-    if (type === null) throw new EvalError(`path '${path}' does not exist`);
-    const file = type === "directory" ? path + "/default.nix" : path;
-    if (file !== path && state.io.fileType(file) === null) throw new EvalError(`path '${file}' does not exist`);
+    const file = resolveExprPath(state.io, path);
+    if (state.io.fileType(file) === null) throw new EvalError(`path '${file}' does not exist`);
     // Evaluated afresh each time: the given set shadows the global scope like a `with`.
     return state.evalSourceWithScope(
       { origin: "file", path: file, text: state.io.readFile(file), baseDir: dirOf(file) },
