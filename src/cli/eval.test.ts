@@ -105,3 +105,27 @@ test("pure evaluation does not read through a symbolic link in a flake to a file
   const impure = spawnSync(TIX, ["eval", "--impure", "--store", path.join(root, "store"), `path:${flake}#out`], { encoding: "utf8", env });
   assert.equal(impure.stdout, '"outside"\n');
 });
+
+test("pure evaluation copies where a symbolic link leads (builtins.path, interpolation, filterSource), as Nix does; --impure copies the link", () => {
+  const root = tempDir("tix-eval-copylink-");
+  const flake = writeTree(path.join(root, "flake"), {
+    "flake.nix":
+      '{ outputs = { self }: { file = builtins.path { path = ./rel.nix; name = "l"; }; dir = "${./dirlink}"; filtered = builtins.filterSource (p: t: true) ./dirlink; dangling = "${./dangling}"; }; }',
+    sub: { "a.nix": '"inside"\n', "t.txt": "hello\n", "default.nix": "import ./a.nix\n" },
+  });
+  fs.symlinkSync("sub/a.nix", path.join(flake, "rel.nix"));
+  fs.symlinkSync("sub", path.join(flake, "dirlink"));
+  fs.symlinkSync("nowhere", path.join(flake, "dangling"));
+  const env = { ...process.env, NIX_PATH: "", XDG_CACHE_HOME: path.join(root, "cache") };
+  const run = (attr: string, ...flags: string[]) =>
+    spawnSync(TIX, ["eval", ...flags, "--store", path.join(root, "store"), `path:${flake}#${attr}`], { encoding: "utf8", env });
+  // Store paths recorded from Nix 2.8 (`nix eval` of the same flake).
+  assert.equal(run("file").stdout, '"/nix/store/maxdl7ha8xasc0qv5y6fvp2j94fibwww-l"\n');
+  assert.equal(run("dir").stdout, '"/nix/store/64akk3mfa1xschmd03jyajncc3gmiyd1-dirlink"\n');
+  assert.equal(run("filtered").stdout, '"/nix/store/64akk3mfa1xschmd03jyajncc3gmiyd1-dirlink"\n');
+  const dangling = run("dangling");
+  assert.equal(dangling.status, 1);
+  assert.match(dangling.stderr, /error: path '\/nix\/store\/[0-9a-z]{32}-source\/nowhere' does not exist/);
+  assert.equal(run("file", "--impure").stdout, '"/nix/store/8lyymc22yx2cpr5l300kdmrzh5bh9zs8-l"\n');
+  assert.equal(run("dir", "--impure").stdout, '"/nix/store/nnj6hi9709gnz36s0g2z2vjhwifmj9ia-dirlink"\n');
+});

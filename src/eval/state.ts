@@ -452,6 +452,17 @@ export class EvalState {
     return undefined;
   }
 
+  /**
+   * What to copy to the store for `path` (checked as checkReadable does): in pure evaluation,
+   * where its symbolic links lead, as Nix copies it (a link to a directory copies the directory);
+   * otherwise `path` itself, so a link is copied as a link.
+   */
+  sourcePath(path: string): string {
+    this.checkReadable(path);
+    if (!this.settings.pure) return path;
+    return this.resolver?.resolve(path) ?? path;
+  }
+
   /** Follows symbolic links for checkReadable (made on first use). */
   private resolver: SymlinkResolver | undefined;
 
@@ -459,11 +470,11 @@ export class EvalState {
   copyPathToStore(path: string): string {
     let sp = this.srcToStore.get(path);
     if (sp !== undefined) return sp;
-    this.checkReadable(path);
+    const source = this.sourcePath(path);
     const name = baseName(path);
     if (name.endsWith(".drv")) throw new EvalError(`file names are not allowed to end in '.drv'`);
-    if (this.io.fileType(path) === null) throw new EvalError(`path '${path}' does not exist`);
-    sp = this.store.addPath(path, name, { recursive: true });
+    if (this.io.fileType(source) === null) throw new EvalError(`path '${source}' does not exist`);
+    sp = this.store.addPath(source, name, { recursive: true });
     this.srcToStore.set(path, sp);
     return sp;
   }

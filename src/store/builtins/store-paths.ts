@@ -30,7 +30,9 @@ function addPathWithFilter(
   expectedHash: string | null,
   pos: Pos | null,
 ): Value {
-  checkReadable(state, path);
+  // As in Nix, a fixed-output copy (a hash given) is of the path as written, even in pure mode.
+  if (expectedHash === null) path = state.sourcePath(path);
+  else checkReadable(state, path);
   if (state.io.fileType(path) === null) throw new EvalError(`path '${path}' does not exist`, "eval", pos);
   const filter = filterFn
     ? (p: string, type: FileType): boolean => {
