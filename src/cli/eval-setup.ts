@@ -53,6 +53,7 @@ export function storeMappedIO(io: EvalIO, storeDir: string, realStoreDir: string
     fileType: (p) => io.fileType(map(p)),
     readDir: (p) => io.readDir(map(p)),
     readLink: (p) => io.readLink(map(p)),
+    hostPath: map,
   };
 }
 

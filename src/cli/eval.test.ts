@@ -129,3 +129,9 @@ test("pure evaluation copies where a symbolic link leads (builtins.path, interpo
   assert.equal(run("file", "--impure").stdout, '"/nix/store/8lyymc22yx2cpr5l300kdmrzh5bh9zs8-l"\n');
   assert.equal(run("dir", "--impure").stdout, '"/nix/store/nnj6hi9709gnz36s0g2z2vjhwifmj9ia-dirlink"\n');
 });
+
+test("builtins.hashFile reads a store path of a --store chroot store where it really is", () => {
+  const store = tempDir("tix-eval-hashfile-");
+  const out = ok(["eval", "--store", store, "--expr", 'builtins.hashFile "sha256" (builtins.toFile "x" "abc")']);
+  assert.equal(out, '"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"\n');
+});

@@ -72,6 +72,8 @@ export interface EvalIO {
   fileType(path: string): FileType | null;
   readDir(path: string): [string, FileType][];
   readLink(path: string): string;
+  /** Where `path` is on this host, for reads made without this interface (a chroot store's paths differ); itself when absent. */
+  hostPath?(path: string): string;
   getEnv(name: string): string | undefined;
   /** Prints a line to stderr (trace, warnings). */
   warn(line: string): void;

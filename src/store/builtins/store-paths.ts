@@ -124,7 +124,8 @@ export function register(r: BuiltinRegistry): void {
     if (type === null) throw new EvalError(`path '${path}' does not exist`);
     // Like readFile: opening a directory succeeds, the first read fails (so no path is named).
     if (type === "directory") throw new EvalError("reading from file: Is a directory");
-    const hash = withOsErrors("opening file", path, () => hashFileContents(Buffer.from(path, "latin1"), algo));
+    const hostPath = state.io.hostPath?.(path) ?? path;
+    const hash = withOsErrors("opening file", hostPath, () => hashFileContents(Buffer.from(hostPath, "latin1"), algo));
     return printHash(hash, "base16");
   });
 
