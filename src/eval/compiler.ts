@@ -538,6 +538,13 @@ export class Compiler {
     // constant, a closure or an outer reference must be a thunk here.
     const l = this.lazyAttr(a, recScope, scope, sources, srcBase);
     if (a.inherit !== "none" || l.constant || a.value.kind !== "Var") return l;
+    // A variable of an outer frame (filled before this one) or a binding filled earlier in this
+    // frame is shared, as in Nix (so a list of one or two elements it holds prints as the same
+    // list, «repeated»); not where `__overrides` may replace a slot after the frame is filled.
+    const target = this.resolve(a.value.name, recScope);
+    const own = this.resolve(a.name, recScope);
+    const overridable = this.resolve("__overrides", recScope)?.depth === 0;
+    if (target !== null && own !== null && own.depth === 0 && (target.depth > 0 || target.slot < own.slot) && !overridable) return l;
     const code = this.compile(a.value, recScope, a.name);
     return { constant: false, make: (frame) => new Thunk(code, frame) };
   }

@@ -106,6 +106,9 @@ export function printValue(v: Value, opts: PrintOptions): string {
   const limited = opts.limited === true;
   const instantiate = opts.style === "instantiate";
   const go = (v: Value, depth: number): void => {
+    // The thunk a value was reached through: Nix copies a thunk's result into the thunk, so a
+    // list of one or two elements (kept inside the value) is a different list in each thunk.
+    const slot = v instanceof Thunk ? v : undefined;
     if (v instanceof Thunk) {
       const inner = v.peek();
       if (inner === undefined) {
@@ -124,10 +127,12 @@ export function printValue(v: Value, opts: PrintOptions): string {
     }
     if (Array.isArray(v)) {
       if (v.length === 0) return void parts.push("[ ]");
-      if (seen.has(v)) return void parts.push(`${LQ}repeated${RQ}`);
-      // Nix keeps lists of one or two elements inside the value, and prints a copy of the result
-      // value: such a list at the top is a different list from the same one met again below it.
-      if (depth > 0 || v.length > 2) seen.add(v);
+      // Nix keeps lists of one or two elements inside the value (so their identity is the thunk
+      // holding them), and prints a copy of the result value: such a list at the top is a
+      // different list from the same one met again below it.
+      const identity = v.length > 2 ? v : (slot ?? v);
+      if (seen.has(identity)) return void parts.push(`${LQ}repeated${RQ}`);
+      if (depth > 0 || v.length > 2) seen.add(identity);
       if (limited && depth >= 10) return void parts.push("[ ... ]");
       parts.push("[ ");
       for (let i = 0; i < v.length; i++) {

@@ -1,0 +1,2 @@
+# A let or rec binding that names a variable of an outer scope, or an earlier binding of the same let/rec, shares its value in Nix (a with-variable does not), which shows when a small list is printed twice. (Nix's order of bindings is that of the names' first appearance in the process, so only names bound in the same order everywhere are used.)
+let l = [ 1 ]; a = [ 2 ]; b = a; f = x: let p = [ x ]; q = p; in [ p q ]; in [ (rec { a = l; b = a; c = [ a b ]; }) (rec { k = l; }) [ a b ] (f 4) (with { u = [ 5 ]; }; let v = u; in [ u v ]) ]
