@@ -135,3 +135,21 @@ test("builtins.hashFile reads a store path of a --store chroot store where it re
   const out = ok(["eval", "--store", store, "--expr", 'builtins.hashFile "sha256" (builtins.toFile "x" "abc")']);
   assert.equal(out, '"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"\n');
 });
+
+test("a flake.nix that is a symbolic link is evaluated where it leads, and may not lead outside the flake, as in Nix", () => {
+  const root = tempDir("tix-eval-flakelink-");
+  const inside = writeTree(path.join(root, "inside"), {
+    sub: { "real.nix": "{ outputs = { self }: { t = builtins.readFile ./t.txt; }; }", "t.txt": "sub\n" },
+    "t.txt": "top\n",
+  });
+  fs.symlinkSync("sub/real.nix", path.join(inside, "flake.nix"));
+  const outside = writeTree(path.join(root, "outside"), { "f.nix": "{ outputs = { self }: { t = 5; }; }" });
+  const escaping = writeTree(path.join(root, "escaping"), {});
+  fs.symlinkSync(path.join(outside, "f.nix"), path.join(escaping, "flake.nix"));
+  const env = { ...process.env, NIX_PATH: "", XDG_CACHE_HOME: path.join(root, "cache") };
+  const run = (dir: string) => spawnSync(TIX, ["eval", "--store", path.join(root, "store"), `path:${dir}#t`], { encoding: "utf8", env });
+  assert.equal(run(inside).stdout, '"sub\\n"\n');
+  const r = run(escaping);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /error: 'flake\.nix' file of flake 'path:.*' escapes from '\/nix\/store\/[0-9a-z]{32}-source'/);
+});

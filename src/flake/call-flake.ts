@@ -8,6 +8,7 @@ import { expectAttrs } from "../eval/expect.js";
 import { Attrs, NixString, Thunk, type Value } from "../eval/value.js";
 import { FlakeError } from "./errors.js";
 import { fetchFlakeRef, flakeDirOf, type FlakeEnv } from "./flake-env.js";
+import { realFlakeFile } from "./flake-file.js";
 import { isRelative, type PathFlakeRef } from "./flake-ref.js";
 import { toBytes } from "./load-flake.js";
 import type { FlakeSource, LockedFlake } from "./lock.js";
@@ -98,7 +99,8 @@ export function callFlake(env: FlakeEnv, ev: Evaluator, locked: LockedFlake): Va
       node.kind === "root"
         ? locked.flake.outputs
         : new Thunk(() => {
-            const top = expectAttrs(ev.evalFile(toBytes(path.posix.join(src.flakeDir, "flake.nix"))), null);
+            const file = realFlakeFile(ev.state.io, toBytes(ev.state.settings.storeDir), toBytes(src.tree.storePath), toBytes(path.posix.join(src.flakeDir, "flake.nix")), () => `flake '${src.flakeDir}'`);
+            const top = expectAttrs(ev.evalFile(file), null);
             const o = top.get("outputs");
             if (o === undefined) throw new FlakeError(`flake '${src.flakeDir}' lacks attribute 'outputs'`);
             return o instanceof Thunk ? o.force() : o;

@@ -7,9 +7,11 @@ import { EvalError } from "../eval/errors.js";
 import type { Evaluator } from "../eval/evaluator.js";
 import { expectAttrs, expectFunction, expectString } from "../eval/expect.js";
 import { attrPos } from "../eval/state.js";
+import { dirOf } from "../eval/paths.js";
 import { Lambda, NixPath, NixString, Thunk, showType, type Pos, type Value } from "../eval/value.js";
 import { parse } from "../lang/parser.js";
 import { BadFlakeRef, FlakeError } from "./errors.js";
+import { realFlakeFile } from "./flake-file.js";
 import { fetchOrResolve, flakeDirOf, type FlakeEnv } from "./flake-env.js";
 import {
   flakeRefFromAttrs,
@@ -219,9 +221,12 @@ export function readFlake(
       `source tree referenced by '${flakeRefToString(lockedRef, { style: env.style })}' does not contain a '${lockedRef.dir ?? ""}/flake.nix' file`,
     );
   }
+  // A flake.nix that is a symbolic link is evaluated where it leads (its relative paths are
+  // relative to there), which must be inside the source, as in Nix.
+  const realFile = realFlakeFile(io, toBytes(ev.state.settings.storeDir), toBytes(tree.storePath), fileBytes, () => showFlake(env, lockedRef));
   // Nix requires the file to be an attribute set literal (no `let`, no function call at the top).
-  const text = io.readFile(fileBytes);
-  const source = { origin: "file" as const, path: fileBytes, text, baseDir: toBytes(flakeDir) };
+  const text = io.readFile(realFile);
+  const source = { origin: "file" as const, path: realFile, text, baseDir: realFile === fileBytes ? toBytes(flakeDir) : dirOf(realFile) };
   const ast = parse(source);
   if (ast.kind !== "Attrs") throw new FlakeError(`file '${flakeFile}' must be an attribute set`);
   // Evaluated from this parse (parsing is a good part of a cached `flake show`).
