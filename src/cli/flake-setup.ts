@@ -23,6 +23,7 @@ import { evalCacheFileIn, FlakeSession } from "../flake/session.js";
 import type { LocalStore } from "../store/local-store.js";
 import { evalSystem, makeEvaluator } from "./eval-setup.js";
 import { writeErr } from "./output.js";
+import { refuseUnsupportedSetting } from "./unsupported-settings.js";
 import { UsageError } from "./usage.js";
 
 /** The flags every flake-using command accepts. */
@@ -162,9 +163,11 @@ export function parseFlakeFlag(o: FlakeCliOptions, a: string, next: () => string
     case "--reference-lock-file": o.referenceLockFile = next(); return true;
     case "--output-lock-file": o.outputLockFile = next(); return true;
     case "--inputs-from": o.inputsFrom.push(next()); return true;
+    case "--restrict-eval": refuseUnsupportedSetting("restrict-eval", "true"); return true;
     case "--option": {
       const n = next();
       const v = next();
+      refuseUnsupportedSetting(n, v);
       if (!applyFlakeSetting(o, n, v)) o.options.push([n, v]);
       return true;
     }

@@ -9,6 +9,7 @@ import type { LocalStore } from "../store/local-store.js";
 import { absolutePath, autoCall, findAlongAttrPath, type AutoArgs } from "./eval-setup.js";
 import { argBytes } from "./output.js";
 import { UsageError } from "./usage.js";
+import { refuseUnsupportedSetting } from "./unsupported-settings.js";
 import { applyFlakeSetting, emptyFlakeCliOptions, parseFlakeFlag, resolveFlakeDerivations, type FlakeCliOptions } from "./flake-setup.js";
 
 /** Where the expression comes from, and which attributes of it are wanted. */
@@ -205,6 +206,7 @@ export function parseInstallableFlag(o: InstallableOptions, a: string, next: () 
     case "--option": {
       const n = next();
       const v = next();
+      refuseUnsupportedSetting(n, v);
       if (!(o.flake && applyFlakeSetting(o.flake, n, v))) o.options.push([n, v]);
       return true;
     }

@@ -13,6 +13,7 @@ import type { EvalStore } from "../eval/state.js";
 
 let warnedNoRoot = false;
 import { openStoreForEval } from "./store-setup.js";
+import { refuseUnsupportedSetting } from "./unsupported-settings.js";
 import { UsageError } from "./usage.js";
 import { SEPARATE_VALUES_STYLE, walkArgs } from "./args.js";
 import { valueToJSON } from "../eval/to-json.js";
@@ -63,7 +64,8 @@ export function parseInstantiateArgs(argv: string[]): InstantiateOptions {
       case "--add-root": o.addRoot = next(); break;
       case "--readonly-mode": case "--indirect": break;
       case "--timeout": case "--max-jobs": case "-j": case "--cores": next(); break;
-      case "--option": next(); next(); break;
+      case "--option": refuseUnsupportedSetting(next(), next()); break;
+      case "--restrict-eval": refuseUnsupportedSetting("restrict-eval", "true"); break;
       default:
         if (a.startsWith("-") && a !== "-") throw new UsageError(`unrecognised flag '${a}'`);
         o.files.push(a);
