@@ -3,6 +3,7 @@
 
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { openLocalStore } from "../store/local-store.js";
@@ -35,13 +36,28 @@ export interface TixRun {
   readonly stderr: string;
 }
 
-/** Runs bin/tix with `args` (in network namespace `netns` when given). */
+let cacheHome: string | undefined;
+
+/**
+ * A cache directory of this test process's own (removed at exit): tix keeps its evaluation cache
+ * and recorded answers in $XDG_CACHE_HOME/tix, and tests must not write the user's ~/.cache.
+ */
+function testCacheHome(): string {
+  if (cacheHome === undefined) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tix-test-cache-"));
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    cacheHome = dir;
+  }
+  return cacheHome;
+}
+
+/** Runs bin/tix with `args` (in network namespace `netns` when given), with a cache of the tests' own. */
 export function runTix(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; netns?: string | null; cwd?: string } = {}): TixRun {
   const tix = path.join(repoRoot(), "bin", "tix");
   const argv = opts.netns ? ["nsenter", `--net=/run/netns/${opts.netns}`, tix, ...args] : [tix, ...args];
   const r: SpawnSyncReturns<string> = spawnSync(argv[0]!, argv.slice(1), {
     encoding: "utf8",
-    env: { ...process.env, ...opts.env },
+    env: { ...process.env, XDG_CACHE_HOME: testCacheHome(), ...opts.env },
     cwd: opts.cwd,
     timeout: 60_000,
   });
