@@ -5,9 +5,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
-import { stampTree } from "../flake/source-stamp.js";
 import { findAnswer, MAX_ANSWERS, pruneAnswers } from "./answer-record.js";
-import { sh, world, type World } from "./flake-test-util.js";
+import { packagesFlake, settle, sh, world, type World } from "./flake-test-util.js";
 
 interface Run {
   readonly status: number;
@@ -15,27 +14,6 @@ interface Run {
   readonly stderr: string;
   /** Whether the small entry answered (the CLI bundle did not run). */
   readonly fast: boolean;
-}
-
-const flakeNix = (names: string[]) => `{
-  description = "packages";
-  inputs.dep = { url = "path:DEP"; flake = false; };
-  outputs = { self, dep }: let
-    mk = name: derivation { inherit name; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo > $out" ]; };
-  in {
-    packages.x86_64-linux = { ${names.map((n) => `${n} = mk "${n}";`).join(" ")} fromDep = mk (builtins.readFile "\${dep}/name"); };
-    packages.aarch64-linux.other = mk "other";
-  };
-}
-`;
-
-/** Waits until the tree's files are old enough for their stamp to be trusted. */
-function settle(dir: string): void {
-  const deadline = Date.now() + 5000;
-  while (stampTree(dir)?.settled !== true) {
-    if (Date.now() > deadline) throw new Error(`the stamp of '${dir}' did not settle`);
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-  }
 }
 
 const answersDir = (w: World): string => path.join(w.env["XDG_CACHE_HOME"]!, "tix", "answers");
@@ -75,15 +53,7 @@ function run(w: World, args: string[], opts: { cwd?: string; env?: NodeJS.Proces
 
 function setUp(): { w: World; dir: string; dep2: string; store: string } {
   const w = world();
-  const dep = path.join(w.root, "dep");
-  const dep2 = path.join(w.root, "dep2");
-  fs.mkdirSync(dep);
-  fs.writeFileSync(path.join(dep, "name"), "from-dep");
-  fs.mkdirSync(dep2);
-  fs.writeFileSync(path.join(dep2, "name"), "from-dep2");
-  const dir = path.join(w.root, "flake");
-  fs.mkdirSync(dir);
-  fs.writeFileSync(path.join(dir, "flake.nix"), flakeNix(["aa", "bb"]).replace("DEP", dep));
+  const { dir, dep2 } = packagesFlake(w);
   const store = path.join(w.root, "store");
   const lock = run(w, ["flake", "lock", "--store", store, `path:${dir}`]);
   assert.equal(lock.status, 0, lock.stderr);

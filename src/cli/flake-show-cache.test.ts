@@ -4,32 +4,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { stampTree } from "../flake/source-stamp.js";
-import { ok, sh, world, type World } from "./flake-test-util.js";
+import { ok, packagesFlake, settle, sh, world, type World } from "./flake-test-util.js";
 
 /** bin/tix with exactly these arguments (flake-test-util's `tix` adds a store of its own). */
 const tix = (w: World, args: string[]) => sh(w, w.root, path.resolve("bin/tix"), args);
-
-const flakeNix = (names: string[]) => `{
-  description = "packages";
-  inputs.dep = { url = "path:DEP"; flake = false; };
-  outputs = { self, dep }: let
-    mk = name: derivation { inherit name; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo > $out" ]; };
-  in {
-    packages.x86_64-linux = { ${names.map((n) => `${n} = mk "${n}";`).join(" ")} fromDep = mk (builtins.readFile "\${dep}/name"); };
-    packages.aarch64-linux.other = mk "other";
-  };
-}
-`;
-
-/** Waits until the tree's files are old enough for their stamp to be trusted. */
-function settle(dir: string): void {
-  const deadline = Date.now() + 5000;
-  while (stampTree(dir)?.settled !== true) {
-    if (Date.now() > deadline) throw new Error(`the stamp of '${dir}' did not settle`);
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-  }
-}
 
 let stores = 0;
 /** `flake show` with a store of its own (empty unless `store` is given). */
@@ -49,15 +27,7 @@ function sourceCopied(store: string): boolean {
 
 function setUp(): { w: World; dir: string; dep2: string } {
   const w = world();
-  const dep = path.join(w.root, "dep");
-  const dep2 = path.join(w.root, "dep2");
-  fs.mkdirSync(dep);
-  fs.writeFileSync(path.join(dep, "name"), "from-dep");
-  fs.mkdirSync(dep2);
-  fs.writeFileSync(path.join(dep2, "name"), "from-dep2");
-  const dir = path.join(w.root, "flake");
-  fs.mkdirSync(dir);
-  fs.writeFileSync(path.join(dir, "flake.nix"), flakeNix(["aa", "bb"]).replace("DEP", dep));
+  const { dir, dep2 } = packagesFlake(w);
   ok(tix(w, ["flake", "lock", "--store", path.join(w.root, "lock-store"), `path:${dir}`]), "lock");
   return { w, dir, dep2 };
 }

@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { RunResult } from "../build/build-fixtures.js";
+import { stampTree } from "../flake/source-stamp.js";
 import { tempDir } from "../store/test-util.js";
 
 export interface World {
@@ -89,4 +90,45 @@ export const lockOf = (dir: string): string => fs.readFileSync(path.join(dir, "f
 /** The `warning: …` lines of a run's stderr that contain `what`. */
 export function warningsAbout(stderr: string, what: string): string[] {
   return stderr.split("\n").filter((l) => l.startsWith("warning: ") && l.includes(what));
+}
+
+/**
+ * A `path:` flake (not a git repository) at `<root>/flake` with packages `aa`, `bb` and `fromDep`
+ * (named by the file `name` of its non-flake input `<root>/dep`, "from-dep") for x86_64-linux and
+ * `other` for aarch64-linux; `dep2` is a second such input ("from-dep2") to override it with.
+ * Used by the tests of answers that must not go stale (evaluation cache, recorded answers).
+ */
+export function packagesFlake(w: World): { dir: string; dep2: string } {
+  const dep = path.join(w.root, "dep");
+  const dep2 = path.join(w.root, "dep2");
+  fs.mkdirSync(dep);
+  fs.writeFileSync(path.join(dep, "name"), "from-dep");
+  fs.mkdirSync(dep2);
+  fs.writeFileSync(path.join(dep2, "name"), "from-dep2");
+  const dir = path.join(w.root, "flake");
+  fs.mkdirSync(dir);
+  fs.writeFileSync(
+    path.join(dir, "flake.nix"),
+    `{
+  description = "packages";
+  inputs.dep = { url = "path:${dep}"; flake = false; };
+  outputs = { self, dep }: let
+    mk = name: derivation { inherit name; system = "x86_64-linux"; builder = "/bin/sh"; args = [ "-c" "echo > $out" ]; };
+  in {
+    packages.x86_64-linux = { aa = mk "aa"; bb = mk "bb"; fromDep = mk (builtins.readFile "\${dep}/name"); };
+    packages.aarch64-linux.other = mk "other";
+  };
+}
+`,
+  );
+  return { dir, dep2 };
+}
+
+/** Waits until the tree's files are old enough for their stamp to be trusted (source-stamp.ts). */
+export function settle(dir: string): void {
+  const deadline = Date.now() + 5000;
+  while (stampTree(dir)?.settled !== true) {
+    if (Date.now() > deadline) throw new Error(`the stamp of '${dir}' did not settle`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  }
 }
