@@ -1,7 +1,7 @@
 // `tix run [INSTALLABLE] [ARGS…]` (like `nix run`): finds an app (`apps.<system>.NAME`, then the
 // packages), builds what it needs with the progress `tix build` shows, and runs its program with
 // ARGS, exiting with its status.
-import { Scheduler, type BuildRequest } from "../build/index.js";
+import { Scheduler, type BuildOutcome, type BuildRequest } from "../build/index.js";
 import { parseDrvName } from "../eval/versions.js";
 import { FlakeError } from "../flake/errors.js";
 import { showAttrPath } from "../flake/attr-path.js";
@@ -190,6 +190,36 @@ function refuseStorePath(store: LocalStore, installable: string | undefined): vo
   );
 }
 
+/** A program to run, with its environment (default: tix's own). */
+export interface ProgramToRun {
+  readonly argv: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * What `run` and `shell` share: opens the store, lets `prepare` build what it needs (`build`
+ * reports a failure and gives null) and name the program — or give an exit status instead —,
+ * runs it, closes the store, and only then ends the way the program ended (exitLikeProgram).
+ */
+export async function buildAndRun(
+  o: RunOptions,
+  prepare: (store: LocalStore, build: (requests: readonly BuildRequest[]) => Promise<BuildOutcome[] | null>) => Promise<ProgramToRun | number>,
+): Promise<number> {
+  const settings = buildSettingsFrom(o);
+  const store = openLocalStoreFromOption(o.storeRoot);
+  let end: ProgramEnd;
+  try {
+    const build = (requests: readonly BuildRequest[]): Promise<BuildOutcome[] | null> =>
+      buildReportingFailure(new Scheduler({ store, settings, reporter: stderrReporter(settings), mode: "normal" }), requests);
+    const program = await prepare(store, build);
+    if (typeof program === "number") return program;
+    end = await execInStore(store, program.argv, program.env);
+  } finally {
+    store.close();
+  }
+  return exitLikeProgram(end);
+}
+
 /** `tix run ARGS…`. */
 export async function runRun(argv: string[]): Promise<number> {
   const o = parseRunArgs(argv);
@@ -197,20 +227,12 @@ export async function runRun(argv: string[]): Promise<number> {
     writeOut(HELP);
     return 0;
   }
-  const settings = buildSettingsFrom(o);
-  const store = openLocalStoreFromOption(o.storeRoot);
-  let end: ProgramEnd;
-  try {
+  return buildAndRun(o, async (store, build) => {
     const fromExpression = o.file !== null || o.expr !== null || o.attrs.length > 0;
     if (!fromExpression) refuseStorePath(store, o.installables[0]);
     const plan = planFor(store, fromExpression ? expressionCursor(store, o) : flakeCursor(store, o));
-    const scheduler = new Scheduler({ store, settings, reporter: stderrReporter(settings), mode: "normal" });
-    const outcomes = await buildReportingFailure(scheduler, plan.requests);
+    const outcomes = await build(plan.requests);
     if (outcomes === null) return 1;
-    const program = plan.program(outcomes.map((b) => b.outputs));
-    end = await execInStore(store, [program, ...(o.command ?? [])]);
-  } finally {
-    store.close();
-  }
-  return exitLikeProgram(end);
+    return { argv: [plan.program(outcomes.map((b) => b.outputs)), ...(o.command ?? [])] };
+  });
 }

@@ -1,13 +1,10 @@
 // `tix shell INSTALLABLES… [-c CMD ARGS…]` (like `nix shell`): builds the installables, then runs
 // CMD (default $SHELL, else bash, as Nix) with each one's OUT/bin in front of PATH.
 import * as fs from "node:fs";
-import { Scheduler } from "../build/index.js";
-import { buildReportingFailure, buildRequestsOf, buildSettingsFrom, resolveCommandInstallables, stderrReporter } from "./build.js";
-import { execInStore, exitLikeProgram, type ProgramEnd } from "./exec-in-store.js";
+import { buildRequestsOf, resolveCommandInstallables } from "./build.js";
 import { NIX_STYLE, walkArgs } from "./args.js";
 import { writeOut } from "./output.js";
-import { emptyRunOptions, parseRunBuildFlag, type RunOptions } from "./run.js";
-import { openLocalStoreFromOption } from "./store-setup.js";
+import { buildAndRun, emptyRunOptions, parseRunBuildFlag, type RunOptions } from "./run.js";
 import type { LocalStore } from "../store/local-store.js";
 import { UsageError } from "./usage.js";
 
@@ -77,23 +74,15 @@ export async function runShell(argv: string[]): Promise<number> {
     writeOut(HELP);
     return 0;
   }
-  const settings = buildSettingsFrom(o);
-  const store = openLocalStoreFromOption(o.storeRoot);
-  let end: ProgramEnd;
-  try {
+  return buildAndRun(o, async (store, build) => {
     const resolved = resolveCommandInstallables(store, o);
-    const scheduler = new Scheduler({ store, settings, reporter: stderrReporter(settings), mode: "normal" });
-    const outcomes = await buildReportingFailure(scheduler, buildRequestsOf(resolved));
+    const outcomes = await build(buildRequestsOf(resolved));
     if (outcomes === null) return 1;
     const paths: string[] = [];
     for (const r of resolved) if (r.kind === "opaque") paths.push(r.ref.path);
     for (const { outputs } of outcomes) paths.push(...outputs.values());
     const oldPath = process.env["PATH"];
     const PATH = [...binDirectories(store, paths), ...(oldPath ? [oldPath] : [])].join(":");
-    const command = o.command ?? [process.env["SHELL"] || "bash"];
-    end = await execInStore(store, command, { ...process.env, PATH });
-  } finally {
-    store.close();
-  }
-  return exitLikeProgram(end);
+    return { argv: o.command ?? [process.env["SHELL"] || "bash"], env: { ...process.env, PATH } };
+  });
 }
