@@ -67,6 +67,19 @@ function forceResult(fx: Effects): void {
   fx.result = "value";
 }
 
+/** Both operands' code, then both results forced, left first; nothing is known after that. */
+function forceBoth(lhs: Expr, rhs: Expr, scope: Scope, isBuiltin: IsBuiltin, fx: Effects): void {
+  code(lhs, scope, isBuiltin, fx);
+  const left = fx.result;
+  code(rhs, scope, isBuiltin, fx);
+  const right = fx.result;
+  fx.result = left;
+  forceResult(fx);
+  fx.result = right;
+  forceResult(fx);
+  stop(fx);
+}
+
 function stop(fx: Effects): void {
   fx.total = false;
   fx.result = "unknown";
@@ -118,15 +131,7 @@ function code(e: Expr, scope: Scope, isBuiltin: IsBuiltin, fx: Effects): void {
         case "==":
         case "!=": {
           // Both operands' code, then both results forced, left first (valuesEqual).
-          code(e.lhs, scope, isBuiltin, fx);
-          const left = fx.result;
-          code(e.rhs, scope, isBuiltin, fx);
-          const right = fx.result;
-          fx.result = left;
-          forceResult(fx);
-          fx.result = right;
-          forceResult(fx);
-          stop(fx);
+          forceBoth(e.lhs, e.rhs, scope, isBuiltin, fx);
           return;
         }
         case "//":
@@ -146,18 +151,8 @@ function code(e: Expr, scope: Scope, isBuiltin: IsBuiltin, fx: Effects): void {
         // Both operands' code, then both forced in order; errors after that get the position.
         // `*` and `/` do all of it inside a handler giving errors their position.
         if (fn.name === "__mul" || fn.name === "__div") fx.errorAt = e.pos;
-        {
-          code(e.args[0], scope, isBuiltin, fx);
-          const left = fx.result;
-          code(e.args[1], scope, isBuiltin, fx);
-          const right = fx.result;
-          fx.result = left;
-          forceResult(fx);
-          fx.result = right;
-          forceResult(fx);
-          stop(fx);
-          return;
-        }
+        forceBoth(e.args[0], e.args[1], scope, isBuiltin, fx);
+        return;
       }
       // The function is evaluated first; the arguments become thunks; then the call.
       strict(fn, scope, isBuiltin, fx);
