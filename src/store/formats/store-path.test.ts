@@ -83,16 +83,21 @@ test("compressHash XOR-folds", () => {
 });
 
 test("invalid names are rejected with Nix's messages (hash part included)", () => {
-  // Messages from `builtins.toFile NAME "b"` in Nix 2.8, and the leading-period rule of Nix ≥ 2.19.
+  // Messages from `builtins.toFile NAME "b"` in Nix 2.8, and modern Nix's rule for names that are
+  // (or start with) the directory entries '.' and '..'.
   const cases: [string, string][] = [
     ["~x", "store path 'pcgz6qwgmd3f6jcn75cyhhw4jxyqkp9y-~x' contains illegal character '~'"],
     ["", "store path '034zkal2sj4qr4zikfcsdk8ih3hjx7wc-' has an empty name"],
     ["a b", "store path 'c426yjl95p45lb9wgls86kyr03y3gh2g-a b' contains illegal character ' '"],
     ["a".repeat(212), `store path 'krgqk2iir97ykfgkla3rd0f7a92by633-${"a".repeat(212)}' has a name longer than 211 characters`],
-    [".x", "store path 'as7gii8ckmpvcm0wfdwa6hcm1vmakczb-.x' starts with illegal character '.'"],
+    [".", "store path 'j6w60wilgg1bfaayhy960firscn15w1q-.' has invalid name '.'"],
+    ["..", "store path 'zrjxilk7gwq18d6gdxvspihsallv8i9i-..' has invalid name '..'"],
+    [".-x", "store path '4nfqxkyzz1mzvdnidlphg762d2862pxi-.-x' has invalid name '.-x': first dash-separated component must not be '.'"],
+    ["..-1", "store path '00cfm5p59a9baxa72agr7qz4mishxn06-..-1' has invalid name '..-1': first dash-separated component must not be '..'"],
   ];
   for (const [name, message] of cases) assert.throws(() => text(name, "b"), { name: "FormatError", message });
-  assert.equal(storePathNameProblem(".x", { allowLeadingPeriod: true }), null);
+  // Leading periods are allowed (Nix 2.4–2.18 and again from 2.20): `./.envrc` keeps its name.
+  for (const name of [".x", ".envrc", "...", "..x", "x-.", "x-.."]) assert.equal(storePathNameProblem(name), null);
   assert.equal(storePathNameProblem("foo-1.0+bar_baz?x=y"), null);
   assert.throws(() => checkStorePathName("é"), /contains illegal character/);
 });

@@ -106,11 +106,6 @@ export function makeOutputPath(outputName: string, drvHashHex: string, drvName: 
 // ---------------------------------------------------------------------------------------------
 // Names
 
-export interface NameCheckOptions {
-  /** Nix before 2.19 accepted names starting with '.'; set to reproduce that. */
-  readonly allowLeadingPeriod?: boolean;
-}
-
 function isNameChar(code: number): boolean {
   return (
     (code >= 0x61 && code <= 0x7a) || // a-z
@@ -129,26 +124,33 @@ function isNameChar(code: number): boolean {
  * Why `name` is not a valid store path name, phrased to follow "store path 'HASH-NAME' " or
  * "name 'NAME' " (e.g. `contains illegal character '~'`), or null when it is valid.
  */
-export function storePathNameProblem(name: string, options: NameCheckOptions = {}): string | null {
+export function storePathNameProblem(name: string): string | null {
   if (name.length === 0) return "has an empty name";
   if (name.length > MAX_STORE_PATH_NAME_LENGTH) return `has a name longer than ${MAX_STORE_PATH_NAME_LENGTH} characters`;
-  if (name.charCodeAt(0) === 0x2e && !options.allowLeadingPeriod) return "starts with illegal character '.'";
+  // Leading periods are fine (`.envrc`), but a name must not be, or begin with, the directory
+  // entries '.' and '..' as the first dash-separated component (modern Nix's rule).
+  const firstComponent = name.split("-", 1)[0];
+  if (firstComponent === "." || firstComponent === "..") {
+    return firstComponent === name
+      ? `has invalid name '${name}'`
+      : `has invalid name '${name}': first dash-separated component must not be '${firstComponent}'`;
+  }
   for (let i = 0; i < name.length; i++) {
     if (!isNameChar(name.charCodeAt(i))) return `contains illegal character '${name[i]}'`;
   }
   return null;
 }
 
-export function isValidStorePathName(name: string, options?: NameCheckOptions): boolean {
-  return storePathNameProblem(name, options) === null;
+export function isValidStorePathName(name: string): boolean {
+  return storePathNameProblem(name) === null;
 }
 
 /**
  * Throws `store path 'HASH-NAME' contains illegal character '~'` (and similar) for invalid names.
  * `hashPart` only appears in the message.
  */
-export function checkStorePathName(name: string, hashPart?: string, options?: NameCheckOptions): void {
-  const problem = storePathNameProblem(name, options);
+export function checkStorePathName(name: string, hashPart?: string): void {
+  const problem = storePathNameProblem(name);
   if (problem !== null) {
     throw new FormatError(`store path '${hashPart === undefined ? name : `${hashPart}-${name}`}' ${problem}`);
   }
@@ -158,7 +160,7 @@ export function checkStorePathName(name: string, hashPart?: string, options?: Na
 // Parsing
 
 /** Parses a store base name `HASH-NAME` (no directory). */
-export function parseStorePathBaseName(baseName: string, storeDir = DEFAULT_STORE_DIR, options?: NameCheckOptions): StorePathParts {
+export function parseStorePathBaseName(baseName: string, storeDir = DEFAULT_STORE_DIR): StorePathParts {
   if (baseName.length < STORE_PATH_HASH_LENGTH + 1) {
     throw new FormatError(`'${baseName}' is too short to be a valid store path`);
   }
@@ -172,21 +174,21 @@ export function parseStorePathBaseName(baseName: string, storeDir = DEFAULT_STOR
     throw new FormatError(`store path '${baseName}' lacks the '-' between its hash and its name`);
   }
   const name = baseName.slice(STORE_PATH_HASH_LENGTH + 1);
-  checkStorePathName(name, hashPart, options);
+  checkStorePathName(name, hashPart);
   return { storeDir, hashPart, name };
 }
 
 /** Parses `/nix/store/HASH-NAME` exactly (no trailing components). */
-export function parseStorePath(path: string, storeDir = DEFAULT_STORE_DIR, options?: NameCheckOptions): StorePathParts {
+export function parseStorePath(path: string, storeDir = DEFAULT_STORE_DIR): StorePathParts {
   if (!path.startsWith(storeDir + "/")) throw new FormatError(`path '${path}' is not in the Nix store`);
   const baseName = path.slice(storeDir.length + 1);
   if (baseName.includes("/")) throw new FormatError(`path '${path}' is not a store path but a path inside one`);
-  return parseStorePathBaseName(baseName, storeDir, options);
+  return parseStorePathBaseName(baseName, storeDir);
 }
 
-export function isStorePath(path: string, storeDir = DEFAULT_STORE_DIR, options?: NameCheckOptions): boolean {
+export function isStorePath(path: string, storeDir = DEFAULT_STORE_DIR): boolean {
   try {
-    parseStorePath(path, storeDir, options);
+    parseStorePath(path, storeDir);
     return true;
   } catch {
     return false;
@@ -200,12 +202,11 @@ export function isStorePath(path: string, storeDir = DEFAULT_STORE_DIR, options?
 export function splitStorePath(
   path: string,
   storeDir = DEFAULT_STORE_DIR,
-  options?: NameCheckOptions,
 ): { storePath: string; rest: string; parts: StorePathParts } {
   if (!path.startsWith(storeDir + "/")) throw new FormatError(`path '${path}' is not in the Nix store`);
   const slash = path.indexOf("/", storeDir.length + 1);
   const storePath = slash < 0 ? path : path.slice(0, slash);
-  const parts = parseStorePathBaseName(storePath.slice(storeDir.length + 1), storeDir, options);
+  const parts = parseStorePathBaseName(storePath.slice(storeDir.length + 1), storeDir);
   return { storePath, rest: slash < 0 ? "" : path.slice(slash), parts };
 }
 

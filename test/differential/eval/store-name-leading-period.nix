@@ -1,0 +1,9 @@
+# A leading period is a valid store path name (`./.envrc` keeps its name when copied), only the
+# names '.' and '..' (alone or before a dash) are not.
+[
+  "${./data/.envrc}"
+  (builtins.path { path = ./data/hello.txt; name = ".hello"; })
+  (builtins.toFile ".x" "y")
+  (builtins.toFile "..." "y")
+  (derivation { name = ".hidden"; system = "x86_64-linux"; builder = "/bin/sh"; }).drvPath
+]
