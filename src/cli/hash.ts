@@ -13,6 +13,7 @@ import {
   type HashAlgo,
   type HashFormat,
 } from "../store/index.js";
+import { describeErrno } from "../eval/os-error.js";
 import { UsageError } from "./usage.js";
 import { writeOut } from "./output.js";
 import { parseArgs } from "./store.js";
@@ -29,11 +30,12 @@ Commands:
 
 const FORMAT_FLAGS = ["--base16", "--base32", "--base64", "--sri"] as const;
 
-function outputFormat(flags: ReadonlySet<string>, fallback: HashFormat): HashFormat {
-  const chosen = FORMAT_FLAGS.filter((f) => flags.has(f));
-  if (chosen.length > 1) throw new UsageError(`only one of ${FORMAT_FLAGS.join(", ")} may be given`);
-  if (chosen.length === 0) return fallback;
-  return parseHashFormat(chosen[0]!.slice(2));
+/** The output format flag given last (like Nix, `--base16 --sri` prints SRI), or `fallback`. */
+function outputFormat(args: readonly string[], fallback: HashFormat): HashFormat {
+  const end = args.indexOf("--");
+  const flags = end < 0 ? args : args.slice(0, end);
+  const chosen = flags.filter((a) => (FORMAT_FLAGS as readonly string[]).includes(a)).pop();
+  return chosen === undefined ? fallback : parseHashFormat(chosen.slice(2));
 }
 
 function algoOf(values: ReadonlyMap<string, string>, key: string): HashAlgo | undefined {
@@ -69,15 +71,17 @@ export function runHash(argv: readonly string[]): number {
 function hashPaths(args: readonly string[], mode: "file" | "path"): number {
   const a = parseArgs(args, { bool: [...FORMAT_FLAGS], valued: ["--type", "--algo"] });
   const algo = algoOf(a.values, "--type") ?? algoOf(a.values, "--algo") ?? "sha256";
-  const format = outputFormat(a.flags, "sri");
+  const format = outputFormat(args, "sri");
   for (const p of a.positional) {
     let h: Hash;
     try {
       h = mode === "file" ? hashFileContents(p, algo) : narFromFileSystem(p, { algo }).narHash;
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      if (err.code === "ENOENT") throw new Error(`${mode === "file" ? "opening file" : "getting status of"} '${p}': No such file or directory`);
-      throw e;
+      if (err.code === undefined) throw e;
+      // Said the way Nix says it, naming the file: `reading from file 'DIR': Is a directory`.
+      const action = err.syscall === "read" ? "reading from file" : mode === "file" ? "opening file" : "getting status of";
+      throw new Error(`${action} '${err.syscall === "read" || err.path === undefined ? p : err.path}': ${describeErrno(err)}`);
     }
     writeOut(printHash(h, format) + "\n");
   }

@@ -188,6 +188,9 @@ test("tix hash file/path/to-*/convert", () => {
     ["path", src],
     ["path", "--base32", src],
     ["path", "--type", "md5", "--base16", src],
+    // Several format flags: the last one wins, as in Nix.
+    ["file", "--base16", "--base32", file],
+    ["path", "--sri", "--base64", "--base16", src],
   ]) {
     const ours = ok(["hash", ...args]);
     if (hasNix()) assert.equal(ours, nix("nix", ["hash", ...args]).stdout, args.join(" "));
@@ -196,4 +199,8 @@ test("tix hash file/path/to-*/convert", () => {
   const missing = tix(["hash", "file", path.join(dir, "nope")]);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /No such file or directory/);
+  // A directory given to `hash file`: the reason and the path, not Node's EISDIR text.
+  const directory = tix(["hash", "file", src]);
+  assert.equal(directory.status, 1);
+  assert.equal(directory.stderr, `error: reading from file '${src}': Is a directory\n`);
 });
