@@ -70,6 +70,23 @@ test("tix store add-path/add-file/path-info, read back by Nix", () => {
   nix("nix-store", ["--store", store, "--verify", "--check-contents"]);
 });
 
+test("path-info -h and --sigs print Nix's columns (units, rounding, padding)", () => {
+  const store = tempDir();
+  const dir = tempDir();
+  // Flat files have 112 bytes of NAR framing: NAR sizes 1024 ("1024.0 ": bytes get a blank unit)
+  // and 1280 (1.25K, printed "1.2K" as C's printf rounds the tie to even).
+  fs.writeFileSync(path.join(dir, "k"), Buffer.alloc(912));
+  fs.writeFileSync(path.join(dir, "longer"), Buffer.alloc(1168));
+  const small = ok(["store", "add-file", "--store", store, path.join(dir, "k")]).trim();
+  const big = ok(["store", "add-file", "--store", store, path.join(dir, "longer")]).trim();
+  const args = ["path-info", "--store", store, "-sh", "--sigs", small, big];
+  const out = ok(args);
+  const [first, second] = out.split("\n");
+  assert.match(first!, /^\/nix\/store\/\S+-k {5}\t1024\.0 \tca:fixed:sha256:[0-9a-z]{52}$/);
+  assert.match(second!, /^\/nix\/store\/\S+-longer\t {3}1\.2K\tca:fixed:sha256:[0-9a-z]{52}$/);
+  if (hasNix()) assert.equal(out, nix("nix", args).stdout);
+});
+
 test("tix store ls/cat/dump-path/restore", () => {
   const store = tempDir();
   const { src } = fixture();

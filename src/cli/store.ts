@@ -19,6 +19,7 @@ import {
 import { UsageError } from "./usage.js";
 import { NIX_STYLE, walkArgs } from "./args.js";
 import { argBytes, writeErr, writeOut } from "./output.js";
+import { printfFixed } from "./printf-fixed.js";
 
 /** Parsed flags: boolean flags, flags with a value, and positional arguments. */
 export interface ParsedArgs {
@@ -91,7 +92,7 @@ const STORE_HELP = `Usage: tix store COMMAND [ARGS...] [--store DIR]
 Commands:
   add-path PATH [--name N] [--mode nar|flat]   add a file or directory to the store
   add-file PATH [--name N]                     add a regular file by its contents (flat)
-  path-info [--json] [-r] [-s] [-S] [--all] PATHS
+  path-info [--json] [-r] [-s] [-S] [-h] [--sigs] [--all] PATHS
                                                show information about store paths
   verify [--check-contents] [-r] [PATHS]       check store paths (all when none given)
   gc [--dry-run] [--max BYTES]                 delete unreachable store paths
@@ -173,7 +174,7 @@ function pathInfoJson(info: ValidPathInfo, closureSize?: number): Record<string,
 /** `tix path-info` / `tix store path-info`. */
 export function runPathInfo(args: readonly string[]): number {
   const a = parseArgs(args, {
-    bool: ["--json", "--recursive", "--size", "--closure-size", "--all", "--human-readable"],
+    bool: ["--json", "--recursive", "--size", "--closure-size", "--all", "--human-readable", "--sigs"],
     aliases: { "-r": "--recursive", "-s": "--size", "-S": "--closure-size", "-h": "--human-readable" },
   });
   return withStore(a.values, (store) => {
@@ -201,29 +202,41 @@ export function runPathInfo(args: readonly string[]): number {
       writeOut(JSON.stringify(out) + "\n");
       return 0;
     }
+    const showSigs = a.flags.has("--sigs");
     const showSizes = a.flags.has("--size") || a.flags.has("--closure-size");
-    const width = showSizes ? Math.max(...paths.map((p) => p.length)) : 0;
+    const width = showSizes || showSigs ? Math.max(...paths.map((p) => p.length)) : 0;
     const human = a.flags.has("--human-readable");
     const fmt = (n: number): string => (human ? humanSize(n) : `${n}`.padStart(11));
     for (const p of paths) {
-      let line = showSizes ? p.padEnd(width) : p;
+      let line = showSizes || showSigs ? p.padEnd(width) : p;
       if (a.flags.has("--size")) line += `\t${fmt(store.requirePathInfo(p).narSize)}`;
       if (a.flags.has("--closure-size")) line += `\t${fmt(closureSize(p))}`;
+      if (showSigs) line += `\t${signatureColumn(store.requirePathInfo(p))}`;
       writeOut(line + "\n");
     }
     return 0;
   });
 }
 
+/** The `--sigs` column: "ultimate" for locally built paths, the content address, signatures. */
+function signatureColumn(info: ValidPathInfo): string {
+  const items: string[] = [];
+  if (info.ultimate) items.push("ultimate");
+  if (info.ca !== null) items.push(`ca:${info.ca}`);
+  items.push(...info.sigs);
+  return items.join(" ");
+}
+
+/** Nix's `-h` size column: `%6.1f` and a unit letter, a space for bytes (`1024.0 `, `   1.1K`). */
 function humanSize(n: number): string {
-  const units = ["", "K", "M", "G", "T"];
+  const units = " KMGTPEZY";
   let v = n;
   let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
+  while (v > 1024 && u < units.length - 1) {
     v /= 1024;
     u++;
   }
-  return `${v.toFixed(1).padStart(6)}${units[u]}`;
+  return `${printfFixed(v, 1).padStart(6)}${units[u]}`;
 }
 
 function verifyCmd(args: readonly string[]): number {
@@ -252,7 +265,7 @@ function verifyCmd(args: readonly string[]): number {
 }
 
 function summary(count: number, bytes: number, dryRun: boolean): string {
-  const mib = (bytes / (1024 * 1024)).toFixed(2);
+  const mib = printfFixed(bytes / (1024 * 1024), 2);
   return dryRun
     ? `${count} store paths would be deleted\n`
     : `${count} store paths deleted, ${mib} MiB freed\n`;
