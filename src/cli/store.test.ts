@@ -113,6 +113,20 @@ test("tix store ls/cat/dump-path/restore", () => {
   assert.equal(notFile.status, 1);
   assert.match(notFile.stderr, /is not a regular file/);
 
+  // As Nix prints them: --json without -R lists entries as empty objects, a directory is shown
+  // as "." (also with -d), and missing files are named by their /nix/store path.
+  assert.equal(ok(["store", "ls", "--store", store, "--json", p]), '{"type":"directory","entries":{"README":{},"bin":{},"lib":{}}}\n');
+  assert.equal(ok(["store", "ls", "--store", store, "-ld", `${p}/bin`]), "dr-xr-xr-x                    0 .\n");
+  const jsonDir = tix(["store", "ls", "--store", store, "--json", "-d", p]);
+  assert.equal(jsonDir.status, 1);
+  assert.match(jsonDir.stderr, /'--directory' is useless with '--json'/);
+  for (const cmd of ["ls", "cat"]) {
+    const missingFile = tix(["store", cmd, "--store", store, `${p}/nope`]);
+    assert.equal(missingFile.stderr, `error: path '${p}/nope' does not exist\n`);
+    const invalid = tix(["store", cmd, "--store", store, "/nix/store/00000000000000000000000000000000-x/y"]);
+    assert.equal(invalid.stderr, "error: path '/nix/store/00000000000000000000000000000000-x' is not a valid store path\n");
+  }
+
   const nar = tix(["store", "dump-path", "--store", store, p]).raw;
   if (hasNix()) assert.ok(nar.equals(spawnSync("nix-store", ["--dump", src]).stdout), "same NAR as nix-store --dump");
   const dest = path.join(tempDir(), "restored");

@@ -329,7 +329,7 @@ function physicalInside(store: LocalStore, arg: string): { logical: string; phys
   } catch (e) {
     throw new StoreError((e as Error).message);
   }
-  store.requirePathInfo(storePath);
+  if (!store.isValid(storePath)) throw new StoreError(`path '${storePath}' is not a valid store path`);
   return { logical, physical: store.toPhysical(logical) };
 }
 
@@ -338,29 +338,30 @@ type LsNode =
   | { type: "symlink"; target: string }
   | { type: "directory"; entries: Map<string, LsNode> | null };
 
-function lsNode(p: string, recursive: boolean, depth: number): LsNode {
-  const st = lstatOrThrow(p);
+/** `p` (physical) as an ls tree; `logical` is its /nix/store name for messages. */
+function lsNode(p: string, logical: string, recursive: boolean, depth: number): LsNode {
+  const st = lstatOrThrow(p, logical);
   if (st.isSymbolicLink()) return { type: "symlink", target: fs.readlinkSync(p, "latin1") };
   if (st.isFile()) return { type: "regular", size: st.size, executable: (st.mode & 0o100) !== 0 };
   if (st.isDirectory()) {
     if (!recursive && depth > 0) return { type: "directory", entries: null };
     const names = fs.readdirSync(p, { encoding: "latin1" }).sort();
     const entries = new Map<string, LsNode>();
-    for (const n of names) entries.set(n, lsNode(path.join(p, n), recursive, depth + 1));
+    for (const n of names) entries.set(n, lsNode(path.join(p, n), `${logical}/${n}`, recursive, depth + 1));
     return { type: "directory", entries };
   }
   throw new StoreError(`file '${p}' has an unsupported type`);
 }
 
-function lstatOrThrow(p: string): fs.Stats {
+function lstatOrThrow(p: string, logical: string): fs.Stats {
   try {
     return fs.lstatSync(p);
   } catch {
-    throw new StoreError(`path '${p}' does not exist in the store`);
+    throw new StoreError(`path '${logical}' does not exist`);
   }
 }
 
-function lsJson(n: LsNode): unknown {
+function lsJson(n: LsNode, recursive: boolean): unknown {
   switch (n.type) {
     case "regular":
       return n.executable ? { type: "regular", size: n.size, executable: true } : { type: "regular", size: n.size };
@@ -368,8 +369,9 @@ function lsJson(n: LsNode): unknown {
       return { type: "symlink", target: n.target };
     case "directory": {
       if (n.entries === null) return { type: "directory" };
+      // Without --recursive, Nix lists the top directory's entries as empty objects.
       const entries: Record<string, unknown> = {};
-      for (const [k, v] of n.entries) entries[k] = lsJson(v);
+      for (const [k, v] of n.entries) entries[k] = recursive ? lsJson(v, true) : {};
       return { type: "directory", entries };
     }
   }
@@ -381,12 +383,13 @@ function lsCmd(args: readonly string[]): number {
     aliases: { "-l": "--long", "-R": "--recursive", "-d": "--directory" },
   });
   if (a.positional.length !== 1) throw new UsageError("expected exactly one path");
+  if (a.flags.has("--directory") && a.flags.has("--json")) throw new UsageError("'--directory' is useless with '--json'");
   return withStore(a.values, (store) => {
     const { logical, physical } = physicalInside(store, a.positional[0]!);
     const recursive = a.flags.has("--recursive");
-    const root = lsNode(physical, recursive, a.flags.has("--directory") ? 1 : 0);
+    const root = lsNode(physical, logical, recursive, a.flags.has("--directory") ? 1 : 0);
     if (a.flags.has("--json")) {
-      writeOut(JSON.stringify(lsJson(root)) + "\n");
+      writeOut(JSON.stringify(lsJson(root, recursive)) + "\n");
       return 0;
     }
     const long = a.flags.has("--long");
@@ -404,8 +407,9 @@ function lsCmd(args: readonly string[]): number {
         writeOut(line(n, rel) + "\n");
       }
     };
+    // A directory is shown as "." (also with --directory), anything else by its base name.
     if (root.type === "directory" && root.entries !== null) walk(root, ".", true);
-    else writeOut(line(root, path.basename(logical)) + "\n");
+    else writeOut(line(root, root.type === "directory" ? "." : path.basename(logical)) + "\n");
     return 0;
   });
 }
@@ -415,7 +419,7 @@ function catCmd(args: readonly string[]): number {
   if (a.positional.length !== 1) throw new UsageError("expected exactly one path");
   return withStore(a.values, (store) => {
     const { logical, physical } = physicalInside(store, a.positional[0]!);
-    const st = lstatOrThrow(physical);
+    const st = lstatOrThrow(physical, logical);
     if (!st.isFile()) throw new StoreError(`path '${logical}' is not a regular file`);
     process.stdout.write(fs.readFileSync(physical));
     return 0;
