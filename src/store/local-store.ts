@@ -44,7 +44,7 @@ import {
   type ValidPathInfo,
 } from "./path-info.js";
 import { readFdChunks } from "./sync-io.js";
-import { StoreError } from "./errors.js";
+import { errnoText, StoreError } from "./errors.js";
 
 export { StoreError };
 
@@ -730,7 +730,7 @@ export class LocalStore implements EvalStore {
       const err = e as NodeJS.ErrnoException;
       if (err.code !== undefined && err.syscall !== undefined) {
         const p = err.path === undefined ? "" : ` '${err.path}'`;
-        throw new StoreError(`${describeSyscall(err.syscall)}${p}: ${describeErrno(err)}`);
+        throw new StoreError(`${describeSyscall(err.syscall)}${p}: ${errnoText(err)}`);
       }
       throw e;
     }
@@ -865,17 +865,6 @@ function describeSyscall(syscall: string): string {
     default:
       return syscall;
   }
-}
-
-function describeErrno(err: NodeJS.ErrnoException): string {
-  const messages: Record<string, string> = {
-    ENOENT: "No such file or directory",
-    EACCES: "Permission denied",
-    ENOTDIR: "Not a directory",
-    EISDIR: "Is a directory",
-    ELOOP: "Too many levels of symbolic links",
-  };
-  return messages[err.code!] ?? err.code!;
 }
 
 /** Opens (creating if needed) the store whose physical root is `root`; "/" is the real /nix. */

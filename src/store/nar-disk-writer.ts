@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import type { NarEvents } from "./formats/index.js";
 import { STORE_MTIME } from "./canonicalise.js";
+import { errnoText, StoreError } from "./errors.js";
 
 const SLASH = Buffer.from("/");
 const CREATE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL;
@@ -46,13 +47,17 @@ export class NarDiskWriter implements NarEvents {
 
   regularStart(executable: boolean, _size: number): void {
     const mode = this.canonical ? (executable ? 0o555 : 0o444) : executable ? 0o755 : 0o644;
-    this.fd = fs.openSync(this.current, CREATE_FLAGS, mode);
+    this.fd = creating(this.current, () => fs.openSync(this.current, CREATE_FLAGS, mode));
     this.fileMode = mode;
   }
 
   contents(chunk: Uint8Array): void {
     let written = 0;
-    while (written < chunk.length) written += fs.writeSync(this.fd, chunk, written, chunk.length - written);
+    try {
+      while (written < chunk.length) written += fs.writeSync(this.fd, chunk, written, chunk.length - written);
+    } catch (e) {
+      throw osError(e, `writing to file '${this.current.toString()}'`);
+    }
   }
 
   regularEnd(): void {
@@ -70,12 +75,12 @@ export class NarDiskWriter implements NarEvents {
 
   symlink(target: string | Uint8Array): void {
     const p = this.current;
-    fs.symlinkSync(bytesOf(target), p);
+    creating(p, () => fs.symlinkSync(bytesOf(target), p));
     if (this.canonical) fs.lutimesSync(p, STORE_MTIME, STORE_MTIME);
   }
 
   directoryStart(): void {
-    fs.mkdirSync(this.current, { mode: 0o755 });
+    creating(this.current, () => fs.mkdirSync(this.current, { mode: 0o755 }));
   }
 
   entryStart(name: string | Uint8Array): void {
@@ -114,4 +119,18 @@ export class NarDiskWriter implements NarEvents {
     if ((fs.fstatSync(fd).mode & 0o7777) === mode) this.modesKeptByUmask.add(mode);
     else fs.fchmodSync(fd, mode);
   }
+}
+
+/** Runs `create` for `p`; an OS error says so the way Nix does (`creating file 'P': File exists`). */
+function creating<T>(p: Buffer, create: () => T): T {
+  try {
+    return create();
+  } catch (e) {
+    throw osError(e, `creating file '${p.toString()}'`);
+  }
+}
+
+function osError(e: unknown, doing: string): unknown {
+  const err = e as NodeJS.ErrnoException;
+  return err?.code === undefined ? e : new StoreError(`${doing}: ${errnoText(err)}`);
 }

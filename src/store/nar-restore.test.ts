@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { FormatError, NarRestorer, dumpPath, narToBytes, restoreNarBytes, type NarNode } from "./index.js";
+import { FormatError, NarRestorer, StoreError, dumpPath, narToBytes, restoreNarBytes, type NarNode } from "./index.js";
 import { tempDir, writeTree } from "./test-util.js";
 
 function narOf(p: string | Buffer): Buffer {
@@ -85,4 +85,17 @@ test("malformed NARs are rejected with a position", () => {
     const dest = path.join(tempDir(), "bad");
     assert.throws(() => restoreNarBytes(bytes, dest), (e: Error) => e instanceof FormatError && re.test(e.message), what);
   }
+});
+
+test("an entry the file system refuses is an error naming the file, not Node's errno text", () => {
+  const long = "x".repeat(300);
+  const nar = narToBytes({
+    type: "directory",
+    entries: new Map<string, NarNode>([[long, { type: "regular", executable: false, contents: Buffer.from("1") }]]),
+  });
+  const dest = path.join(tempDir(), "out");
+  assert.throws(
+    () => restoreNarBytes(nar, dest),
+    (e: Error) => e instanceof StoreError && e.message === `creating file '${dest}/${long}': File name too long`,
+  );
 });
