@@ -189,7 +189,12 @@ test("tix store verify, gc and delete", () => {
   fs.writeFileSync(readme, "tampered");
   const v = tix(["store", "verify", "--store", store, "--check-contents"]);
   assert.equal(v.status, 1);
-  assert.match(v.stderr, /was modified!/);
+  assert.match(v.stderr, /was modified! expected hash 'sha256:[0-9a-z]{52}', got 'sha256:[0-9a-z]{52}'/);
+  // `store verify --all` checks contents as `nix store verify --all` does (it used to pass).
+  const all = tix(["store", "verify", "--store", store, "--all"]);
+  assert.equal(all.status, 1);
+  assert.match(all.stderr, /was modified!/);
+  assert.equal(tix(["store", "verify", "--store", store, "--all", "--no-contents"]).status, 0);
 });
 
 test("tix hash file/path/to-*/convert", () => {

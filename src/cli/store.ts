@@ -251,7 +251,10 @@ function verifyCmd(args: readonly string[]): number {
       if (a.flags.has("--recursive")) paths = store.closure(paths);
     }
     const result = store.verify({
-      checkContents: a.flags.has("--check-contents") || (paths !== undefined && !a.flags.has("--no-contents")),
+      // Like `nix store verify`, named paths and --all have their contents checked; a bare
+      // `tix store verify` checks the database like `nix-store --verify`.
+      checkContents:
+        a.flags.has("--check-contents") || ((paths !== undefined || a.flags.has("--all")) && !a.flags.has("--no-contents")),
       paths,
       log: (line) => writeErr(`${line}\n`),
     });

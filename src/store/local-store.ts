@@ -20,6 +20,7 @@ import {
   parseDerivation,
   parseHash,
   parseStorePath,
+  printHash,
   splitStorePath,
   type DumpOptions,
   type Hash,
@@ -528,7 +529,9 @@ export class LocalStore implements EvalStore {
           continue;
         }
         if (!hashEquals(got.narHash, info.narHash)) {
-          errors.push(`path '${p}' was modified! expected hash '${hashToSri(info.narHash)}', got '${hashToSri(got.narHash)}'`);
+          // Nix words it with nix32 hashes: expected hash 'sha256:0zpl…', got 'sha256:18il…'.
+          const expected = printHash(info.narHash, "nix32", true);
+          errors.push(`path '${p}' was modified! expected hash '${expected}', got '${printHash(got.narHash, "nix32", true)}'`);
         } else if (info.narSize !== 0 && got.narSize !== info.narSize) {
           errors.push(`path '${p}' has NAR size ${got.narSize}, but the database says ${info.narSize}`);
         }
