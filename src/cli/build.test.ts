@@ -68,6 +68,12 @@ test("tix instantiate writes derivations; tix build makes result links, roots, J
   assert.deepEqual(Object.keys(shown), [drvPath]);
   assert.equal(shown[drvPath]!.name, "multi");
   assert.equal(shown[drvPath]!.outputs.dev!.path, dev);
+  // Modern derived paths `DRV^out` / `DRV^*` name the derivation (was: "illegal character '^'").
+  for (const spec of ["dev", "*"]) {
+    assert.deepEqual(Object.keys(JSON.parse(ok(run(["derivation", "show", "--store", store, `${drvPath}^${spec}`]), "show ^"))), [drvPath]);
+  }
+  assert.equal(ok(run(["build", "--store", store, `${drvPath}^dev`, "--no-link", "--print-out-paths"]), "build ^dev"), `${dev}\n`);
+  assert.equal(ok(run(["build", "--store", store, `${drvPath}^*`, "--no-link", "--print-out-paths"]), "build ^*"), `${dev}\n${out}\n`);
 
   // --rebuild of a deterministic build passes.
   const check = run(["build", "--store", store, "-f", file, "multi", "--rebuild"]);

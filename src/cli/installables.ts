@@ -106,7 +106,10 @@ export function resolveInstallables(ev: () => Evaluator, store: LocalStore, src:
     const rest: string[] = [];
     const flakeRefs: string[] = [];
     for (const i of src.installables) {
-      if (isStorePathInstallable(store, i)) {
+      const withOutputs = derivationWithOutputs(store, i);
+      if (withOutputs !== null) {
+        out.push({ kind: "drv", ref: withOutputs });
+      } else if (isStorePathInstallable(store, i)) {
         const p = store.resolveStorePath(i);
         if (p.endsWith(".drv")) out.push({ kind: "drv", ref: { drvPath: p, outputs: null, what: i } });
         else {
@@ -158,6 +161,21 @@ export function evaluateInstallableRoot(evaluator: Evaluator, expr: string | nul
   if (expr !== null) return evaluator.evalString(argBytes(expr), cwd);
   if (file === "-") return evaluator.evalString(fs.readFileSync(0).toString("latin1"), cwd, "stdin");
   return evaluator.evalFile(absolutePath(file));
+}
+
+/**
+ * `/nix/store/…-x.drv^out,dev` or `…drv^*` (modern Nix's derived paths): that derivation and the
+ * outputs named (all for `*`); null for anything else.
+ */
+export function derivationWithOutputs(store: LocalStore, i: string): DerivationRef | null {
+  const caret = i.lastIndexOf("^");
+  if (caret < 0) return null;
+  const drv = i.slice(0, caret);
+  if (!drv.endsWith(".drv") || !isStorePathInstallable(store, drv)) return null;
+  const spec = i.slice(caret + 1);
+  const outputs = spec === "*" ? null : spec.split(",");
+  if (outputs !== null && outputs.some((o) => o === "")) throw new UsageError(`'${i}' names an empty output; write '${drv}^out' or '${drv}^*'`);
+  return { drvPath: store.resolveStorePath(drv), outputs, what: i };
 }
 
 /** A store path, or a symbolic link to one (`./result`), given as an installable. */
