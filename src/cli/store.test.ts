@@ -50,6 +50,9 @@ test("tix store add-path/add-file/path-info, read back by Nix", () => {
   assert.equal(ok(["path-info", "--store", store, "--all"]).trim().split("\n").length, 3);
   const sized = ok(["path-info", "--store", store, "-sS", flat]);
   assert.match(sized, new RegExp(`^${flat}\\t +\\d+\\t +\\d+\\n$`));
+  // With --closure-size the key takes its sorted place, as in modern Nix's JSON (was last).
+  const withClosure = JSON.parse(ok(["path-info", "--store", store, "--json", "-S", flat])) as Record<string, Record<string, unknown>>;
+  assert.deepEqual(Object.keys(withClosure[flat]!), ["ca", "closureSize", "deriver", "narHash", "narSize", "references", "registrationTime", "signatures", "ultimate"]);
 
   // Missing paths: an error, or null in JSON.
   const missing = "/nix/store/00000000000000000000000000000000-missing";

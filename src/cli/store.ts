@@ -155,10 +155,11 @@ function addPathCmd(args: readonly string[], defaultMode: "nar" | "flat"): numbe
   });
 }
 
-/** The modern `nix path-info --json` object for one path. */
+/** The modern `nix path-info --json` object for one path (keys in byte order, as Nix's JSON has them). */
 function pathInfoJson(info: ValidPathInfo, closureSize?: number): Record<string, unknown> {
   const o: Record<string, unknown> = {
     ca: info.ca,
+    ...(closureSize === undefined ? {} : { closureSize }),
     deriver: info.deriver,
     narHash: hashToSri(info.narHash),
     narSize: info.narSize,
@@ -167,7 +168,6 @@ function pathInfoJson(info: ValidPathInfo, closureSize?: number): Record<string,
     signatures: info.sigs,
     ultimate: info.ultimate,
   };
-  if (closureSize !== undefined) o.closureSize = closureSize;
   return o;
 }
 
