@@ -61,6 +61,17 @@ test("tix store add-path/add-file/path-info, read back by Nix", () => {
   assert.match(r.stderr, /is not valid/);
   assert.deepEqual(JSON.parse(ok(["path-info", "--store", store, "--json", missing])), { [missing]: null });
 
+  // A non-ASCII name is refused, naming the path by the hash of its UTF-8 bytes and the first
+  // offending byte, byte for byte as Nix 2.8 does (the hash was of the wrong bytes).
+  const readme = path.join(tempDir(), "README");
+  fs.writeFileSync(readme, "read me\n");
+  const accented = spawnSync(TIX, ["store", "add-path", "--store", store, "--name", "ü", readme]);
+  assert.equal(accented.status, 1);
+  assert.ok(
+    accented.stderr.equals(Buffer.from("error: store path 'mli7i4x9hn9bs8yrfbgy2zdnyfvmgcx7-\xc3\xbc' contains illegal character '\xc3'\n", "latin1")),
+    accented.stderr.toString("latin1"),
+  );
+
   if (!hasNix()) return;
   const oracleStore = tempDir();
   assert.equal(nix("nix", ["store", "add-path", "--store", oracleStore, src]).stdout.trim(), dir);

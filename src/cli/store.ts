@@ -147,7 +147,8 @@ function addPathCmd(args: readonly string[], defaultMode: "nar" | "flat"): numbe
   const mode = a.values.get("--mode") ?? defaultMode;
   if (mode !== "nar" && mode !== "flat") throw new UsageError(`unknown ingestion mode '${mode}', expected 'nar' or 'flat'`);
   const src = a.positional[0]!;
-  const name = a.values.get("--name") ?? path.basename(path.resolve(src));
+  // Names are byte strings like everything the store hashes: "ü" is the two bytes of its UTF-8.
+  const name = argBytes(a.values.get("--name") ?? path.basename(path.resolve(src)));
   return withStore(a.values, (store) => {
     const sp = store.addPath(argBytes(src), name, { recursive: mode === "nar" });
     writeOut(`${sp}\n`);
@@ -447,7 +448,7 @@ function restoreCmd(args: readonly string[]): number {
   if (name !== undefined) {
     if (a.positional.length > 0) throw new UsageError("'restore --name' reads the NAR from stdin and takes no path");
     return withStore(a.values, (store) => {
-      const info = store.addNarToStore({ fd: 0 }, { name });
+      const info = store.addNarToStore({ fd: 0 }, { name: argBytes(name) });
       writeOut(`${info.path}\n`);
       return 0;
     });
