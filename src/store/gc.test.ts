@@ -160,3 +160,31 @@ test("addIndirectRoot names the link by a hash of its location", () => {
     );
   });
 });
+
+test("indirect roots are followed one hop, as Nix does; directories behind links are not searched", () => {
+  withStore((store, root) => {
+    const one = store.addText("one-hop", "1", []);
+    const two = store.addText("two-hops", "2", []);
+    const inDir = store.addText("in-dir", "3", []);
+    const work = tempDir();
+    // auto → result → store: a root.
+    fs.symlinkSync(one, path.join(work, "result"));
+    addIndirectRoot(store, path.join(work, "result"));
+    // auto → link → other link → store: Nix does not follow the second hop.
+    fs.symlinkSync(two, path.join(work, "inner"));
+    fs.symlinkSync(path.join(work, "inner"), path.join(work, "outer"));
+    addIndirectRoot(store, path.join(work, "outer"));
+    // auto → a directory holding a link into the store: not searched (it could be any tree).
+    fs.mkdirSync(path.join(work, "tree"));
+    fs.symlinkSync(inDir, path.join(work, "tree", "link"));
+    addIndirectRoot(store, path.join(work, "tree"));
+
+    const roots = findRoots(store);
+    assert.deepEqual(roots.map((r) => r.storePath), [one]);
+    assert.equal(roots[0]!.link, path.join(work, "result"));
+    if (hasNix()) {
+      const theirs = nix("nix-store", ["--store", root, "--gc", "--print-roots"]).stdout;
+      assert.equal(theirs, `${path.join(work, "result")} -> ${one}\n`);
+    }
+  });
+});

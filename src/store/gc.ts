@@ -49,17 +49,27 @@ function storePathOf(store: LocalStore, target: string): string | null {
 }
 
 /**
- * All roots below `gcroots/`: symlinks into the store are roots; symlinks elsewhere are followed
- * (indirect roots such as `auto/…` → `…/result` → store, and `profiles` → the profiles directory).
- * Dangling indirect roots in `auto/` are removed (unless `readOnly`).
+ * All roots below `gcroots/` and `profiles/`, found as Nix finds them: directories are searched;
+ * a symlink into the store is a root; a symlink elsewhere is an indirect root (`auto/…` →
+ * `…/result` → store): followed one more hop, and only when that leads to a symlink into the
+ * store. Links to directories are not searched (`gcroots/profiles` is covered by searching
+ * `profiles/` itself), so a stale `result` that now names a big directory costs nothing. Dangling
+ * indirect roots in `auto/` are removed (unless `readOnly`).
  */
 export function findRoots(store: LocalStore, readOnly = false): GcRoot[] {
   const roots: GcRoot[] = [];
   const autoDir = path.join(gcrootsDir(store), "auto");
   const visiting = new Set<string>();
 
-  const visit = (p: string, depth: number): void => {
-    if (depth > 40) return;
+  const readLinkAt = (p: string): string | null => {
+    try {
+      return path.resolve(path.dirname(p), fs.readlinkSync(p));
+    } catch {
+      return null;
+    }
+  };
+
+  const visit = (p: string): void => {
     let st: fs.Stats;
     try {
       st = fs.lstatSync(p);
@@ -70,34 +80,34 @@ export function findRoots(store: LocalStore, readOnly = false): GcRoot[] {
       const real = fs.realpathSync(p);
       if (visiting.has(real)) return;
       visiting.add(real);
-      for (const name of fs.readdirSync(p)) visit(path.join(p, name), depth + 1);
+      for (const name of fs.readdirSync(p)) visit(path.join(p, name));
       return;
     }
     if (!st.isSymbolicLink()) return;
-    const target = fs.readlinkSync(p);
-    const abs = path.resolve(path.dirname(p), target);
-    const sp = storePathOf(store, abs);
+    const target = readLinkAt(p);
+    if (target === null) return;
+    const sp = storePathOf(store, target);
     if (sp !== null) {
       roots.push({ link: p, storePath: sp });
       return;
     }
-    // An indirect root: follow it, unless it dangles (then an `auto/` link is stale).
-    let exists = true;
+    let targetStat: fs.Stats;
     try {
-      fs.lstatSync(abs);
+      targetStat = fs.lstatSync(target);
     } catch {
-      exists = false;
-    }
-    if (!exists) {
+      // An indirect root whose link is gone: stale when it is one of `auto/`.
       if (!readOnly && path.dirname(p) === autoDir) fs.rmSync(p, { force: true });
       return;
     }
-    visit(abs, depth + 1);
+    if (!targetStat.isSymbolicLink()) return;
+    const second = readLinkAt(target);
+    const indirect = second === null ? null : storePathOf(store, second);
+    if (indirect !== null) roots.push({ link: target, storePath: indirect });
   };
 
-  visit(gcrootsDir(store), 0);
+  visit(gcrootsDir(store));
   // Profiles are roots even when the `gcroots/profiles` link is missing.
-  visit(path.join(store.stateDir, "profiles"), 0);
+  visit(path.join(store.stateDir, "profiles"));
   return roots;
 }
 
