@@ -125,3 +125,21 @@ test("a failed build makes tix build exit with status 1, as nix build 2.8 does (
     }
   }
 });
+
+test("derivation show -r shows every derivation in the closure, also one named only as a source", () => {
+  const dir = tempDir("tix-cli-drvshow-");
+  const store = path.join(dir, "store");
+  const expr = `let
+    dep = derivation { name = "dep"; system = "x86_64-linux"; builder = "/bin/sh"; };
+    dep2 = derivation { name = "dep2"; system = "x86_64-linux"; builder = "/bin/sh"; x = dep; };
+  in derivation { name = "top"; system = "x86_64-linux"; builder = "/bin/sh"; d = builtins.unsafeDiscardOutputDependency dep2.drvPath; }`;
+  const top = ok(tix(["instantiate", "--store", store, "-E", expr]), "instantiate").trim();
+  const shown = Object.keys(JSON.parse(ok(tix(["derivation", "show", "--store", store, "-r", top]), "show -r")) as object);
+  assert.deepEqual(shown.map((p) => p.replace(/^\/nix\/store\/[0-9a-z]{32}-/, "")).sort(), ["dep.drv", "dep2.drv", "top.drv"]);
+  if (hasNix()) {
+    const oracle = path.join(dir, "oracle");
+    assert.equal(nix("nix-instantiate", ["--store", oracle, "-E", expr]).stdout.trim(), top);
+    const theirs = JSON.parse(nix("nix", ["show-derivation", "--store", oracle, "-r", top]).stdout) as object;
+    assert.deepEqual(shown.sort(), Object.keys(theirs).sort());
+  }
+});

@@ -48,12 +48,12 @@ export function runDerivation(argv: string[]): number {
         if (deriver && store.isValid(deriver)) todo.push(deriver);
       }
     }
-    while (todo.length > 0) {
-      const p = todo.pop()!;
+    // -r: every derivation in the closure, as Nix does; that includes one named only as a
+    // source (`unsafeDiscardOutputDependency drv.drvPath`), not just the input derivations.
+    const shown = recursive ? store.closure(todo).filter((p) => p.endsWith(".drv")) : todo;
+    for (const p of shown) {
       if (drvs.has(p)) continue;
-      const d = parseDerivation(store.readText(p), { name: drvName(p) });
-      drvs.set(p, d);
-      if (recursive) for (const inDrv of d.inputDrvs.keys()) todo.push(inDrv);
+      drvs.set(p, parseDerivation(store.readText(p), { name: drvName(p) }));
     }
     writeOut(showDerivationsJson(drvs, "modern") + "\n");
     return 0;
