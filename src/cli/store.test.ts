@@ -134,6 +134,28 @@ test("tix store ls/cat/dump-path/restore", () => {
   const jsonDir = tix(["store", "ls", "--store", store, "--json", "-d", p]);
   assert.equal(jsonDir.status, 1);
   assert.match(jsonDir.stderr, /'--directory' is useless with '--json'/);
+  // Names that are UTF-8 or not UTF-8 at all are listed as their bytes (they were looked up
+  // under a mangled name and reported missing).
+  const weird = path.join(tempDir(), "weird");
+  fs.mkdirSync(weird);
+  const rawName = Buffer.from([0x66, 0xff, 0x80]);
+  fs.writeFileSync(Buffer.concat([Buffer.from(weird + "/"), rawName]), "x");
+  fs.writeFileSync(path.join(weird, "ü"), "umlaut\n");
+  const wp = ok(["store", "add-path", "--store", store, weird]).trim();
+  const listing = spawnSync(TIX, ["store", "ls", "--store", store, "-l", wp]);
+  assert.equal(listing.status, 0, listing.stderr.toString());
+  assert.ok(
+    listing.stdout.equals(
+      Buffer.concat([
+        Buffer.from("-r--r--r--                    1 ./"), rawName, Buffer.from("\n"),
+        Buffer.from("-r--r--r--                    7 ./ü\n"),
+      ]),
+    ),
+    listing.stdout.toString("latin1"),
+  );
+  assert.equal(ok(["store", "cat", "--store", store, `${wp}/ü`]), "umlaut\n");
+  assert.equal(ok(["store", "ls", "--store", store, `${wp}/ü`]), "ü\n");
+
   for (const cmd of ["ls", "cat"]) {
     const missingFile = tix(["store", cmd, "--store", store, `${p}/nope`]);
     assert.equal(missingFile.stderr, `error: path '${p}/nope' does not exist\n`);

@@ -342,26 +342,34 @@ type LsNode =
   | { type: "symlink"; target: string }
   | { type: "directory"; entries: Map<string, LsNode> | null };
 
-/** `p` (physical) as an ls tree; `logical` is its /nix/store name for messages. */
-function lsNode(p: string, logical: string, recursive: boolean, depth: number): LsNode {
-  const st = lstatOrThrow(p, logical);
-  if (st.isSymbolicLink()) return { type: "symlink", target: fs.readlinkSync(p, "latin1") };
+/**
+ * `p` (physical) as an ls tree, names and link targets as byte strings (file names need not be
+ * UTF-8); `shown` is its /nix/store name (a byte string) for messages.
+ */
+function lsNode(p: Buffer, shown: string, recursive: boolean, depth: number): LsNode {
+  const st = lstatOrThrow(p, shown);
+  if (st.isSymbolicLink()) return { type: "symlink", target: fs.readlinkSync(p, { encoding: "buffer" }).toString("latin1") };
   if (st.isFile()) return { type: "regular", size: st.size, executable: (st.mode & 0o100) !== 0 };
   if (st.isDirectory()) {
     if (!recursive && depth > 0) return { type: "directory", entries: null };
-    const names = fs.readdirSync(p, { encoding: "latin1" }).sort();
+    const names = fs.readdirSync(p, { encoding: "buffer" }).sort(Buffer.compare);
     const entries = new Map<string, LsNode>();
-    for (const n of names) entries.set(n, lsNode(path.join(p, n), `${logical}/${n}`, recursive, depth + 1));
+    for (const n of names) {
+      const name = n.toString("latin1");
+      entries.set(name, lsNode(Buffer.concat([p, SLASH, n]), `${shown}/${name}`, recursive, depth + 1));
+    }
     return { type: "directory", entries };
   }
-  throw new StoreError(`file '${p}' has an unsupported type`);
+  throw new StoreError(`file '${shown}' has an unsupported type`);
 }
 
-function lstatOrThrow(p: string, logical: string): fs.Stats {
+const SLASH = Buffer.from("/");
+
+function lstatOrThrow(p: Buffer | string, shown: string): fs.Stats {
   try {
     return fs.lstatSync(p);
   } catch {
-    throw new StoreError(`path '${logical}' does not exist`);
+    throw new StoreError(`path '${shown}' does not exist`);
   }
 }
 
@@ -391,7 +399,7 @@ function lsCmd(args: readonly string[]): number {
   return withStore(a.values, (store) => {
     const { logical, physical } = physicalInside(store, a.positional[0]!);
     const recursive = a.flags.has("--recursive");
-    const root = lsNode(physical, logical, recursive, a.flags.has("--directory") ? 1 : 0);
+    const root = lsNode(Buffer.from(physical), argBytes(logical), recursive, a.flags.has("--directory") ? 1 : 0);
     if (a.flags.has("--json")) {
       writeOut(JSON.stringify(lsJson(root, recursive)) + "\n");
       return 0;
@@ -413,7 +421,7 @@ function lsCmd(args: readonly string[]): number {
     };
     // A directory is shown as "." (also with --directory), anything else by its base name.
     if (root.type === "directory" && root.entries !== null) walk(root, ".", true);
-    else writeOut(line(root, root.type === "directory" ? "." : path.basename(logical)) + "\n");
+    else writeOut(line(root, root.type === "directory" ? "." : argBytes(path.basename(logical))) + "\n");
     return 0;
   });
 }
@@ -423,8 +431,8 @@ function catCmd(args: readonly string[]): number {
   if (a.positional.length !== 1) throw new UsageError("expected exactly one path");
   return withStore(a.values, (store) => {
     const { logical, physical } = physicalInside(store, a.positional[0]!);
-    const st = lstatOrThrow(physical, logical);
-    if (!st.isFile()) throw new StoreError(`path '${logical}' is not a regular file`);
+    const st = lstatOrThrow(physical, argBytes(logical));
+    if (!st.isFile()) throw new StoreError(`path '${argBytes(logical)}' is not a regular file`);
     process.stdout.write(fs.readFileSync(physical));
     return 0;
   });
