@@ -15,7 +15,7 @@ import {
 } from "../store/index.js";
 import { describeErrno } from "../eval/os-error.js";
 import { UsageError } from "./usage.js";
-import { writeOut } from "./output.js";
+import { argBytes, writeOut } from "./output.js";
 import { parseArgs } from "./store.js";
 
 const HASH_HELP = `Usage: tix hash COMMAND [ARGS...]
@@ -81,7 +81,8 @@ function hashPaths(args: readonly string[], mode: "file" | "path"): number {
       if (err.code === undefined) throw e;
       // Said the way Nix says it, naming the file: `reading from file 'DIR': Is a directory`.
       const action = err.syscall === "read" ? "reading from file" : mode === "file" ? "opening file" : "getting status of";
-      throw new Error(`${action} '${err.syscall === "read" || err.path === undefined ? p : err.path}': ${describeErrno(err)}`);
+      const shown = err.syscall === "read" || err.path === undefined ? p : err.path;
+      throw new Error(`${action} '${argBytes(shown)}': ${describeErrno(err)}`);
     }
     writeOut(printHash(h, format) + "\n");
   }

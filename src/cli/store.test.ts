@@ -271,6 +271,13 @@ test("tix hash file/path/to-*/convert", () => {
   const missing = tix(["hash", "file", path.join(dir, "nope")]);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /No such file or directory/);
+  // A non-ASCII name comes back in UTF-8 (it was printed as Latin-1: 'n\xf6').
+  assert.equal(tix(["hash", "file", path.join(dir, "nö")]).stderr, `error: opening file '${dir}/nö': No such file or directory\n`);
+  const store = tempDir();
+  assert.equal(
+    tix(["store", "add-path", "--store", store, path.join(dir, "nö")]).stderr,
+    `error: getting status of '${dir}/nö': No such file or directory\n`,
+  );
   // A directory given to `hash file`: the reason and the path, not Node's EISDIR text.
   const directory = tix(["hash", "file", src]);
   assert.equal(directory.status, 1);

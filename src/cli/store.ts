@@ -463,7 +463,7 @@ function restoreCmd(args: readonly string[]): number {
   }
   if (a.positional.length !== 1) throw new UsageError("expected the path to restore to (or --name NAME to add to the store)");
   const dest = path.resolve(a.positional[0]!);
-  if (fs.existsSync(dest)) throw new StoreError(`path '${dest}' already exists`);
+  if (fs.existsSync(dest)) throw new StoreError(`path '${argBytes(dest)}' already exists`);
   const restorer = new NarRestorer(dest);
   try {
     readFdChunks(0, (c) => restorer.push(c));

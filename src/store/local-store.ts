@@ -732,7 +732,8 @@ export class LocalStore implements EvalStore {
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code !== undefined && err.syscall !== undefined) {
-        const p = err.path === undefined ? "" : ` '${err.path}'`;
+        // Node gives the path as text; messages are byte strings (a UTF-8 'ö' is two bytes).
+        const p = err.path === undefined ? "" : ` '${Buffer.from(err.path).toString("latin1")}'`;
         throw new StoreError(`${describeSyscall(err.syscall)}${p}: ${errnoText(err)}`);
       }
       throw e;
