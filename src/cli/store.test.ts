@@ -164,6 +164,12 @@ test("tix store ls/cat/dump-path/restore", () => {
   }
 
   const nar = tix(["store", "dump-path", "--store", store, p]).raw;
+  // To a terminal (script(1) gives it one) the NAR is refused, as modern Nix does.
+  const onTerminal = spawnSync("script", ["-qec", `${TIX} store dump-path --store ${store} ${p}`, "/dev/null"], { encoding: "utf8" });
+  if (onTerminal.error === undefined) {
+    assert.equal(onTerminal.status, 1);
+    assert.match(onTerminal.stdout, /^error: refusing to write NAR to a terminal\r?\n/);
+  }
   if (hasNix()) assert.ok(nar.equals(spawnSync("nix-store", ["--dump", src]).stdout), "same NAR as nix-store --dump");
   const dest = path.join(tempDir(), "restored");
   ok(["store", "restore", dest], nar);
@@ -180,6 +186,12 @@ test("a corrupt NAR given to restore is an error and leaves the store unchanged"
   const { src } = fixture();
   const p = ok(["store", "add-path", "--store", store, src]).trim();
   const nar = tix(["store", "dump-path", "--store", store, p]).raw;
+  // To a terminal (script(1) gives it one) the NAR is refused, as modern Nix does.
+  const onTerminal = spawnSync("script", ["-qec", `${TIX} store dump-path --store ${store} ${p}`, "/dev/null"], { encoding: "utf8" });
+  if (onTerminal.error === undefined) {
+    assert.equal(onTerminal.status, 1);
+    assert.match(onTerminal.stdout, /^error: refusing to write NAR to a terminal\r?\n/);
+  }
   const before = fs.readdirSync(path.join(store, "nix/store")).sort();
   const all = ok(["path-info", "--store", store, "--all"]);
   for (const bad of [nar.subarray(0, nar.length - 16), Buffer.from("garbage in, garbage out")]) {

@@ -20,6 +20,7 @@ import { UsageError } from "./usage.js";
 import { NIX_STYLE, walkArgs } from "./args.js";
 import { argBytes, writeErr, writeOut } from "./output.js";
 import { printfFixed } from "./printf-fixed.js";
+import { stdoutIsTerminal } from "./terminal.js";
 
 /** Parsed flags: boolean flags, flags with a value, and positional arguments. */
 export interface ParsedArgs {
@@ -441,6 +442,8 @@ function catCmd(args: readonly string[]): number {
 function dumpPathCmd(args: readonly string[]): number {
   const a = parseArgs(args, {});
   if (a.positional.length !== 1) throw new UsageError("expected exactly one path");
+  // Like modern Nix: a NAR is binary, so it goes to a file or a pipe, never to the screen.
+  if (stdoutIsTerminal()) throw new UsageError("refusing to write NAR to a terminal");
   return withStore(a.values, (store) => {
     const sp = store.resolveStorePath(a.positional[0]!);
     store.dumpPath(sp, (chunk) => {
