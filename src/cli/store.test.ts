@@ -243,6 +243,20 @@ test("tix store verify, gc and delete", () => {
   assert.equal(all.status, 1);
   assert.match(all.stderr, /was modified!/);
   assert.equal(tix(["store", "verify", "--store", store, "--all", "--no-contents"]).status, 0);
+
+  // A path whose files vanished: `store verify PATH` reports it and leaves the database alone
+  // (it was unregistered, with status 0); a bare `store verify` unregisters it like nix-store --verify.
+  const goneSrc = path.join(tempDir(), "gone");
+  fs.writeFileSync(goneSrc, "soon gone\n");
+  const gone = ok(["store", "add-file", "--store", store, goneSrc]).trim();
+  fs.rmSync(path.join(store, gone), { force: true });
+  const named = tix(["store", "verify", "--store", store, gone]);
+  assert.equal(named.status, 1);
+  assert.match(named.stderr, new RegExp(`error: path '${gone}' is valid but does not exist on disk`));
+  assert.equal(ok(["path-info", "--store", store, gone]), `${gone}\n`);
+  const bare = tix(["store", "verify", "--store", store]);
+  assert.match(bare.stderr, new RegExp(`path '${gone}' disappeared, removing from database`));
+  assert.equal(tix(["path-info", "--store", store, gone]).status, 1);
 });
 
 test("tix hash file/path/to-*/convert", () => {

@@ -252,11 +252,14 @@ function verifyCmd(args: readonly string[]): number {
       paths = a.positional.map((p) => store.resolveStorePath(p));
       if (a.flags.has("--recursive")) paths = store.closure(paths);
     }
+    // Like `nix store verify`, named paths and --all have their contents checked and are only
+    // reported on; a bare `tix store verify` checks the database like `nix-store --verify`, which
+    // also unregisters paths that disappeared.
+    const nixStoreVerify = paths !== undefined || a.flags.has("--all");
     const result = store.verify({
-      // Like `nix store verify`, named paths and --all have their contents checked; a bare
-      // `tix store verify` checks the database like `nix-store --verify`.
+      readOnly: nixStoreVerify,
       checkContents:
-        a.flags.has("--check-contents") || ((paths !== undefined || a.flags.has("--all")) && !a.flags.has("--no-contents")),
+        a.flags.has("--check-contents") || (nixStoreVerify && !a.flags.has("--no-contents")),
       paths,
       log: (line) => writeErr(`${line}\n`),
     });

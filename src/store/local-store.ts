@@ -91,6 +91,11 @@ export interface VerifyOptions {
   readonly paths?: readonly string[];
   /** Progress/notes, e.g. "checking path …". */
   readonly log?: (line: string) => void;
+  /**
+   * Only report problems, never change the database (`nix store verify`). Otherwise a path that
+   * disappeared without valid referrers is unregistered, as `nix-store --verify` does.
+   */
+  readonly readOnly?: boolean;
 }
 
 export interface VerifyResult {
@@ -504,7 +509,9 @@ export class LocalStore implements EvalStore {
       const phys = this.toPhysical(p);
       if (!fs.existsSync(phys) && !isSymlink(phys)) {
         const referrers = this.db.queryReferrers(p).filter((r) => r !== p);
-        if (referrers.length > 0) {
+        if (opts.readOnly) {
+          errors.push(`path '${p}' is valid but does not exist on disk`);
+        } else if (referrers.length > 0) {
           errors.push(`path '${p}' disappeared, but it still has valid referrers!`);
         } else {
           log(`path '${p}' disappeared, removing from database...`);
