@@ -1,7 +1,7 @@
-# A leading period is a valid store path name (`./.envrc` keeps its name when copied), only the
+# A leading period is a valid store path name (`./.hidden` keeps its name when copied), only the
 # names '.' and '..' (alone or before a dash) are not.
 [
-  "${./data/.envrc}"
+  "${./data/pkgdir/.hidden}"
   (builtins.path { path = ./data/hello.txt; name = ".hello"; })
   (builtins.toFile ".x" "y")
   (builtins.toFile "..." "y")
