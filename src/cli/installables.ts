@@ -3,6 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { EvalError } from "../eval/errors.js";
+import { expectBool } from "../eval/expect.js";
 import type { Evaluator } from "../eval/evaluator.js";
 import { Attrs, NixString, Thunk, type Value } from "../eval/value.js";
 import type { LocalStore } from "../store/local-store.js";
@@ -60,36 +61,62 @@ function stringOf(ev: Evaluator, v: Value): string {
   return typeof s === "string" ? s : s.s;
 }
 
-/** Nix's getDerivations: a derivation, or those in a set (recursing where asked) or list. */
-export function collectDerivations(ev: Evaluator, v: Value, autoArgs: AutoArgs, what: string, out: DerivationRef[], top = true): void {
+/** Attributes whose names look like this are searched for derivations; others are skipped. */
+const DERIVATION_ATTR_NAME = /^[A-Za-z_][A-Za-z0-9_+-]*$/;
+
+/**
+ * Nix's getDerivations: a derivation, or those in a set (an attribute's set only when it has
+ * `recurseForDerivations = true`) or list (whose elements are auto-called like the top value).
+ * A derivation reached twice (`rec { a = d; b = a; }`, `[ d d ]`) is listed once; `seen` holds
+ * those found so far. Anything else in a list, or at the top, is an error.
+ */
+export function collectDerivations(
+  ev: Evaluator,
+  v: Value,
+  autoArgs: AutoArgs,
+  what: string,
+  out: DerivationRef[],
+  seen: Set<Attrs> = new Set(),
+): void {
   const value = force(autoCall(ev, v, autoArgs));
-  if (isDerivation(value)) {
-    const drvPathV = value.get("drvPath");
-    if (drvPathV === undefined) throw new EvalError(`derivation '${what}' lacks a 'drvPath' attribute`);
-    const outputNameV = value.get("outputName");
-    const outputName = outputNameV === undefined ? "out" : stringOf(ev, outputNameV);
-    out.push({ drvPath: stringOf(ev, drvPathV), outputs: [outputName], what });
-    return;
-  }
+  if (!lookInside(ev, value, what, out, seen)) return;
   if (value instanceof Attrs) {
-    const recurse = value.get("recurseForDerivations");
-    if (!top && (recurse === undefined || force(recurse) !== true)) return;
     for (const name of value.sortedNames()) {
+      if (!DERIVATION_ATTR_NAME.test(name)) continue;
       const child = force(value.get(name)!);
       const childWhat = what === "" ? name : `${what}.${name}`;
-      if (isDerivation(child)) collectDerivations(ev, child, autoArgs, childWhat, out, false);
-      else if (child instanceof Attrs) collectDerivations(ev, child, autoArgs, childWhat, out, false);
+      if (!lookInside(ev, child, childWhat, out, seen) || !(child instanceof Attrs)) continue;
+      const recurse = child.get("recurseForDerivations");
+      if (recurse !== undefined && expectBool(recurse, null, null)) collectDerivations(ev, child, autoArgs, childWhat, out, seen);
     }
     return;
   }
   if (Array.isArray(value)) {
     value.forEach((item, i) => {
-      const x = force(item);
-      if (isDerivation(x) || x instanceof Attrs || Array.isArray(x)) collectDerivations(ev, x, autoArgs, `${what}.${i}`, out, true);
+      const element = force(item);
+      if (lookInside(ev, element, `${what}.${i}`, out, seen)) collectDerivations(ev, element, autoArgs, `${what}.${i}`, out, seen);
     });
     return;
   }
-  if (top) throw new EvalError("expression does not evaluate to a derivation (or a set or list of those)");
+  throw new EvalError("expression does not evaluate to a derivation (or a set or list of those)");
+}
+
+/**
+ * Nix's getDerivation: records `v` when it is a derivation not seen before and returns false;
+ * returns true when `v` is not a derivation (the caller may look inside it).
+ */
+function lookInside(ev: Evaluator, v: Value, what: string, out: DerivationRef[], seen: Set<Attrs>): boolean {
+  if (!isDerivation(v)) return true;
+  if (seen.has(v)) return false;
+  seen.add(v);
+  if (v.get("name") === undefined) throw new EvalError("derivation name missing");
+  const drvPathV = v.get("drvPath");
+  if (drvPathV === undefined) throw new EvalError("derivation does not contain a 'drvPath' attribute");
+  const drvPath = stringOf(ev, drvPathV);
+  const outputNameV = v.get("outputName");
+  if (outputNameV === undefined) throw new EvalError(`derivation '${drvPath}' lacks an 'outputName' attribute`);
+  out.push({ drvPath, outputs: [stringOf(ev, outputNameV)], what });
+  return false;
 }
 
 function looksLikeFlakeRef(s: string): boolean {
