@@ -12,7 +12,7 @@ import type { ProbeAnswer } from "../flake/fs-probe.js";
 import { flakeRefToAttrs, flakeRefToString, isRelative, type FlakeRef } from "../flake/flake-ref.js";
 import { resolveParsedInstallable, type AttrSearch } from "../flake/installable.js";
 import { dumpJson, type JsonValue } from "../flake/json.js";
-import { fromBytes } from "../flake/load-flake.js";
+import { fromBytes, toBytes } from "../flake/load-flake.js";
 import { parseInputPath, printInputPath, serializeLockFile, type LockNode } from "../flake/lock-file.js";
 import type { LockedFlake } from "../flake/lock.js";
 import type { FlakeSession } from "../flake/session.js";
@@ -23,6 +23,7 @@ import { NIX_STYLE, walkArgs } from "./args.js";
 import { buildInterruptibly, buildSettingsFrom, stderrReporter } from "./build.js";
 import { evalSystem } from "./eval-setup.js";
 import { recordWrites, writeErr, writeOut } from "./output.js";
+import { renderError } from "./render-error.js";
 import { saveAnswer } from "./answer-record.js";
 import { stdoutIsTerminal as isTty } from "./terminal.js";
 import { openLocalStoreFromOption, storeRootFromOption } from "./store-setup.js";
@@ -357,19 +358,29 @@ function update(o: FlakeCmdOptions): number {
 async function check(o: FlakeCmdOptions): Promise<number> {
   const store = openLocalStoreFromOption(o.storeRoot);
   try {
-    const checkDrvs = withFlakeSession(o, store, (session) => {
+    const checks = withFlakeSession(o, store, (session) => {
       const ref = session.parseRef(onlyFlakeArg(o)).ref;
       const locked = session.lock(ref);
       const cursor = session.outputsCursor(locked);
-      const system = session.ev().state.settings.system;
-      const r = checkFlakeOutputs(cursor, { system, allSystems: o.allSystems, warn });
+      const state = session.ev().state;
+      const r = checkFlakeOutputs(cursor, {
+        system: state.settings.system,
+        allSystems: o.allSystems,
+        warn,
+        keepGoing: o.keepGoing,
+        // As Nix does with --keep-going: each failure printed as ignored, then a summary error.
+        reportError: (e) => writeErr(`error (ignored): ${renderError(e, o.showTrace)}`),
+        formatPos: (pos) => state.formatPos(pos),
+        pathExists: (p) => state.io.fileType(toBytes(p)) !== null,
+      });
       if (r.omittedSystems.length > 0) {
         warn(`The check omitted these incompatible systems: ${r.omittedSystems.join(", ")}\nUse '--all-systems' to check all.`);
       }
-      return r.checkDrvs;
+      return r;
     });
-    if (o.noBuild || checkDrvs.length === 0) return 0;
-    return await buildChecks(store, o, checkDrvs);
+    const built = o.noBuild || checks.checkDrvs.length === 0 ? 0 : await buildChecks(store, o, checks.checkDrvs);
+    if (checks.hasErrors) throw new FlakeError("some errors were encountered during the evaluation");
+    return built;
   } finally {
     store.close();
   }
