@@ -343,7 +343,9 @@ test("installables: default attribute search, its error, show, check, eval cache
   // init/new from the template: copies files, prints the welcome text, never overwrites.
   const target = path.join(w.root, "new");
   const created = tix(w, w.root, ["flake", "new", target, "-t", `git+file://${f}#t`]);
-  assert.equal(ok(created, "new"), "welcome!\n");
+  // As in Nix, the welcome text is rendered to stderr after the files written, not to stdout.
+  assert.equal(ok(created, "new"), "");
+  assert.equal(created.stderr, `wrote: ${path.join(target, "README")}\nwrote: ${path.join(target, "flake.nix")}\n\n\n    welcome!\n\n`);
   assert.equal(fs.readFileSync(path.join(target, "README"), "utf8"), "hi\n");
   const again = tix(w, w.root, ["flake", "new", target, "-t", `git+file://${f}#t`]);
   assert.notEqual(again.status, 0);

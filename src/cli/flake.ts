@@ -24,6 +24,7 @@ import { buildInterruptibly, buildSettingsFrom, stderrReporter } from "./build.j
 import { evalSystem } from "./eval-setup.js";
 import { recordWrites, writeErr, writeOut } from "./output.js";
 import { renderError } from "./render-error.js";
+import { renderMarkdownForTerminal } from "./markdown-terminal.js";
 import { saveAnswer } from "./answer-record.js";
 import { stdoutIsTerminal as isTty } from "./terminal.js";
 import { openLocalStoreFromOption, storeRootFromOption } from "./store-setup.js";
@@ -433,18 +434,22 @@ function init(o: FlakeCmdOptions, newDir: string | null): number {
     if (!fs.existsSync(physical)) throw new FlakeError(`template path '${logical}' does not exist`);
     fs.mkdirSync(target, { recursive: true });
     const res = copyTemplate(physical, target);
-    for (const [file, from] of res.conflicts) {
-      writeErr(`refusing to overwrite existing file '${file}'\n please merge it manually with '${from}'\n`);
+    // Reported as Nix does, in the order of the copy; template files under their store paths.
+    const source = (from: string) => path.join(logical, path.relative(physical, from));
+    for (const e of res.events) {
+      if (e.kind === "wrote") writeErr(toBytes(`wrote: ${e.path}\n`));
+      else if (e.kind === "identical") writeErr(toBytes(`skipping identical file: ${source(e.from)}\n`));
+      else writeErr(toBytes(`refusing to overwrite existing file '${e.path}'\n please merge it manually with '${source(e.from)}'\n`));
     }
-    for (const w of res.written) writeErr(`wrote: ${w}\n`);
     gitAddIntent(target, res.written.map((w) => path.relative(target, w)));
-    if (res.conflicts.length > 0) throw new FlakeError(`encountered ${res.conflicts.length} conflicts - see above`);
+    // The welcome text goes to stderr after a blank line, rendered, even when there are conflicts.
     const wt = set.get("welcomeText");
     if (wt !== undefined) {
       const w = wt instanceof Thunk ? wt.force() : wt;
       const text = typeof w === "string" ? w : w instanceof NixString ? w.s : null;
-      if (text !== null) out(fromBytes(text).replace(/\n?$/, "\n"));
+      if (text !== null) writeErr(toBytes(`\n\n${renderMarkdownForTerminal(fromBytes(text))}\n`));
     }
+    if (res.conflicts.length > 0) throw new FlakeError(`encountered ${res.conflicts.length} conflicts - see above`);
     return 0;
   });
 }
