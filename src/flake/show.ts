@@ -137,7 +137,8 @@ export function showFlakeOutputs(root: AttrCursor, header: string, opts: ShowOpt
       }
     } catch (e) {
       if (!(n > 0 && p0 === "legacyPackages" && e instanceof EvalError)) {
-        if (e instanceof EvalError) e.addTrace(`while evaluating the flake output attribute '${attrPath.join(".")}'`);
+        // The root is not an attribute: no "… attribute ''" frame for it.
+        if (e instanceof EvalError && n > 0) e.addTrace(`while evaluating the flake output attribute '${attrPath.join(".")}'`);
         throw e;
       }
     }
