@@ -53,3 +53,14 @@ test("flake.nix attributes written out as sets, lists, functions, variables and 
   assert.match(r.stderr, /nonexistent/);
   assert.doesNotMatch(r.stderr, /expected a/);
 });
+
+test("a flake reference naming the flake.nix file itself is taken as its directory, with Nix's warning", () => {
+  const w = world();
+  const f = repo(w, "pointed", { "flake.nix": "{ outputs = { self }: { }; }\n" });
+  const r = tix(w, w.root, ["flake", "metadata", path.join(f, "flake.nix")]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(
+    r.stderr.startsWith(`warning: Path '${path.join(f, "flake.nix")}' should point at the directory containing the 'flake.nix' file, not the file itself. Pretending that you meant '${f}'\n`),
+    r.stderr,
+  );
+});
