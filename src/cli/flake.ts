@@ -160,7 +160,8 @@ export function runFlake(argv: string[]): number | Promise<number> {
   const [sub, ...rest] = argv;
   switch (sub) {
     case undefined: case "--help": case "help": out(HELP); return 0;
-    case "metadata": case "info": return metadata(parseArgsNoConfig(rest));
+    case "metadata": return metadata(parseArgsNoConfig(rest));
+    case "info": warn("'nix flake info' is a deprecated alias for 'nix flake metadata'"); return metadata(parseArgsNoConfig(rest));
     case "show": return show(parseArgsNoConfig(rest));
     case "lock": return lock(parseArgs(rest));
     case "update": return update(parseArgs(rest));
@@ -240,6 +241,8 @@ function metadataWith(o: FlakeCmdOptions, printed: () => [1 | 2, string][]): num
     if (flake.description !== undefined) line("Description", flake.description);
     line("Path", tree.storePath);
     if (tree.rev !== undefined) line("Revision", tree.rev);
+    // A dirty Git tree has no revision; modern Nix shows the one it was made from, with -dirty.
+    if (tree.dirtyRev !== undefined) line("Revision", tree.dirtyRev);
     if (tree.revCount !== undefined) line("Revisions", String(tree.revCount));
     if (tree.lastModified !== undefined) line("Last modified", formatLocalTime(tree.lastModified));
     const root = locked.lockFile.root;
@@ -369,8 +372,8 @@ async function check(o: FlakeCmdOptions): Promise<number> {
         allSystems: o.allSystems,
         warn,
         keepGoing: o.keepGoing,
-        // As Nix does with --keep-going: each failure printed as ignored, then a summary error.
-        reportError: (e) => writeErr(`error (ignored): ${renderError(e, o.showTrace)}`),
+        // As modern Nix does with --keep-going: each failure printed as an error, then a summary.
+        reportError: (e) => writeErr(renderError(e, o.showTrace)),
         formatPos: (pos) => state.formatPos(pos),
         pathExists: (p) => state.io.fileType(toBytes(p)) !== null,
       });
