@@ -28,3 +28,17 @@ test("flake info is metadata with Nix's deprecation warning", () => {
   assert.ok(r.stderr.startsWith("warning: 'nix flake info' is a deprecated alias for 'nix flake metadata'\n"), r.stderr);
   assert.match(r.stdout, /^Resolved URL:/);
 });
+
+test("a flake reached through the registry is locked without writing its flake.lock, as in Nix", () => {
+  const w = world();
+  const dep = repo(w, "dep", { "flake.nix": "{ outputs = { self }: { }; }\n" });
+  const top = repo(w, "top", { "flake.nix": `{ inputs.dep.url = "git+file://${dep}"; outputs = { self, dep }: { }; }\n` });
+  assert.equal(tix(w, w.root, ["registry", "add", "top", `git+file://${top}`]).status, 0);
+  for (const cmd of [["flake", "lock", "top"], ["flake", "metadata", "top"]]) {
+    const r = tix(w, w.root, cmd);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /warning: cannot write modified lock file of flake 'flake:top' \(use '--no-write-lock-file' to ignore\)/);
+    assert.ok(!fs.existsSync(path.join(top, "flake.lock")), cmd.join(" "));
+    assert.equal(git(w, top, "status", "--short"), "");
+  }
+});

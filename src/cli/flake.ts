@@ -161,7 +161,7 @@ export function runFlake(argv: string[]): number | Promise<number> {
   switch (sub) {
     case undefined: case "--help": case "help": out(HELP); return 0;
     case "metadata": return metadata(parseArgsNoConfig(rest));
-    case "info": warn("'nix flake info' is a deprecated alias for 'nix flake metadata'"); return metadata(parseArgsNoConfig(rest));
+    case "info": return metadata(parseArgsNoConfig(rest), true);
     case "show": return show(parseArgsNoConfig(rest));
     case "lock": return lock(parseArgs(rest));
     case "update": return update(parseArgs(rest));
@@ -186,9 +186,13 @@ function formatUtcTime(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 19);
 }
 
-function metadata(o: FlakeCmdOptions): number {
+/** Printed by the deprecated alias `flake info` (inside the recorded answer, as it always is). */
+const INFO_DEPRECATED = "'nix flake info' is a deprecated alias for 'nix flake metadata'";
+
+function metadata(o: FlakeCmdOptions, deprecatedAlias = false): number {
   const printed = recordWrites();
   try {
+    if (deprecatedAlias) warn(INFO_DEPRECATED);
     return metadataWith(o, printed);
   } finally {
     printed();
@@ -203,7 +207,8 @@ function metadata(o: FlakeCmdOptions): number {
 function saveMetadataAnswer(session: FlakeSession, ref: FlakeRef, storePath: string, printed: () => [1 | 2, string][], localTimes: boolean): void {
   const stamp = session.lockStamp(ref);
   const writes = printed();
-  if (stamp === undefined || writes.some(([fd]) => fd === 2)) return;
+  const deprecation = `warning: ${INFO_DEPRECATED}\n`;
+  if (stamp === undefined || writes.some(([fd, text]) => fd === 2 && text !== deprecation)) return;
   // The answer names the flake's copy in the store, which this run made sure of: once garbage
   // collection or a removed store takes it away, the CLI must copy it again.
   const copy: ProbeAnswer = { path: session.env.store.toPhysical(storePath), kind: "directory" };
