@@ -418,10 +418,9 @@ function templateSearch(): AttrSearch {
 function init(o: FlakeCmdOptions, newDir: string | null): number {
   return withSession(o, (session) => {
     const store = session.env.store;
+    // `flake new` into an existing directory copies as `flake init` does (Nix does not refuse):
+    // files already there are kept, and different ones are conflicts.
     const target = path.resolve(newDir ?? ".");
-    if (newDir !== null) {
-      if (fs.existsSync(target)) throw new FlakeError(`path '${target}' already exists`);
-    }
     const templateText = o.template ?? "templates";
     const hash = templateText.indexOf("#");
     const parsedRef = session.parseRef(hash < 0 ? templateText : templateText.slice(0, hash)).ref;
