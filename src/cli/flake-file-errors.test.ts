@@ -25,6 +25,8 @@ const CASES: [string, string][] = [
   ["{ outputs = 3; }", "expected a function but got an integer at @:1:3"],
   ["{ outputs = import ./outputs.nix; }", "expected a function but got a thunk at @:1:3"],
   ["{ outputs = { __functor = s: x: {}; }; }", "expected a function but got a set at @:1:3"],
+  ["{ nixConfig = let x = {}; in x; outputs = { self }: {}; }", "expected a set but got a thunk at @:1:3"],
+  ["{ nixConfig = 3; outputs = { self }: {}; }", "expected a set but got an integer at @:1:3"],
 ];
 
 test("flake.nix attributes that are not written out, or of the wrong type, fail with Nix's messages", () => {
@@ -37,6 +39,14 @@ test("flake.nix attributes that are not written out, or of the wrong type, fail 
     assert.equal(r.stderr, `error: ${message.replace("@", flakeFile)}\n`, text);
     assert.ok(!fs.existsSync(path.join(f, "flake.lock")), text);
   });
+});
+
+test("a nixConfig setting that is not written out fails as in Nix", () => {
+  const w = world();
+  const f = repo(w, "cfg", { "flake.nix": '{ nixConfig.foo = "a" + "b"; outputs = { self }: {}; }\n' });
+  const r = tix(w, f, ["flake", "metadata"]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /^error: flake configuration setting 'foo' is a thunk\n/);
 });
 
 test("flake.nix attributes written out as sets, lists, functions, variables and plain strings are accepted", () => {

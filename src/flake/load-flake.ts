@@ -207,13 +207,15 @@ export function parseFlakeInputs(ev: Evaluator, value: Value, pos: Pos | null, l
   return out;
 }
 
-function parseNixConfig(ev: Evaluator, value: Value, pos: Pos | null): Map<string, NixConfigValue> {
-  const set = expectAttrs(value, null, pos);
+function parseNixConfig(ev: Evaluator, value: Value, pos: Pos | null, expr: Expr | undefined): Map<string, NixConfigValue> {
+  const set = expectFlakeType(ev, "a set", value, pos, expr) as Attrs;
   const out = new Map<string, NixConfigValue>();
   for (const name of set.sortedNames()) {
     const spos = attrPos(set, name) ?? pos;
-    const v = force(set.get(name)!);
     const key = fromBytes(name);
+    // Settings, like inputs, must be written out.
+    if (isNonTrivialThunk(staticAttr(expr, name))) throw new EvalError(`flake configuration setting '${key}' is a thunk`, "eval", spos);
+    const v = force(set.get(name)!);
     if (typeof v === "string" || v instanceof NixString) out.set(key, fromBytes(stringValue(v)));
     else if (v instanceof NixPath) out.set(key, fromBytes(v.path));
     else if (typeof v === "number" || typeof v === "bigint") out.set(key, Number(v));
@@ -298,7 +300,7 @@ export function readFlake(
 
   let nixConfig = new Map<string, NixConfigValue>();
   const nc = top.get("nixConfig");
-  if (nc !== undefined) nixConfig = parseNixConfig(ev, nc, attrPos(top, "nixConfig"));
+  if (nc !== undefined) nixConfig = parseNixConfig(ev, nc, attrPos(top, "nixConfig"), staticAttr(ast, "nixConfig"));
 
   for (const name of top.sortedNames()) {
     if (name !== "description" && name !== "inputs" && name !== "outputs" && name !== "nixConfig") {
