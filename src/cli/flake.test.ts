@@ -343,10 +343,20 @@ test("installables: default attribute search, its error, show, check, eval cache
   // init/new from the template: copies files, prints the welcome text, never overwrites.
   const target = path.join(w.root, "new");
   const created = tix(w, w.root, ["flake", "new", target, "-t", `git+file://${f}#t`]);
-  assert.equal(ok(created, "new"), "welcome!\n");
+  // As in Nix, the welcome text is rendered to stderr after the files written, not to stdout.
+  assert.equal(ok(created, "new"), "");
+  assert.equal(created.stderr, `wrote: ${path.join(target, "README")}\nwrote: ${path.join(target, "flake.nix")}\n\n\n    welcome!\n\n`);
   assert.equal(fs.readFileSync(path.join(target, "README"), "utf8"), "hi\n");
+  // Again into the same directory: as in Nix, nothing is overwritten and identical files are skipped.
   const again = tix(w, w.root, ["flake", "new", target, "-t", `git+file://${f}#t`]);
-  assert.notEqual(again.status, 0);
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stderr, /^skipping identical file: \/nix\/store\/[0-9a-z]{32}-source\/tmpl\/README\n/);
+  fs.writeFileSync(path.join(target, "README"), "changed\n");
+  const conflicting = tix(w, w.root, ["flake", "new", target, "-t", `git+file://${f}#t`]);
+  assert.equal(conflicting.status, 1);
+  assert.match(conflicting.stderr, /refusing to overwrite existing file '.*\/new\/README'\n please merge it manually with '\/nix\/store\/.*-source\/tmpl\/README'/);
+  assert.match(conflicting.stderr, /error: encountered 1 conflicts - see above\n$/);
+  assert.equal(fs.readFileSync(path.join(target, "README"), "utf8"), "changed\n");
   const initDir = repo(w, "init", { "README": "mine\n" });
   const conflict = tix(w, initDir, ["flake", "init", "-t", `git+file://${f}#t`]);
   assert.notEqual(conflict.status, 0);

@@ -12,7 +12,7 @@ import type { ProbeAnswer } from "../flake/fs-probe.js";
 import { flakeRefToAttrs, flakeRefToString, isRelative, type FlakeRef } from "../flake/flake-ref.js";
 import { resolveParsedInstallable, type AttrSearch } from "../flake/installable.js";
 import { dumpJson, type JsonValue } from "../flake/json.js";
-import { fromBytes } from "../flake/load-flake.js";
+import { fromBytes, toBytes } from "../flake/load-flake.js";
 import { parseInputPath, printInputPath, serializeLockFile, type LockNode } from "../flake/lock-file.js";
 import type { LockedFlake } from "../flake/lock.js";
 import type { FlakeSession } from "../flake/session.js";
@@ -23,6 +23,8 @@ import { NIX_STYLE, walkArgs } from "./args.js";
 import { buildInterruptibly, buildSettingsFrom, stderrReporter } from "./build.js";
 import { evalSystem } from "./eval-setup.js";
 import { recordWrites, writeErr, writeOut } from "./output.js";
+import { renderError } from "./render-error.js";
+import { renderMarkdownForTerminal } from "./markdown-terminal.js";
 import { saveAnswer } from "./answer-record.js";
 import { stdoutIsTerminal as isTty } from "./terminal.js";
 import { openLocalStoreFromOption, storeRootFromOption } from "./store-setup.js";
@@ -158,7 +160,8 @@ export function runFlake(argv: string[]): number | Promise<number> {
   const [sub, ...rest] = argv;
   switch (sub) {
     case undefined: case "--help": case "help": out(HELP); return 0;
-    case "metadata": case "info": return metadata(parseArgsNoConfig(rest));
+    case "metadata": return metadata(parseArgsNoConfig(rest));
+    case "info": return metadata(parseArgsNoConfig(rest), true);
     case "show": return show(parseArgsNoConfig(rest));
     case "lock": return lock(parseArgs(rest));
     case "update": return update(parseArgs(rest));
@@ -183,9 +186,13 @@ function formatUtcTime(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 19);
 }
 
-function metadata(o: FlakeCmdOptions): number {
+/** Printed by the deprecated alias `flake info` (inside the recorded answer, as it always is). */
+const INFO_DEPRECATED = "'nix flake info' is a deprecated alias for 'nix flake metadata'";
+
+function metadata(o: FlakeCmdOptions, deprecatedAlias = false): number {
   const printed = recordWrites();
   try {
+    if (deprecatedAlias) warn(INFO_DEPRECATED);
     return metadataWith(o, printed);
   } finally {
     printed();
@@ -200,7 +207,8 @@ function metadata(o: FlakeCmdOptions): number {
 function saveMetadataAnswer(session: FlakeSession, ref: FlakeRef, storePath: string, printed: () => [1 | 2, string][], localTimes: boolean): void {
   const stamp = session.lockStamp(ref);
   const writes = printed();
-  if (stamp === undefined || writes.some(([fd]) => fd === 2)) return;
+  const deprecation = `warning: ${INFO_DEPRECATED}\n`;
+  if (stamp === undefined || writes.some(([fd, text]) => fd === 2 && text !== deprecation)) return;
   // The answer names the flake's copy in the store, which this run made sure of: once garbage
   // collection or a removed store takes it away, the CLI must copy it again.
   const copy: ProbeAnswer = { path: session.env.store.toPhysical(storePath), kind: "directory" };
@@ -238,6 +246,8 @@ function metadataWith(o: FlakeCmdOptions, printed: () => [1 | 2, string][]): num
     if (flake.description !== undefined) line("Description", flake.description);
     line("Path", tree.storePath);
     if (tree.rev !== undefined) line("Revision", tree.rev);
+    // A dirty Git tree has no revision; modern Nix shows the one it was made from, with -dirty.
+    if (tree.dirtyRev !== undefined) line("Revision", tree.dirtyRev);
     if (tree.revCount !== undefined) line("Revisions", String(tree.revCount));
     if (tree.lastModified !== undefined) line("Last modified", formatLocalTime(tree.lastModified));
     const root = locked.lockFile.root;
@@ -357,19 +367,29 @@ function update(o: FlakeCmdOptions): number {
 async function check(o: FlakeCmdOptions): Promise<number> {
   const store = openLocalStoreFromOption(o.storeRoot);
   try {
-    const checkDrvs = withFlakeSession(o, store, (session) => {
+    const checks = withFlakeSession(o, store, (session) => {
       const ref = session.parseRef(onlyFlakeArg(o)).ref;
       const locked = session.lock(ref);
       const cursor = session.outputsCursor(locked);
-      const system = session.ev().state.settings.system;
-      const r = checkFlakeOutputs(cursor, { system, allSystems: o.allSystems, warn });
+      const state = session.ev().state;
+      const r = checkFlakeOutputs(cursor, {
+        system: state.settings.system,
+        allSystems: o.allSystems,
+        warn,
+        keepGoing: o.keepGoing,
+        // As modern Nix does with --keep-going: each failure printed as an error, then a summary.
+        reportError: (e) => writeErr(renderError(e, o.showTrace)),
+        formatPos: (pos) => state.formatPos(pos),
+        pathExists: (p) => state.io.fileType(toBytes(p)) !== null,
+      });
       if (r.omittedSystems.length > 0) {
         warn(`The check omitted these incompatible systems: ${r.omittedSystems.join(", ")}\nUse '--all-systems' to check all.`);
       }
-      return r.checkDrvs;
+      return r;
     });
-    if (o.noBuild || checkDrvs.length === 0) return 0;
-    return await buildChecks(store, o, checkDrvs);
+    const built = o.noBuild || checks.checkDrvs.length === 0 ? 0 : await buildChecks(store, o, checks.checkDrvs);
+    if (checks.hasErrors) throw new FlakeError("some errors were encountered during the evaluation");
+    return built;
   } finally {
     store.close();
   }
@@ -398,10 +418,9 @@ function templateSearch(): AttrSearch {
 function init(o: FlakeCmdOptions, newDir: string | null): number {
   return withSession(o, (session) => {
     const store = session.env.store;
+    // `flake new` into an existing directory copies as `flake init` does (Nix does not refuse):
+    // files already there are kept, and different ones are conflicts.
     const target = path.resolve(newDir ?? ".");
-    if (newDir !== null) {
-      if (fs.existsSync(target)) throw new FlakeError(`path '${target}' already exists`);
-    }
     const templateText = o.template ?? "templates";
     const hash = templateText.indexOf("#");
     const parsedRef = session.parseRef(hash < 0 ? templateText : templateText.slice(0, hash)).ref;
@@ -422,18 +441,22 @@ function init(o: FlakeCmdOptions, newDir: string | null): number {
     if (!fs.existsSync(physical)) throw new FlakeError(`template path '${logical}' does not exist`);
     fs.mkdirSync(target, { recursive: true });
     const res = copyTemplate(physical, target);
-    for (const [file, from] of res.conflicts) {
-      writeErr(`refusing to overwrite existing file '${file}'\n please merge it manually with '${from}'\n`);
+    // Reported as Nix does, in the order of the copy; template files under their store paths.
+    const source = (from: string) => path.join(logical, path.relative(physical, from));
+    for (const e of res.events) {
+      if (e.kind === "wrote") writeErr(toBytes(`wrote: ${e.path}\n`));
+      else if (e.kind === "identical") writeErr(toBytes(`skipping identical file: ${source(e.from)}\n`));
+      else writeErr(toBytes(`refusing to overwrite existing file '${e.path}'\n please merge it manually with '${source(e.from)}'\n`));
     }
-    for (const w of res.written) writeErr(`wrote: ${w}\n`);
     gitAddIntent(target, res.written.map((w) => path.relative(target, w)));
-    if (res.conflicts.length > 0) throw new FlakeError(`encountered ${res.conflicts.length} conflicts - see above`);
+    // The welcome text goes to stderr after a blank line, rendered, even when there are conflicts.
     const wt = set.get("welcomeText");
     if (wt !== undefined) {
       const w = wt instanceof Thunk ? wt.force() : wt;
       const text = typeof w === "string" ? w : w instanceof NixString ? w.s : null;
-      if (text !== null) out(fromBytes(text).replace(/\n?$/, "\n"));
+      if (text !== null) writeErr(toBytes(`\n\n${renderMarkdownForTerminal(fromBytes(text))}\n`));
     }
+    if (res.conflicts.length > 0) throw new FlakeError(`encountered ${res.conflicts.length} conflicts - see above`);
     return 0;
   });
 }

@@ -372,6 +372,8 @@ export interface ParseFlakeRefOptions {
   readonly probe?: PathProbe;
   /** Receives informational messages ("path '…' does not contain a 'flake.nix', searching up"). */
   readonly onNotice?: (message: string) => void;
+  /** Receives warnings (printed as `warning: …`); onNotice when absent. */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** The file-system questions bare-path parsing asks. */
@@ -646,7 +648,7 @@ function locateFlakeDir(path: string, options: ParseFlakeRefOptions): string {
   if (kind === undefined) throw new BadFlakeRef(`getting status of '${path}': No such file or directory`);
   if (kind !== "directory") {
     if (posixPath.basename(path) === "flake.nix") {
-      options.onNotice?.(
+      (options.onWarning ?? options.onNotice)?.(
         `Path '${path}' should point at the directory containing the 'flake.nix' file, not the file itself. Pretending that you meant '${posixPath.dirname(path)}'`,
       );
       path = posixPath.dirname(path);

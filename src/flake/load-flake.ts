@@ -5,10 +5,11 @@ import * as path from "node:path";
 import type { FetchedTree } from "../fetch/types.js";
 import { EvalError } from "../eval/errors.js";
 import type { Evaluator } from "../eval/evaluator.js";
-import { expectAttrs, expectFunction, expectString } from "../eval/expect.js";
+import { expectAttrs } from "../eval/expect.js";
 import { attrPos } from "../eval/state.js";
 import { dirOf } from "../eval/paths.js";
-import { Lambda, NixPath, NixString, Thunk, showType, type Pos, type Value } from "../eval/value.js";
+import { Attrs, Lambda, NixPath, NixString, Thunk, showType, showTypeName, typeOf, type Pos, type Value } from "../eval/value.js";
+import type { Expr } from "../lang/ast.js";
 import { parse } from "../lang/parser.js";
 import { BadFlakeRef, FlakeError } from "./errors.js";
 import { realFlakeFile } from "./flake-file.js";
@@ -93,9 +94,43 @@ function inFlakeAttribute<T>(name: string, pos: Pos | null, f: () => T): T {
   }
 }
 
+/**
+ * Whether Nix holds the value of `e` as an unevaluated thunk that it does not force when reading
+ * flake.nix: `inputs`, `outputs` and `description` must be written out (attribute sets, lists
+ * and functions are forced; `let`, `import`, `+`, selections … stay thunks and are refused).
+ */
+function isNonTrivialThunk(e: Expr | undefined): boolean {
+  if (e === undefined) return false;
+  switch (e.kind) {
+    case "Int": case "Float": case "String": case "Path": case "Var": case "Lambda": case "List":
+      return false;
+    case "Attrs":
+      return e.dynamic.length > 0;
+    default:
+      return true;
+  }
+}
+
+/** The expression of a static attribute `name` of an attribute set literal. */
+function staticAttr(e: Expr | undefined, name: string): Expr | undefined {
+  if (e === undefined || e.kind !== "Attrs") return undefined;
+  return e.attrs.find((a) => a.name === name)?.value;
+}
+
+type FlakeType = "a set" | "a string" | "a Boolean" | "a function";
+
+/** Nix's type check of flake.nix's attributes: "expected a set but got a thunk at POS". */
+function expectFlakeType(ev: Evaluator, expected: FlakeType, v: Value, pos: Pos | null, e: Expr | undefined): Value {
+  const got = isNonTrivialThunk(e) ? "a thunk" : null;
+  const f = got === null ? force(v) : v;
+  const actual = got ?? showTypeName(typeOf(f));
+  if (actual !== expected) throw new FlakeError(`expected ${expected} but got ${actual}${pos === null ? "" : ` at ${ev.state.formatPos(pos)}`}`);
+  return f;
+}
+
 /** Parses one input attribute set (`{ url = …; flake = false; follows = …; inputs = …; }`). */
-function parseFlakeInput(ev: Evaluator, inputName: string, value: Value, pos: Pos | null, lockRootPath: InputPath): FlakeInput {
-  const set = expectAttrs(value, `while evaluating flake input '${fromBytes(inputName)}'`, pos);
+function parseFlakeInput(ev: Evaluator, inputName: string, value: Value, pos: Pos | null, lockRootPath: InputPath, expr: Expr | undefined): FlakeInput {
+  const set = expectFlakeType(ev, "a set", value, pos, expr) as Attrs;
   let url: string | undefined;
   let isFlake = true;
   let follows: InputPath | undefined;
@@ -103,21 +138,23 @@ function parseFlakeInput(ev: Evaluator, inputName: string, value: Value, pos: Po
   const attrs: RefAttrs = {};
   for (const name of set.sortedNames()) {
     const apos = attrPos(set, name) ?? pos;
+    const e = staticAttr(expr, name);
     inFlakeAttribute(name, apos, () => {
       const v = set.get(name)!;
       if (name === "url") {
-        url = fromBytes(stringValue(expectString(v, null, apos)));
+        url = fromBytes(stringValue(expectFlakeType(ev, "a string", v, apos, e) as string | NixString));
         attrs["url"] = url;
       } else if (name === "flake") {
-        const b = force(v);
-        if (typeof b !== "boolean") throw new EvalError(`expected a Boolean but found ${showType(b)}`, "eval", apos);
-        isFlake = b;
+        isFlake = expectFlakeType(ev, "a Boolean", v, apos, e) as boolean;
       } else if (name === "inputs") {
-        overrides = parseFlakeInputs(ev, v, apos, lockRootPath);
+        overrides = parseFlakeInputs(ev, v, apos, lockRootPath, e);
       } else if (name === "follows") {
-        const text = fromBytes(stringValue(expectString(v, null, apos)));
+        const text = fromBytes(stringValue(expectFlakeType(ev, "a string", v, apos, e) as string | NixString));
         follows = [...lockRootPath, ...parseInputPath(text)];
       } else {
+        if (isNonTrivialThunk(e)) {
+          throw new FlakeError(`flake input attribute '${fromBytes(name)}' is a thunk while a string, Boolean, or integer is expected`);
+        }
         const x = force(v);
         if (typeof x === "string" || x instanceof NixString) attrs[fromBytes(name)] = fromBytes(stringValue(x));
         else if (typeof x === "boolean") attrs[fromBytes(name)] = x;
@@ -161,22 +198,24 @@ function stringValue(s: string | NixString): string {
 }
 
 /** Parses the `inputs` attribute set. */
-export function parseFlakeInputs(ev: Evaluator, value: Value, pos: Pos | null, lockRootPath: InputPath): FlakeInputs {
-  const set = expectAttrs(value, null, pos);
+export function parseFlakeInputs(ev: Evaluator, value: Value, pos: Pos | null, lockRootPath: InputPath, expr?: Expr): FlakeInputs {
+  const set = expectFlakeType(ev, "a set", value, pos, expr) as Attrs;
   const out = new Map<string, FlakeInput>();
   for (const name of set.sortedNames()) {
-    out.set(fromBytes(name), parseFlakeInput(ev, name, set.get(name)!, attrPos(set, name) ?? pos, lockRootPath));
+    out.set(fromBytes(name), parseFlakeInput(ev, name, set.get(name)!, attrPos(set, name) ?? pos, lockRootPath, staticAttr(expr, name)));
   }
   return out;
 }
 
-function parseNixConfig(ev: Evaluator, value: Value, pos: Pos | null): Map<string, NixConfigValue> {
-  const set = expectAttrs(value, null, pos);
+function parseNixConfig(ev: Evaluator, value: Value, pos: Pos | null, expr: Expr | undefined): Map<string, NixConfigValue> {
+  const set = expectFlakeType(ev, "a set", value, pos, expr) as Attrs;
   const out = new Map<string, NixConfigValue>();
   for (const name of set.sortedNames()) {
     const spos = attrPos(set, name) ?? pos;
-    const v = force(set.get(name)!);
     const key = fromBytes(name);
+    // Settings, like inputs, must be written out.
+    if (isNonTrivialThunk(staticAttr(expr, name))) throw new EvalError(`flake configuration setting '${key}' is a thunk`, "eval", spos);
+    const v = force(set.get(name)!);
     if (typeof v === "string" || v instanceof NixString) out.set(key, fromBytes(stringValue(v)));
     else if (v instanceof NixPath) out.set(key, fromBytes(v.path));
     else if (typeof v === "number" || typeof v === "bigint") out.set(key, Number(v));
@@ -234,17 +273,17 @@ export function readFlake(
 
   let description: string | undefined;
   const d = top.get("description");
-  if (d !== undefined) description = fromBytes(stringValue(expectString(d, null, attrPos(top, "description"))));
+  if (d !== undefined) description = fromBytes(stringValue(expectFlakeType(ev, "a string", d, attrPos(top, "description"), staticAttr(ast, "description")) as string | NixString));
 
   const inputs = new Map<string, FlakeInput>();
   const inputsV = top.get("inputs");
   if (inputsV !== undefined) {
-    for (const [k, v] of parseFlakeInputs(ev, inputsV, attrPos(top, "inputs"), lockRootPath)) inputs.set(k, v);
+    for (const [k, v] of parseFlakeInputs(ev, inputsV, attrPos(top, "inputs"), lockRootPath, staticAttr(ast, "inputs"))) inputs.set(k, v);
   }
 
   const outputs = top.get("outputs");
   if (outputs === undefined) throw new FlakeError(`${showFlake(env, lockedRef)} lacks attribute 'outputs'`);
-  const fn = expectFunction(outputs, null, attrPos(top, "outputs"));
+  const fn = expectFlakeType(ev, "a function", outputs, attrPos(top, "outputs"), staticAttr(ast, "outputs"));
   // Arguments of `outputs` not declared in `inputs` are indirect inputs of that name.
   if (fn instanceof Lambda && fn.info.formals !== null) {
     for (const formal of fn.info.formals) {
@@ -261,7 +300,7 @@ export function readFlake(
 
   let nixConfig = new Map<string, NixConfigValue>();
   const nc = top.get("nixConfig");
-  if (nc !== undefined) nixConfig = parseNixConfig(ev, nc, attrPos(top, "nixConfig"));
+  if (nc !== undefined) nixConfig = parseNixConfig(ev, nc, attrPos(top, "nixConfig"), staticAttr(ast, "nixConfig"));
 
   for (const name of top.sortedNames()) {
     if (name !== "description" && name !== "inputs" && name !== "outputs" && name !== "nixConfig") {

@@ -154,7 +154,9 @@ export function lockFlake(env: FlakeEnv, ev: Evaluator, topRef: FlakeRef, givenF
     if (oldText !== newText || flags.outputLockFile !== undefined) {
       const diff = diffLockFiles(old.lock, newLock, { style: env.style }).replace(/\n$/, "");
       if (flags.writeLockFile) {
-        const sourcePath = sourcePathOf(topRef) ?? sourcePathOf(flake.resolvedRef);
+        // Only a flake named by its own location is written to: one reached through the registry
+        // (`tix flake lock nixpkgs`) is not, as in Nix.
+        const sourcePath = sourcePathOf(topRef);
         const hasTarget = flags.outputLockFile !== undefined || sourcePath !== undefined;
         const unlocked = hasTarget ? findUnlockedInput(newLock) : undefined;
         const notAllowed = (): FlakeError =>
@@ -181,7 +183,7 @@ export function lockFlake(env: FlakeEnv, ev: Evaluator, topRef: FlakeRef, givenF
           if (exists) env.warn(diff === "" ? `updating lock file '${lockPath}'` : `updating lock file '${lockPath}':\n${diff}`);
           else env.warn(diff === "" ? `creating lock file '${lockPath}'` : `creating lock file '${lockPath}':\n${diff}`);
           writeFileAtomic(lockPath, newText);
-          const isGit = topRef.type === "git" || (flake.resolvedRef.type === "git" && sourcePathOf(flake.resolvedRef) !== undefined);
+          const isGit = topRef.type === "git";
           if (isGit) {
             const message = flags.commitLockFile
               ? lockFileCommitMessage(diff + "\n", { relPath, created: !exists, summary: flags.commitLockFileSummary })

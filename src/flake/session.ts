@@ -93,6 +93,7 @@ export class FlakeSession {
       findGitRoot: gitRootFinder(this.probe),
       allowMissing,
       onNotice: this.options.notice,
+      onWarning: (m) => this.env.warn(m),
     });
   }
 

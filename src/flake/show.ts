@@ -2,6 +2,7 @@
 // configuration`, `template: …`, `omitted (use '--all-systems' to show)`), or the same as JSON.
 
 import { EvalError } from "../eval/errors.js";
+import { showType } from "../eval/value.js";
 import type { AttrCursor } from "./eval-cache.js";
 import { FlakeError } from "./errors.js";
 import type { JsonValue } from "./json.js";
@@ -58,7 +59,8 @@ export function showFlakeOutputs(root: AttrCursor, header: string, opts: ShowOpt
 
     const recurse = (): void => {
       out(headerPrefix);
-      const names = cursor.attrNames() ?? [];
+      const names = cursor.attrNames();
+      if (names === undefined) throw new EvalError(`'${attrPath.join(".")}' is not an attribute set`);
       names.forEach((name, i) => {
         const last = i + 1 === names.length;
         const child = cursor.maybeGetAttr(name)!;
@@ -120,8 +122,10 @@ export function showFlakeOutputs(root: AttrCursor, header: string, opts: ShowOpt
         j["type"] = "app";
         out(`${headerPrefix}: app`);
       } else if ((n === 1 && p0 === "defaultTemplate") || (n === 2 && p0 === "templates")) {
-        const d = cursor.maybeGetAttr("description")?.getString();
-        if (d === undefined) throw new FlakeError(`template '${attrPath.join(".")}' lacks a 'description' attribute`);
+        const dc = cursor.maybeGetAttr("description");
+        if (dc === undefined) throw new EvalError(`attribute '${[...attrPath, "description"].join(".")}' does not exist`);
+        const d = dc.getString();
+        if (d === undefined) throw new EvalError(`'${[...attrPath, "description"].join(".")}' is not a string but ${showType(dc.value())}`);
         const desc = fromBytes(typeof d === "string" ? d : d.s);
         j["type"] = "template";
         j["description"] = desc;
@@ -137,7 +141,8 @@ export function showFlakeOutputs(root: AttrCursor, header: string, opts: ShowOpt
       }
     } catch (e) {
       if (!(n > 0 && p0 === "legacyPackages" && e instanceof EvalError)) {
-        if (e instanceof EvalError) e.addTrace(`while evaluating the flake output attribute '${attrPath.join(".")}'`);
+        // The root is not an attribute: no "… attribute ''" frame for it.
+        if (e instanceof EvalError && n > 0) e.addTrace(`while evaluating the flake output attribute '${attrPath.join(".")}'`);
         throw e;
       }
     }

@@ -5,17 +5,33 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+/** What copying did to one entry, in the order Nix reports it. */
+export type CopyEvent =
+  | { readonly kind: "wrote"; readonly path: string }
+  | { readonly kind: "conflict"; readonly path: string; readonly from: string }
+  | { readonly kind: "identical"; readonly path: string; readonly from: string };
+
 export interface CopyResult {
-  /** Files and links written (absolute paths). */
+  /** Files, links and directories written (absolute paths; a directory after its contents). */
   readonly written: string[];
   /** Existing files whose contents differ from the template's: [target, template source]. */
   readonly conflicts: [string, string][];
+  readonly events: CopyEvent[];
 }
 
 /** Copies the tree at `from` (physical) into `to`, never replacing an existing different file. */
 export function copyTemplate(from: string, to: string): CopyResult {
   const written: string[] = [];
   const conflicts: [string, string][] = [];
+  const events: CopyEvent[] = [];
+  const wrote = (d: string): void => {
+    written.push(d);
+    events.push({ kind: "wrote", path: d });
+  };
+  const conflict = (d: string, s: string): void => {
+    conflicts.push([d, s]);
+    events.push({ kind: "conflict", path: d, from: s });
+  };
   const copyDir = (src: string, dst: string): void => {
     fs.mkdirSync(dst, { recursive: true });
     for (const name of fs.readdirSync(src).sort()) {
@@ -23,15 +39,18 @@ export function copyTemplate(from: string, to: string): CopyResult {
       const d = path.join(dst, name);
       const st = fs.lstatSync(s);
       if (st.isDirectory()) {
+        // Nix reports a directory as written (after its contents) even when it existed.
         copyDir(s, d);
+        wrote(d);
       } else if (st.isFile()) {
         const contents = fs.readFileSync(s);
         if (fs.existsSync(d)) {
-          if (!fs.readFileSync(d).equals(contents)) conflicts.push([d, s]);
+          if (!fs.readFileSync(d).equals(contents)) conflict(d, s);
+          else events.push({ kind: "identical", path: d, from: s });
           continue;
         }
         fs.writeFileSync(d, contents, { mode: st.mode & 0o111 ? 0o755 : 0o644 });
-        written.push(d);
+        wrote(d);
       } else if (st.isSymbolicLink()) {
         const target = fs.readlinkSync(s);
         let existing: string | undefined;
@@ -41,22 +60,24 @@ export function copyTemplate(from: string, to: string): CopyResult {
           existing = undefined;
         }
         if (existing !== undefined || fs.existsSync(d)) {
-          if (existing !== target) conflicts.push([d, s]);
+          if (existing !== target) conflict(d, s);
+          else events.push({ kind: "identical", path: d, from: s });
           continue;
         }
         fs.symlinkSync(target, d);
-        written.push(d);
+        wrote(d);
       }
     }
   };
   copyDir(from, to);
-  return { written, conflicts };
+  return { written, conflicts, events };
 }
 
-/** `git add --intent-to-add --force` the new files when `dir` is inside a Git work tree. */
+/**
+ * `git add --intent-to-add --force` the new files when `dir` is the top of a Git work tree (has
+ * `.git`), as Nix does; a repository further up is left alone.
+ */
 export function gitAddIntent(dir: string, files: readonly string[]): void {
-  if (files.length === 0) return;
-  const inside = spawnSync("git", ["-C", dir, "rev-parse", "--is-inside-work-tree"], { encoding: "utf8" });
-  if (inside.status !== 0 || inside.stdout.trim() !== "true") return;
+  if (files.length === 0 || !fs.existsSync(path.join(dir, ".git"))) return;
   spawnSync("git", ["-C", dir, "add", "--intent-to-add", "--force", "--", ...files], { encoding: "utf8" });
 }
