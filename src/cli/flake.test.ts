@@ -354,6 +354,38 @@ test("installables: default attribute search, its error, show, check, eval cache
   assert.equal(fs.readFileSync(path.join(initDir, "README"), "utf8"), "mine\n");
 });
 
+test("a missing flake attribute: the paths tried as written, Nix's 'Did you mean …?', and 'is not an attribute set' (as Nix 2.8 says)", () => {
+  const w = world();
+  const f = repo(w, "f", {
+    "flake.nix": `{
+  outputs = { self }: {
+    nixosConfigurations.container = { config.networking = { hostName = "nixos"; firewall.enable = true; }; };
+  };
+}
+`,
+  });
+  const url = `git+file://${f}`;
+  const tried = (frag: string) =>
+    `error: flake '${url}' does not provide attribute 'packages.x86_64-linux.${frag}', 'legacyPackages.x86_64-linux.${frag}' or '${frag}'`;
+  const cases: [string, string][] = [
+    ["nixosConfigurations.contain", `${tried("nixosConfigurations.contain")}\n       Did you mean container?\n`],
+    ["nixosConfiguration.container", `${tried("nixosConfiguration.container")}\n       Did you mean nixosConfigurations?\n`],
+    ["nixosConfigurations.container.config.networking.firewal", `${tried("nixosConfigurations.container.config.networking.firewal")}\n       Did you mean firewall?\n`],
+    ['"nixosConfigurations"."containr"', `${tried('"nixosConfigurations"."containr"')}\n       Did you mean container?\n`],
+    ["nixosConfigurations.c", `${tried("nixosConfigurations.c")}\n`],
+    ["nixosConfigurations.container.config.networking.hostName.foo", "error: 'nixosConfigurations.container.config.networking.hostName' is not an attribute set\n"],
+  ];
+  for (const [frag, expected] of cases) {
+    const r = tix(w, f, ["eval", `.#${frag}`]);
+    assert.equal(r.status, 1, frag);
+    assert.equal(r.stderr, expected, frag);
+    if (withNix === false) {
+      const n = nix(w, f, ["eval", `.#${frag}`]);
+      assert.equal(n.stderr.replace(/^evaluating .*\n/gm, ""), expected, `nix eval .#${frag}`);
+    }
+  }
+});
+
 test("registries: list, add, remove, pin; indirect references resolve through them", () => {
   const w = world();
   const f = repo(w, "f", { "flake.nix": `{ outputs = { self }: { v = 42; }; }\n` });
