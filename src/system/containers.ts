@@ -25,7 +25,7 @@ import {
   stopContainer,
   type RuntimeInfo,
 } from "./container-runtime.js";
-import { SystemError } from "./errors.js";
+import { ReportedBuildFailure, SystemError } from "./errors.js";
 import { profileStorePath, removeProfile, setProfile } from "./profiles.js";
 import type { SystemRoots } from "./roots.js";
 import type { SystemBuilder } from "./system-builder.js";
@@ -124,7 +124,8 @@ async function obtainSystem(ctx: ContainerContext, name: string, paths: Containe
     try {
       out = await ctx.buildSystem({ flakeRef: ref, attrPath: toplevelAttrPath(attr), nixFlags: o.nixFlags ?? [] });
     } catch (e) {
-      const detail = e instanceof Error && e.message ? `\n${e.message}` : "";
+      // The build has said what went wrong; other failures of the hook say it here.
+      const detail = e instanceof Error && e.message && !(e instanceof ReportedBuildFailure) ? `\n${e.message}` : "";
       throw new SystemError(`failed to build container from flake '${ref}'${detail}`);
     }
     const sp = ctx.store.resolveSystemPath(out);
