@@ -479,3 +479,27 @@ test("flake show's first line is the locked URL as flake metadata prints it (mod
   assert.match(locked ?? "", /^path:\/.*[?&]narHash=sha256-[A-Za-z0-9%/]+%3D(&|$)/);
   assert.equal(ok(tix(w, f, ["flake", "show", `path:${f}`]), "show").split("\n")[0], locked);
 });
+
+test("an untracked flake.nix in a Git work tree: modern Nix's advice to 'git add' it (also in a subdirectory); an explicit ?rev= is not the work tree", () => {
+  const w = world();
+  const f = repo(w, "f", { README: "x\n" });
+  const flakeText = "{ outputs = { self }: { v = 1; }; }\n";
+  fs.writeFileSync(path.join(f, "flake.nix"), flakeText);
+  fs.mkdirSync(path.join(f, "sub"));
+  fs.writeFileSync(path.join(f, "sub", "flake.nix"), flakeText);
+  const advice = (rel: string) =>
+    `error: Path '${rel}' in the repository "${f}" is not tracked by Git.\n\n` +
+    `       To make it visible to Nix, run:\n\n` +
+    `       git -C "${f}" add "${rel}"\n`;
+  for (const [args, rel] of [[["eval", ".#v"], "flake.nix"], [["flake", "show"], "flake.nix"], [["flake", "show", "./sub"], "sub/flake.nix"]] as const) {
+    const r = tix(w, f, [...args]);
+    assert.equal(r.status, 1, args.join(" "));
+    assert.equal(r.stderr, advice(rel), args.join(" "));
+  }
+  const rev = git(w, f, "rev-parse", "HEAD").trim();
+  const pinned = tix(w, f, ["flake", "show", `git+file://${f}?rev=${rev}`]);
+  assert.equal(pinned.status, 1);
+  assert.match(pinned.stderr, /does not contain a '\/flake\.nix' file/);
+  git(w, f, "add", "flake.nix");
+  assert.equal(ok(tix(w, f, ["eval", ".#v"]), "after git add"), "1\n");
+});
