@@ -352,6 +352,12 @@ test("installables: default attribute search, its error, show, check, eval cache
   assert.notEqual(conflict.status, 0);
   assert.match(conflict.stderr, /refusing to overwrite existing file '.*\/README'/);
   assert.equal(fs.readFileSync(path.join(initDir, "README"), "utf8"), "mine\n");
+  // A second init over its own files: modern Nix's "skipping identical file: TEMPLATE-FILE".
+  const fresh = repo(w, "init2", { "other": "x\n" });
+  ok(tix(w, fresh, ["flake", "init", "-t", `git+file://${f}#t`]), "init");
+  const twice = tix(w, fresh, ["flake", "init", "-t", `git+file://${f}#t`]);
+  assert.equal(ok(twice, "init again"), "welcome!\n");
+  assert.match(twice.stderr, /^skipping identical file: \/nix\/store\/[a-z0-9]{32}-source\/tmpl\/README\nskipping identical file: \/nix\/store\/[a-z0-9]{32}-source\/tmpl\/flake\.nix\n$/);
 });
 
 test("a missing flake attribute: the paths tried as written, Nix's 'Did you mean …?', and 'is not an attribute set' (as Nix 2.8 says)", () => {

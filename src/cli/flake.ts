@@ -422,10 +422,13 @@ function init(o: FlakeCmdOptions, newDir: string | null): number {
     if (!fs.existsSync(physical)) throw new FlakeError(`template path '${logical}' does not exist`);
     fs.mkdirSync(target, { recursive: true });
     const res = copyTemplate(physical, target);
-    for (const [file, from] of res.conflicts) {
-      writeErr(`refusing to overwrite existing file '${file}'\n please merge it manually with '${from}'\n`);
+    // The template's files are named by their store paths, as the user's store shows them.
+    const shown = (from: string): string => (from.startsWith(physical) ? logical + from.slice(physical.length) : from);
+    for (const { kind, file, from } of res.events) {
+      if (kind === "conflict") writeErr(`refusing to overwrite existing file '${file}'\n please merge it manually with '${shown(from)}'\n`);
+      else if (kind === "identical") writeErr(`skipping identical file: ${shown(from)}\n`);
+      else writeErr(`wrote: ${file}\n`);
     }
-    for (const w of res.written) writeErr(`wrote: ${w}\n`);
     gitAddIntent(target, res.written.map((w) => path.relative(target, w)));
     if (res.conflicts.length > 0) throw new FlakeError(`encountered ${res.conflicts.length} conflicts - see above`);
     const wt = set.get("welcomeText");

@@ -23,5 +23,15 @@ test("templates are copied without overwriting different files; identical files 
   assert.equal(fs.readFileSync(path.join(to, "flake.nix"), "utf8"), "mine\n");
   assert.equal(fs.statSync(path.join(to, "sub", "run.sh")).mode & 0o777, 0o755);
   assert.equal(fs.readlinkSync(path.join(to, "link")), "flake.nix");
+  // What `flake init` reports, in the order visited: identical files are "skipping identical file".
+  assert.deepEqual(
+    r.events.map((e) => [e.kind, path.relative(to, e.file), path.relative(from, e.from)]),
+    [
+      ["conflict", "flake.nix", "flake.nix"],
+      ["wrote", "link", "link"],
+      ["identical", "same", "same"],
+      ["wrote", "sub/run.sh", "sub/run.sh"],
+    ],
+  );
   fs.rmSync(root, { recursive: true });
 });

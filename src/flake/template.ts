@@ -10,12 +10,24 @@ export interface CopyResult {
   readonly written: string[];
   /** Existing files whose contents differ from the template's: [target, template source]. */
   readonly conflicts: [string, string][];
+  /** Every file in the order visited, with what happened to it (Nix reports them in this order). */
+  readonly events: CopyEvent[];
+}
+
+export interface CopyEvent {
+  /** Written; already there with the same contents (left alone); there with other contents. */
+  readonly kind: "wrote" | "identical" | "conflict";
+  /** The target file. */
+  readonly file: string;
+  /** The template's file. */
+  readonly from: string;
 }
 
 /** Copies the tree at `from` (physical) into `to`, never replacing an existing different file. */
 export function copyTemplate(from: string, to: string): CopyResult {
   const written: string[] = [];
   const conflicts: [string, string][] = [];
+  const events: CopyEvent[] = [];
   const copyDir = (src: string, dst: string): void => {
     fs.mkdirSync(dst, { recursive: true });
     for (const name of fs.readdirSync(src).sort()) {
@@ -27,11 +39,14 @@ export function copyTemplate(from: string, to: string): CopyResult {
       } else if (st.isFile()) {
         const contents = fs.readFileSync(s);
         if (fs.existsSync(d)) {
-          if (!fs.readFileSync(d).equals(contents)) conflicts.push([d, s]);
+          const same = fs.readFileSync(d).equals(contents);
+          if (!same) conflicts.push([d, s]);
+          events.push({ kind: same ? "identical" : "conflict", file: d, from: s });
           continue;
         }
         fs.writeFileSync(d, contents, { mode: st.mode & 0o111 ? 0o755 : 0o644 });
         written.push(d);
+        events.push({ kind: "wrote", file: d, from: s });
       } else if (st.isSymbolicLink()) {
         const target = fs.readlinkSync(s);
         let existing: string | undefined;
@@ -42,15 +57,17 @@ export function copyTemplate(from: string, to: string): CopyResult {
         }
         if (existing !== undefined || fs.existsSync(d)) {
           if (existing !== target) conflicts.push([d, s]);
+          events.push({ kind: existing === target ? "identical" : "conflict", file: d, from: s });
           continue;
         }
         fs.symlinkSync(target, d);
         written.push(d);
+        events.push({ kind: "wrote", file: d, from: s });
       }
     }
   };
   copyDir(from, to);
-  return { written, conflicts };
+  return { written, conflicts, events };
 }
 
 /** `git add --intent-to-add --force` the new files when `dir` is inside a Git work tree. */
