@@ -17,7 +17,7 @@ import type { ContainerDirs, ContainerPaths } from "./container-paths.js";
 import { SystemError } from "./errors.js";
 import { requireProgram, requireRoot } from "./exec.js";
 import { applyFirewall, chooseFirewallBackend, type FirewallBackend } from "./firewall.js";
-import { removeHostsEntry, setHostsEntry } from "./hosts-file.js";
+import { REMOVE_ENTRY_SH, removeHostsEntry, setHostsEntry } from "./hosts-file.js";
 import { storePhysical, underRoot, type SystemRoots } from "./roots.js";
 import { checkToplevel, toplevelFirewall } from "./toplevel.js";
 
@@ -201,12 +201,7 @@ const MONITOR_SCRIPT = `"$@" &
 exec 3>&- 4>&- 5>&-
 wait $!
 status=$?
-if [ -f "$TIX_HOSTS_FILE" ] && grep -q "# tix-container $TIX_CONTAINER\$" "$TIX_HOSTS_FILE"; then
-  grep -v "# tix-container $TIX_CONTAINER\$" "$TIX_HOSTS_FILE" > "$TIX_HOSTS_FILE.tix-tmp"
-  cat "$TIX_HOSTS_FILE.tix-tmp" > "$TIX_HOSTS_FILE"
-  rm -f "$TIX_HOSTS_FILE.tix-tmp"
-fi
-rm -f "$TIX_RUNTIME_FILE"
+${REMOVE_ENTRY_SH}rm -f "$TIX_RUNTIME_FILE"
 exit $status
 `;
 
