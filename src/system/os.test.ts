@@ -208,5 +208,12 @@ describe("os rebuild and version below a root", { skip: namespaceTestsSkipReason
     assert.equal(r.status, 0, r.stderr);
     assert.equal(fs.readlinkSync(path.join(other, "run/current-system")), systems.first);
     assert.equal(runTix(["os", "version", "--json", "--root", other, "--store", root]).stdout, SEED_JSON);
+    // Without --store the root's own store lacks the system: say so (it was bwrap's "execvp … No such file").
+    const forgot = runTix(["os", "version", "--json", "--root", other]);
+    assert.equal(forgot.status, 1);
+    assert.equal(
+      forgot.stderr,
+      `error: the current system ${systems.first} is not in the store ${other}/nix/store; if it lives in another store, give it with --store\n`,
+    );
   });
 });
