@@ -15,7 +15,7 @@ import { stripPrefix } from "./container-config.js";
 import { setupNetwork, hostInterfaceName, interfaceExists, removeHostInterfaces } from "./container-network.js";
 import type { ContainerDirs, ContainerPaths } from "./container-paths.js";
 import { SystemError } from "./errors.js";
-import { requireProgram, requireRoot } from "./exec.js";
+import { exitStatus, requireProgram, requireRoot } from "./exec.js";
 import { applyFirewall, chooseFirewallBackend, type FirewallBackend } from "./firewall.js";
 import { REMOVE_ENTRY_SH, removeHostsEntry, setHostsEntry } from "./hosts-file.js";
 import { storePhysical, underRoot, type SystemRoots } from "./roots.js";
@@ -399,7 +399,7 @@ export function runInContainer(info: RuntimeInfo, argv: readonly string[]): numb
   const cmd = enterCommand(info, shell);
   const r = spawnSync(cmd[0]!, cmd.slice(1), { stdio: "inherit", env: loginEnvironment() });
   if (r.error !== undefined) throw new SystemError(`cannot run nsenter: ${r.error.message}`);
-  return r.status ?? 128 + 9;
+  return exitStatus(r);
 }
 
 /** An interactive shell (or `login`) inside the running container. */
@@ -408,7 +408,7 @@ export function loginToContainer(info: RuntimeInfo, program: "shell" | "login"):
   const cmd = enterCommand(info, argv);
   const r = spawnSync(cmd[0]!, cmd.slice(1), { stdio: "inherit", env: loginEnvironment(), cwd: "/" });
   if (r.error !== undefined) throw new SystemError(`cannot run nsenter: ${r.error.message}`);
-  return r.status ?? 128 + 9;
+  return exitStatus(r);
 }
 
 /**

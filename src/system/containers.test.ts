@@ -185,6 +185,9 @@ describe("containers on namespaces", { skip }, () => {
     const r = tix("run", name, "--", "sh", "-c", 'cat /etc/tix-test.conf; echo $(id -u) $(hostname) $(readlink /run/current-system); grep ^wwwrun: /etc/passwd; wget -q -O - http://127.0.0.1:8081/; exit 3');
     assert.equal(r.status, 3);
     assert.equal(r.stdout, `generation one\n0 nixos ${systems.first}\nwwwrun:x:54:54:Apache httpd user:/var/empty:/run/current-system/sw/bin/nologin\n${IT_WORKS}`);
+    // A command killed by a signal ends with 128 + its number, as a shell reports it (it was always 137).
+    assert.equal(tix("run", name, "--", "sh", "-c", "kill -TERM $$").status, 143);
+    assert.equal(tix("run", name, "--", "sh", "-c", "kill -HUP $$").status, 129);
   });
 
   test("the firewall lets in port 80 only", () => {
