@@ -101,6 +101,11 @@ describe("container bookkeeping", () => {
     await assert.rejects(createContainer(ctx, { name: "much-too-long", systemPath: systems.first }), /is too long/);
     await assert.rejects(createContainer(ctx, { name: "x", hostAddress: "10.1.1.1" }), /With --host-address set, --local-address is required as well!/);
     assert.deepEqual(listContainers(ctx.roots), ["flake-test", "second", "second-0"]);
+    // Created from a system path, it records no flake: update needs to be told what to install.
+    await assert.rejects(
+      updateContainer(ctx, "second", {}),
+      /^SystemError: container ‘second’ records no flake, and rebuilding its \/etc\/nixos\/configuration\.nix is not supported yet; use --flake or --system-path$/,
+    );
   });
 
   test("a failed build leaves no state behind", async () => {

@@ -141,6 +141,12 @@ async function obtainSystem(ctx: ContainerContext, name: string, paths: Containe
   const file = path.join(paths.rootDir, "etc/nixos/configuration.nix");
   if (what === "create" || o.config || o.configFile) writeConfigurationNix(file, name, o);
   if (ctx.buildConfiguration === undefined) {
+    if (what === "update" && !o.config && !o.configFile) {
+      // No option named the system, and the container was not created from a flake.
+      throw new SystemError(
+        `container ‘${name}’ records no flake, and rebuilding its /etc/nixos/configuration.nix is not supported yet; use --flake or --system-path`,
+      );
+    }
     throw new SystemError("building a container from --config/--config-file is not supported yet; use --flake or --system-path");
   }
   const sp = ctx.store.resolveSystemPath(await ctx.buildConfiguration(file, name));
