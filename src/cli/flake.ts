@@ -435,7 +435,8 @@ function init(o: FlakeCmdOptions, newDir: string | null): number {
     if (wt !== undefined) {
       const w = wt instanceof Thunk ? wt.force() : wt;
       const text = typeof w === "string" ? w : w instanceof NixString ? w.s : null;
-      if (text !== null) out(fromBytes(text).replace(/\n?$/, "\n"));
+      // Like Nix, a notice on stderr after a blank line (stdout stays for data).
+      if (text !== null) writeErr("\n" + fromBytes(text).replace(/\n?$/, "\n"));
     }
     return 0;
   });
