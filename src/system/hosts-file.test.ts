@@ -58,3 +58,24 @@ test("edits from several processes at once (tix commands, containers' exit monit
   assert.ok(fs.readFileSync(file, "utf8").startsWith("127.0.0.1 localhost\n"));
   assert.deepEqual(fs.readdirSync(path.dirname(file)), ["hosts"]);
 });
+
+test("a hosts lock left by a process that died is taken over by tix and by the exit monitor", async () => {
+  const file = path.join(tempDir("tix-hosts-"), "etc", "hosts");
+  fs.mkdirSync(path.dirname(file));
+  fs.writeFileSync(file, "10.233.1.2\tm1\t# tix-container m1\n");
+  const deadLock = () => {
+    fs.writeFileSync(`${file}.tix-lock`, "tix 999999999\n");
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(`${file}.tix-lock`, old, old);
+  };
+  deadLock();
+  const code = await new Promise<number>((resolve) =>
+    spawn("/bin/sh", ["-c", REMOVE_ENTRY_SH], { stdio: "inherit", env: { ...process.env, TIX_HOSTS_FILE: file, TIX_CONTAINER: "m1" } }).on("exit", (c) => resolve(c ?? -1)),
+  );
+  assert.equal(code, 0);
+  assert.equal(fs.readFileSync(file, "utf8"), "");
+  deadLock();
+  setHostsEntry(file, "c1", "10.233.2.2");
+  assert.deepEqual([...hostsEntries(file)], [["c1", "10.233.2.2"]]);
+  assert.deepEqual(fs.readdirSync(path.dirname(file)), ["hosts"]);
+});

@@ -33,8 +33,13 @@ export const REMOVE_ENTRY_SH = `if [ -f "$TIX_HOSTS_FILE" ]; then
   tries=0
   while [ $tries -lt 3000 ]; do
     if (set -C; echo "tix $$" > "$hosts_lock") 2> /dev/null; then held=1; break; fi
+    # A lock whose owner died is stale; one just made may be a new owner's (the dead one
+    # released it and someone took it since the read), so only an old file is removed.
     owner=$(sed -n 's/^tix \\([0-9][0-9]*\\)$/\\1/p' "$hosts_lock" 2> /dev/null)
-    if [ -n "$owner" ] && ! kill -0 "$owner" 2> /dev/null; then rm -f "$hosts_lock"; fi
+    if [ -n "$owner" ] && ! kill -0 "$owner" 2> /dev/null; then
+      made=$(stat -c %Y "$hosts_lock" 2> /dev/null) || made=
+      if [ -n "$made" ] && [ $(($(date +%s) - made)) -ge 5 ]; then rm -f "$hosts_lock"; fi
+    fi
     tries=$((tries + 1))
     sleep 0.01
   done
