@@ -21,6 +21,7 @@ import {
   mountsBelow,
   namespaceTestsSkipReason,
   processesInPidNamespace,
+  repoRoot,
   runTix,
   sh,
   type TestSystems,
@@ -308,4 +309,11 @@ describe("containers on namespaces", { skip }, () => {
     assert.deepEqual([gone.status, gone.stdout], [1, "gone\n"]);
     assert.equal(tix("list").stdout, "");
   });
+});
+
+test("start as another user than root says it needs root (it used to take the unreadable profile for a missing system and build the recorded flake)", { skip: process.getuid?.() === 0 && sh(["which", "setpriv"]).status === 0 ? false : "needs root and setpriv" }, () => {
+  const root = tempDir("tix-ct-user-");
+  const r = sh(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", path.join(repoRoot(), "bin", "tix"), "container", "start", "web", "--root", root]);
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, "tix container: starting a container requires root\n");
 });

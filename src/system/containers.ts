@@ -26,6 +26,7 @@ import {
   type RuntimeInfo,
 } from "./container-runtime.js";
 import { ReportedBuildFailure, SystemError } from "./errors.js";
+import { requireRoot } from "./exec.js";
 import { profileStorePath, removeProfile, setProfile } from "./profiles.js";
 import type { SystemRoots } from "./roots.js";
 import type { SystemBuilder } from "./system-builder.js";
@@ -276,6 +277,9 @@ export async function updateContainer(ctx: ContainerContext, name: string, o: Up
 }
 
 export async function startNamedContainer(ctx: ContainerContext, name: string): Promise<RuntimeInfo> {
+  // Before anything else: as another user the profile may be unreadable, which would look like a
+  // container without a system and start a build.
+  requireRoot("starting a container");
   let conf = containerConfig(ctx.roots, name);
   const paths = containerPaths(ctx.roots, name);
   if (conf.flake !== null && conf.systemPath === null && profileStorePath(paths.profile) === null) {
