@@ -362,6 +362,44 @@ test("installables: default attribute search, its error, show, check, eval cache
   assert.notEqual(conflict.status, 0);
   assert.match(conflict.stderr, /refusing to overwrite existing file '.*\/README'/);
   assert.equal(fs.readFileSync(path.join(initDir, "README"), "utf8"), "mine\n");
+  // A second init over its own files: modern Nix's "skipping identical file: TEMPLATE-FILE".
+  const fresh = repo(w, "init2", { "other": "x\n" });
+  ok(tix(w, fresh, ["flake", "init", "-t", `git+file://${f}#t`]), "init");
+  const twice = tix(w, fresh, ["flake", "init", "-t", `git+file://${f}#t`]);
+  assert.equal(ok(twice, "init again"), "");
+  assert.match(twice.stderr, /^skipping identical file: \/nix\/store\/[a-z0-9]{32}-source\/tmpl\/README\nskipping identical file: \/nix\/store\/[a-z0-9]{32}-source\/tmpl\/flake\.nix\n\n\n    welcome!\n\n$/);
+});
+
+test("a missing flake attribute: the paths tried as written, Nix's 'Did you mean …?', and 'is not an attribute set' (as Nix 2.8 says)", () => {
+  const w = world();
+  const f = repo(w, "f", {
+    "flake.nix": `{
+  outputs = { self }: {
+    nixosConfigurations.container = { config.networking = { hostName = "nixos"; firewall.enable = true; }; };
+  };
+}
+`,
+  });
+  const url = `git+file://${f}`;
+  const tried = (frag: string) =>
+    `error: flake '${url}' does not provide attribute 'packages.x86_64-linux.${frag}', 'legacyPackages.x86_64-linux.${frag}' or '${frag}'`;
+  const cases: [string, string][] = [
+    ["nixosConfigurations.contain", `${tried("nixosConfigurations.contain")}\n       Did you mean container?\n`],
+    ["nixosConfiguration.container", `${tried("nixosConfiguration.container")}\n       Did you mean nixosConfigurations?\n`],
+    ["nixosConfigurations.container.config.networking.firewal", `${tried("nixosConfigurations.container.config.networking.firewal")}\n       Did you mean firewall?\n`],
+    ['"nixosConfigurations"."containr"', `${tried('"nixosConfigurations"."containr"')}\n       Did you mean container?\n`],
+    ["nixosConfigurations.c", `${tried("nixosConfigurations.c")}\n`],
+    ["nixosConfigurations.container.config.networking.hostName.foo", "error: 'nixosConfigurations.container.config.networking.hostName' is not an attribute set\n"],
+  ];
+  for (const [frag, expected] of cases) {
+    const r = tix(w, f, ["eval", `.#${frag}`]);
+    assert.equal(r.status, 1, frag);
+    assert.equal(r.stderr, expected, frag);
+    if (withNix === false) {
+      const n = nix(w, f, ["eval", `.#${frag}`]);
+      assert.equal(n.stderr.replace(/^evaluating .*\n/gm, ""), expected, `nix eval .#${frag}`);
+    }
+  }
 });
 
 test("registries: list, add, remove, pin; indirect references resolve through them", () => {
@@ -456,4 +494,28 @@ test("flake show's first line is the locked URL as flake metadata prints it (mod
   const locked = /^Locked URL:\s+(\S+)$/m.exec(ok(tix(w, f, ["flake", "metadata", `path:${f}`]), "metadata"))?.[1];
   assert.match(locked ?? "", /^path:\/.*[?&]narHash=sha256-[A-Za-z0-9%/]+%3D(&|$)/);
   assert.equal(ok(tix(w, f, ["flake", "show", `path:${f}`]), "show").split("\n")[0], locked);
+});
+
+test("an untracked flake.nix in a Git work tree: modern Nix's advice to 'git add' it (also in a subdirectory); an explicit ?rev= is not the work tree", () => {
+  const w = world();
+  const f = repo(w, "f", { README: "x\n" });
+  const flakeText = "{ outputs = { self }: { v = 1; }; }\n";
+  fs.writeFileSync(path.join(f, "flake.nix"), flakeText);
+  fs.mkdirSync(path.join(f, "sub"));
+  fs.writeFileSync(path.join(f, "sub", "flake.nix"), flakeText);
+  const advice = (rel: string) =>
+    `error: Path '${rel}' in the repository "${f}" is not tracked by Git.\n\n` +
+    `       To make it visible to Nix, run:\n\n` +
+    `       git -C "${f}" add "${rel}"\n`;
+  for (const [args, rel] of [[["eval", ".#v"], "flake.nix"], [["flake", "show"], "flake.nix"], [["flake", "show", "./sub"], "sub/flake.nix"]] as const) {
+    const r = tix(w, f, [...args]);
+    assert.equal(r.status, 1, args.join(" "));
+    assert.equal(r.stderr, advice(rel), args.join(" "));
+  }
+  const rev = git(w, f, "rev-parse", "HEAD").trim();
+  const pinned = tix(w, f, ["flake", "show", `git+file://${f}?rev=${rev}`]);
+  assert.equal(pinned.status, 1);
+  assert.match(pinned.stderr, /does not contain a '\/flake\.nix' file/);
+  git(w, f, "add", "flake.nix");
+  assert.equal(ok(tix(w, f, ["eval", ".#v"]), "after git add"), "1\n");
 });

@@ -1,7 +1,7 @@
 // `tix os`: host systems. `tix os rebuild` is nixos-rebuild for tix systems; `tix os version`
 // is nixos-version for the system running below a root.
 
-import { SystemError } from "../system/errors.js";
+import { ReportedBuildFailure, SystemError } from "../system/errors.js";
 import {
   formatGenerationTable,
   isRebuildAction,
@@ -242,6 +242,7 @@ export async function runOs(argv: readonly string[], hooks: OsCommandHooks = {})
         throw new SystemError(`unknown command 'tix os ${cmd}'`);
     }
   } catch (e) {
+    if (e instanceof ReportedBuildFailure) return e.exitCode;
     if (e instanceof SystemError) {
       say(`error: ${e.message}\n`);
       return e.exitCode;

@@ -3,7 +3,7 @@
 // installable, the way nixos-container and nixos-rebuild run `nix build`.
 
 import { makeRoots, type SystemRoots } from "../system/roots.js";
-import { SystemError } from "../system/errors.js";
+import { ReportedBuildFailure, SystemError } from "../system/errors.js";
 import type { SystemBuildRequest, SystemBuilder } from "../system/system-builder.js";
 import type { ArgCursor, ArgWalkStyle } from "./args.js";
 import { runBuild } from "./build.js";
@@ -75,7 +75,7 @@ export function tixBuildSystemBuilder(roots: SystemRoots): SystemBuilder {
       else writeErr(renderError(e, req.nixFlags.includes("--show-trace")));
       code = 1;
     }
-    if (code !== 0) throw new SystemError(`tix build exited with status ${code}`);
+    if (code !== 0) throw new ReportedBuildFailure(code);
     const lines = out.split("\n").filter((l) => l.trim() !== "");
     const last = lines[lines.length - 1];
     if (req.dryRun) return last ?? "";

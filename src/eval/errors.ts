@@ -13,6 +13,8 @@ export interface TraceFrame {
   readonly pos: Pos | null;
   /** Frames Nix shows only with --show-trace. */
   readonly detailed: boolean;
+  /** Frames Nix shows even past the truncated part of a trace (builtins.addErrorContext's). */
+  readonly always?: boolean;
 }
 
 export class EvalError extends Error {
@@ -36,6 +38,11 @@ export class EvalError extends Error {
   /** Adds a context frame (innermost first) and returns the error for rethrowing. */
   addTrace(message: string, pos: Pos | null = null, detailed = false): this {
     this.trace.push({ message, pos, detailed });
+    return this;
+  }
+  /** Adds a frame that is shown even where the rest of the trace is cut short (addErrorContext). */
+  addContext(message: string): this {
+    this.trace.push({ message, pos: null, detailed: false, always: true });
     return this;
   }
   /** Sets the error's own position if it has none yet. */

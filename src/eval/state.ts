@@ -557,7 +557,7 @@ export function didYouMean(name: string, candidates: readonly string[]): string 
   return `Did you mean one of ${scored.slice(0, -1).join(", ")} or ${scored[scored.length - 1]}?`;
 }
 
-function levenshtein(a: string, b: string): number {
+export function levenshtein(a: string, b: string): number {
   const prev = new Array(b.length + 1);
   for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {

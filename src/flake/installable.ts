@@ -9,6 +9,7 @@ import type { FlakeRef } from "./flake-ref.js";
 import { flakeRefToString } from "./flake-ref.js";
 import { parseAttrPath, showAttrPath } from "./attr-path.js";
 import type { FlakeSession } from "./session.js";
+import { Suggestions } from "./suggestions.js";
 import { NixString, Thunk, type Value } from "../eval/value.js";
 
 /** Which command's defaults apply. */
@@ -80,9 +81,7 @@ export function candidateAttrPaths(fragment: string, search: AttrSearch): string
 
 /** `'a'`, `'a' or 'b'`, `'a', 'b' or 'c'`. */
 export function showAttrPaths(paths: readonly (readonly string[])[]): string {
-  const q = paths.map((p) => `'${showAttrPath(p)}'`);
-  if (q.length <= 1) return q.join("");
-  return q.slice(0, -1).join(", ") + " or " + q[q.length - 1];
+  return quoteList(paths.map((p) => showAttrPath(p)));
 }
 
 export interface ResolvedInstallable {
@@ -134,9 +133,48 @@ export function resolveParsedInstallable(session: FlakeSession, parsed: ParsedIn
       };
     }
   }
+  // None matched: say which paths were tried (as written) and what is close to the missing names.
+  const suggestions = new Suggestions();
+  for (const p of candidates) {
+    const miss = missingAlong(root, p);
+    if (miss !== null) suggestions.add(miss.name, miss.siblings);
+  }
+  const hint = suggestions.text();
   throw new FlakeError(
-    `flake '${flakeRefToString(parsed.flakeRef, { style: session.env.style })}' does not provide attribute ${showAttrPaths(candidates)}`,
+    `flake '${flakeRefToString(parsed.flakeRef, { style: session.env.style })}' does not provide attribute ${quoteList(candidateAttrPathTexts(parsed.fragment, search))}` +
+      (hint === null ? "" : `\n${hint}`),
   );
+}
+
+/**
+ * Where `p` stops existing below `root`: the missing name and the names beside it (null if it
+ * exists after all). Passing through something that is not an attribute set is an error, as in Nix.
+ */
+function missingAlong(root: AttrCursor, p: readonly string[]): { name: string; siblings: readonly string[] } | null {
+  let cur = root;
+  for (const name of p) {
+    const next = cur.maybeGetAttr(name);
+    if (next === undefined) {
+      const siblings = cur.attrNames();
+      if (siblings === undefined) throw new FlakeError(`'${cur.attrPath.join(".")}' is not an attribute set`);
+      return { name, siblings };
+    }
+    cur = next;
+  }
+  return null;
+}
+
+/** The attribute paths tried for a fragment as Nix names them in errors: the fragment as written. */
+export function candidateAttrPathTexts(fragment: string, search: AttrSearch): string[] {
+  if (fragment === "") return search.defaults.map((p) => showAttrPath(p));
+  if (fragment.startsWith(".")) return [fragment.slice(1)];
+  return search.prefixes.map((pre) => (pre.length === 0 ? fragment : `${showAttrPath(pre)}.${fragment}`));
+}
+
+function quoteList(texts: readonly string[]): string {
+  const q = texts.map((t) => `'${t}'`);
+  if (q.length <= 1) return q.join("");
+  return q.slice(0, -1).join(", ") + " or " + q[q.length - 1];
 }
 
 /** A derivation found through an installable: its `.drv` and the outputs wanted. */

@@ -1,6 +1,7 @@
 // Reading a flake: fetch its source, evaluate flake.nix and check it with Nix's rules (only
 // `description`, `inputs`, `outputs`, `nixConfig`; `inputs` as data; `outputs` a function).
 
+import * as fs from "node:fs";
 import * as path from "node:path";
 import type { FetchedTree } from "../fetch/types.js";
 import { EvalError } from "../eval/errors.js";
@@ -256,6 +257,8 @@ export function readFlake(
   const io = ev.state.io;
   const fileBytes = toBytes(flakeFile);
   if (io.fileType(fileBytes) === null) {
+    const untracked = untrackedInWorkTree(refs.originalRef, lockedRef, "flake.nix");
+    if (untracked !== null) throw new FlakeError(untracked);
     throw new FlakeError(
       `source tree referenced by '${flakeRefToString(lockedRef, { style: env.style })}' does not contain a '${lockedRef.dir ?? ""}/flake.nix' file`,
     );
@@ -317,6 +320,30 @@ export function readFlake(
     outputs: fn,
     nixConfig,
   };
+}
+
+/**
+ * Modern Nix's advice when a file the flake needs is in a local Git work tree but not tracked by
+ * Git (only tracked files are copied, so `git init && tix flake init`-style flakes that skipped
+ * `git add` would otherwise seem to lack it); null when that is not the case.
+ */
+function untrackedInWorkTree(originalRef: FlakeRef, lockedRef: FlakeRef, file: string): string | null {
+  if (lockedRef.type !== "git" || !lockedRef.url.startsWith("file://")) return null;
+  // An explicit revision or branch is not the work tree.
+  if (originalRef.type === "git" && (originalRef.rev !== undefined || originalRef.ref !== undefined)) return null;
+  let repo: string;
+  try {
+    repo = decodeURIComponent(new URL(lockedRef.url).pathname);
+  } catch {
+    return null;
+  }
+  const rel = path.posix.join(lockedRef.dir ?? "", file);
+  if (!fs.existsSync(path.join(repo, rel))) return null;
+  return (
+    `Path '${rel}' in the repository "${repo}" is not tracked by Git.\n\n` +
+    `To make it visible to Nix, run:\n\n` +
+    `git -C "${repo}" add "${rel}"`
+  );
 }
 
 /** Fetches (after registry lookup when allowed) and reads a flake. */

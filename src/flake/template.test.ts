@@ -31,5 +31,6 @@ test("templates are copied without overwriting different files; identical files 
   assert.equal(fs.readFileSync(path.join(to, "flake.nix"), "utf8"), "mine\n");
   assert.equal(fs.statSync(path.join(to, "sub", "run.sh")).mode & 0o777, 0o755);
   assert.equal(fs.readlinkSync(path.join(to, "link")), "flake.nix");
+
   fs.rmSync(root, { recursive: true });
 });

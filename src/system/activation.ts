@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SystemError } from "./errors.js";
-import { requireProgram } from "./exec.js";
+import { exitStatus, requireProgram } from "./exec.js";
 import { storePhysical, underRoot, type SystemRoots } from "./roots.js";
 
 export type ActivationAction = "switch" | "boot" | "test" | "dry-activate";
@@ -27,7 +27,7 @@ export function runInRoot(roots: SystemRoots, argv: readonly string[], env: Reco
   if (isRealRoot(roots)) {
     const r = spawnSync(argv[0]!, argv.slice(1), { stdio: "inherit", env: { ...process.env, ...env } });
     if (r.error !== undefined) throw new SystemError(`cannot run ${argv[0]}: ${r.error.message}`);
-    return r.status ?? 128 + 9;
+    return exitStatus(r);
   }
   const bwrap = requireProgram("bwrap", "bubblewrap");
   const a = ["--unshare-pid", "--unshare-uts", "--unshare-ipc", "--die-with-parent", "--bind", roots.root, "/"];
@@ -40,7 +40,7 @@ export function runInRoot(roots: SystemRoots, argv: readonly string[], env: Reco
   a.push("--", ...argv);
   const r = spawnSync(bwrap, a, { stdio: "inherit" });
   if (r.error !== undefined) throw new SystemError(`cannot run bwrap: ${r.error.message}`);
-  return r.status ?? 128 + 9;
+  return exitStatus(r);
 }
 
 export interface ActivationOptions {

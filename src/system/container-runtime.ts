@@ -15,9 +15,9 @@ import { stripPrefix } from "./container-config.js";
 import { setupNetwork, hostInterfaceName, interfaceExists, removeHostInterfaces } from "./container-network.js";
 import type { ContainerDirs, ContainerPaths } from "./container-paths.js";
 import { SystemError } from "./errors.js";
-import { requireProgram, requireRoot } from "./exec.js";
+import { exitStatus, requireProgram, requireRoot } from "./exec.js";
 import { applyFirewall, chooseFirewallBackend, type FirewallBackend } from "./firewall.js";
-import { removeHostsEntry, setHostsEntry } from "./hosts-file.js";
+import { REMOVE_ENTRY_SH, removeHostsEntry, setHostsEntry } from "./hosts-file.js";
 import { storePhysical, underRoot, type SystemRoots } from "./roots.js";
 import { checkToplevel, toplevelFirewall } from "./toplevel.js";
 
@@ -201,12 +201,7 @@ const MONITOR_SCRIPT = `"$@" &
 exec 3>&- 4>&- 5>&-
 wait $!
 status=$?
-if [ -f "$TIX_HOSTS_FILE" ] && grep -q "# tix-container $TIX_CONTAINER\$" "$TIX_HOSTS_FILE"; then
-  grep -v "# tix-container $TIX_CONTAINER\$" "$TIX_HOSTS_FILE" > "$TIX_HOSTS_FILE.tix-tmp"
-  cat "$TIX_HOSTS_FILE.tix-tmp" > "$TIX_HOSTS_FILE"
-  rm -f "$TIX_HOSTS_FILE.tix-tmp"
-fi
-rm -f "$TIX_RUNTIME_FILE"
+${REMOVE_ENTRY_SH}rm -f "$TIX_RUNTIME_FILE"
 exit $status
 `;
 
@@ -404,7 +399,7 @@ export function runInContainer(info: RuntimeInfo, argv: readonly string[]): numb
   const cmd = enterCommand(info, shell);
   const r = spawnSync(cmd[0]!, cmd.slice(1), { stdio: "inherit", env: loginEnvironment() });
   if (r.error !== undefined) throw new SystemError(`cannot run nsenter: ${r.error.message}`);
-  return r.status ?? 128 + 9;
+  return exitStatus(r);
 }
 
 /** An interactive shell (or `login`) inside the running container. */
@@ -413,7 +408,7 @@ export function loginToContainer(info: RuntimeInfo, program: "shell" | "login"):
   const cmd = enterCommand(info, argv);
   const r = spawnSync(cmd[0]!, cmd.slice(1), { stdio: "inherit", env: loginEnvironment(), cwd: "/" });
   if (r.error !== undefined) throw new SystemError(`cannot run nsenter: ${r.error.message}`);
-  return r.status ?? 128 + 9;
+  return exitStatus(r);
 }
 
 /**

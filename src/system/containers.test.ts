@@ -21,6 +21,7 @@ import {
   mountsBelow,
   namespaceTestsSkipReason,
   processesInPidNamespace,
+  repoRoot,
   runTix,
   sh,
   type TestSystems,
@@ -101,6 +102,11 @@ describe("container bookkeeping", () => {
     await assert.rejects(createContainer(ctx, { name: "much-too-long", systemPath: systems.first }), /is too long/);
     await assert.rejects(createContainer(ctx, { name: "x", hostAddress: "10.1.1.1" }), /With --host-address set, --local-address is required as well!/);
     assert.deepEqual(listContainers(ctx.roots), ["flake-test", "second", "second-0"]);
+    // Created from a system path, it records no flake: update needs to be told what to install.
+    await assert.rejects(
+      updateContainer(ctx, "second", {}),
+      /^SystemError: container ‘second’ records no flake, and rebuilding its \/etc\/nixos\/configuration\.nix is not supported yet; use --flake or --system-path$/,
+    );
   });
 
   test("a failed build leaves no state behind", async () => {
@@ -185,6 +191,9 @@ describe("containers on namespaces", { skip }, () => {
     const r = tix("run", name, "--", "sh", "-c", 'cat /etc/tix-test.conf; echo $(id -u) $(hostname) $(readlink /run/current-system); grep ^wwwrun: /etc/passwd; wget -q -O - http://127.0.0.1:8081/; exit 3');
     assert.equal(r.status, 3);
     assert.equal(r.stdout, `generation one\n0 nixos ${systems.first}\nwwwrun:x:54:54:Apache httpd user:/var/empty:/run/current-system/sw/bin/nologin\n${IT_WORKS}`);
+    // A command killed by a signal ends with 128 + its number, as a shell reports it (it was always 137).
+    assert.equal(tix("run", name, "--", "sh", "-c", "kill -TERM $$").status, 143);
+    assert.equal(tix("run", name, "--", "sh", "-c", "kill -HUP $$").status, 129);
   });
 
   test("the firewall lets in port 80 only", () => {
@@ -300,4 +309,11 @@ describe("containers on namespaces", { skip }, () => {
     assert.deepEqual([gone.status, gone.stdout], [1, "gone\n"]);
     assert.equal(tix("list").stdout, "");
   });
+});
+
+test("start as another user than root says it needs root (it used to take the unreadable profile for a missing system and build the recorded flake)", { skip: process.getuid?.() === 0 && sh(["which", "setpriv"]).status === 0 ? false : "needs root and setpriv" }, () => {
+  const root = tempDir("tix-ct-user-");
+  const r = sh(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", path.join(repoRoot(), "bin", "tix"), "container", "start", "web", "--root", root]);
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, "tix container: starting a container requires root\n");
 });

@@ -25,7 +25,8 @@ import {
   stopContainer,
   type RuntimeInfo,
 } from "./container-runtime.js";
-import { SystemError } from "./errors.js";
+import { ReportedBuildFailure, SystemError } from "./errors.js";
+import { requireRoot } from "./exec.js";
 import { profileStorePath, removeProfile, setProfile } from "./profiles.js";
 import type { SystemRoots } from "./roots.js";
 import type { SystemBuilder } from "./system-builder.js";
@@ -124,7 +125,8 @@ async function obtainSystem(ctx: ContainerContext, name: string, paths: Containe
     try {
       out = await ctx.buildSystem({ flakeRef: ref, attrPath: toplevelAttrPath(attr), nixFlags: o.nixFlags ?? [] });
     } catch (e) {
-      const detail = e instanceof Error && e.message ? `\n${e.message}` : "";
+      // The build has said what went wrong; other failures of the hook say it here.
+      const detail = e instanceof Error && e.message && !(e instanceof ReportedBuildFailure) ? `\n${e.message}` : "";
       throw new SystemError(`failed to build container from flake '${ref}'${detail}`);
     }
     const sp = ctx.store.resolveSystemPath(out);
@@ -140,6 +142,12 @@ async function obtainSystem(ctx: ContainerContext, name: string, paths: Containe
   const file = path.join(paths.rootDir, "etc/nixos/configuration.nix");
   if (what === "create" || o.config || o.configFile) writeConfigurationNix(file, name, o);
   if (ctx.buildConfiguration === undefined) {
+    if (what === "update" && !o.config && !o.configFile) {
+      // No option named the system, and the container was not created from a flake.
+      throw new SystemError(
+        `container ‘${name}’ records no flake, and rebuilding its /etc/nixos/configuration.nix is not supported yet; use --flake or --system-path`,
+      );
+    }
     throw new SystemError("building a container from --config/--config-file is not supported yet; use --flake or --system-path");
   }
   const sp = ctx.store.resolveSystemPath(await ctx.buildConfiguration(file, name));
@@ -269,6 +277,9 @@ export async function updateContainer(ctx: ContainerContext, name: string, o: Up
 }
 
 export async function startNamedContainer(ctx: ContainerContext, name: string): Promise<RuntimeInfo> {
+  // Before anything else: as another user the profile may be unreadable, which would look like a
+  // container without a system and start a build.
+  requireRoot("starting a container");
   let conf = containerConfig(ctx.roots, name);
   const paths = containerPaths(ctx.roots, name);
   if (conf.flake !== null && conf.systemPath === null && profileStorePath(paths.profile) === null) {

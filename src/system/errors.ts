@@ -10,3 +10,14 @@ export class SystemError extends Error {
     super(message);
   }
 }
+
+/**
+ * A build that failed after printing why on stderr (as `tix build` does): commands end with its
+ * status without a second message about it.
+ */
+export class ReportedBuildFailure extends SystemError {
+  override readonly name: string = "ReportedBuildFailure";
+  constructor(status: number) {
+    super(`the build failed (exit status ${status})`, status);
+  }
+}

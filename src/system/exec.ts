@@ -3,12 +3,19 @@
 
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import { SystemError } from "./errors.js";
 
 export interface RunResult {
   readonly status: number;
   readonly stdout: string;
   readonly stderr: string;
+}
+
+/** A finished program's exit status as a shell reports it: 128 + the signal's number if one killed it. */
+export function exitStatus(r: { readonly status: number | null; readonly signal: NodeJS.Signals | null }): number {
+  if (r.status !== null) return r.status;
+  return 128 + ((r.signal !== null ? os.constants.signals[r.signal] : undefined) ?? 9);
 }
 
 /** Runs `argv`; returns its status and output (never throws for a non-zero status). */
@@ -20,7 +27,7 @@ export function run(argv: readonly string[], opts: { input?: string; env?: NodeJ
     if (code === "ENOENT") throw new SystemError(`cannot run '${argv[0]}': command not found`);
     throw new SystemError(`cannot run '${argv[0]}': ${r.error.message}`);
   }
-  return { status: r.status ?? 128 + 9, stdout: String(r.stdout ?? ""), stderr: String(r.stderr ?? "") };
+  return { status: exitStatus(r), stdout: String(r.stdout ?? ""), stderr: String(r.stderr ?? "") };
 }
 
 /** Runs `argv` and throws (with its stderr) unless it succeeds; returns stdout. */

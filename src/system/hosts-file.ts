@@ -5,8 +5,53 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { withLock } from "../store/lock.js";
 
 const MARK = "# tix-container";
+
+/**
+ * Every edit holds this lock file (tix's lock format, "tix PID"): containers started or stopped
+ * at the same time, and their exit monitors, each rewrite the whole file, and would otherwise
+ * lose each other's changes.
+ */
+export function hostsLockFile(file: string): string {
+  return `${file}.tix-lock`;
+}
+
+function editLocked(file: string, edit: () => void): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  withLock(hostsLockFile(file), edit);
+}
+
+/**
+ * sh that removes container $TIX_CONTAINER's entry from $TIX_HOSTS_FILE under the same lock (the
+ * exit monitor of a container runs it when the container ends by itself).
+ */
+export const REMOVE_ENTRY_SH = `if [ -f "$TIX_HOSTS_FILE" ]; then
+  hosts_lock="$TIX_HOSTS_FILE.tix-lock"
+  held=
+  tries=0
+  while [ $tries -lt 3000 ]; do
+    if (set -C; echo "tix $$" > "$hosts_lock") 2> /dev/null; then held=1; break; fi
+    # A lock whose owner died is stale; one just made may be a new owner's (the dead one
+    # released it and someone took it since the read), so only an old file is removed.
+    owner=$(sed -n 's/^tix \\([0-9][0-9]*\\)$/\\1/p' "$hosts_lock" 2> /dev/null)
+    if [ -n "$owner" ] && ! kill -0 "$owner" 2> /dev/null; then
+      made=$(stat -c %Y "$hosts_lock" 2> /dev/null) || made=
+      if [ -n "$made" ] && [ $(($(date +%s) - made)) -ge 5 ]; then rm -f "$hosts_lock"; fi
+    fi
+    tries=$((tries + 1))
+    sleep 0.01
+  done
+  # Looked at only under the lock: another writer may be halfway through rewriting the file.
+  if grep -q "${MARK} $TIX_CONTAINER\\$" "$TIX_HOSTS_FILE"; then
+    grep -v "${MARK} $TIX_CONTAINER\\$" "$TIX_HOSTS_FILE" > "$TIX_HOSTS_FILE.tix-tmp.$$"
+    cat "$TIX_HOSTS_FILE.tix-tmp.$$" > "$TIX_HOSTS_FILE"
+    rm -f "$TIX_HOSTS_FILE.tix-tmp.$$"
+  fi
+  [ -z "$held" ] || rm -f "$hosts_lock"
+fi
+`;
 
 function entryName(line: string): string | null {
   const i = line.indexOf(MARK + " ");
@@ -45,14 +90,19 @@ export function hostsEntries(file: string): Map<string, string> {
 
 /** Adds (or replaces) the entry for container `name`. */
 export function setHostsEntry(file: string, name: string, address: string): void {
-  const lines = readLines(file).filter((l) => entryName(l) !== name);
-  lines.push(`${address}\t${name}\t${MARK} ${name}`);
-  writeLines(file, lines);
+  editLocked(file, () => {
+    const lines = readLines(file).filter((l) => entryName(l) !== name);
+    lines.push(`${address}\t${name}\t${MARK} ${name}`);
+    writeLines(file, lines);
+  });
 }
 
 /** Removes the entry for container `name`, if any. */
 export function removeHostsEntry(file: string, name: string): void {
-  const lines = readLines(file);
-  const kept = lines.filter((l) => entryName(l) !== name);
-  if (kept.length !== lines.length) writeLines(file, kept);
+  if (!fs.existsSync(file)) return;
+  editLocked(file, () => {
+    const lines = readLines(file);
+    const kept = lines.filter((l) => entryName(l) !== name);
+    if (kept.length !== lines.length) writeLines(file, kept);
+  });
 }

@@ -3,7 +3,8 @@
 
 import { runInRoot } from "./activation.js";
 import { SystemError } from "./errors.js";
-import { resolveIntoStore, storePathOf, type SystemRoots } from "./roots.js";
+import * as fs from "node:fs";
+import { resolveIntoStore, STORE_DIR, storePathOf, storePhysical, type SystemRoots } from "./roots.js";
 import { toplevelAt, toplevelVersionInfo } from "./toplevel.js";
 import { nixosVersionOutput, type CommandOutput } from "./version-info.js";
 
@@ -12,6 +13,10 @@ export function currentSystem(roots: SystemRoots): string {
   const p = resolveIntoStore(roots, "/run/current-system");
   const sp = p === null ? null : storePathOf(p);
   if (sp === null) throw new SystemError("there is no current system (/run/current-system does not lead into the store)");
+  // A root switched with --store DIR and read without it points into a store that lacks the system.
+  if (!fs.existsSync(storePhysical(roots, sp))) {
+    throw new SystemError(`the current system ${sp} is not in the store ${storePhysical(roots, STORE_DIR)}; if it lives in another store, give it with --store`);
+  }
   return sp;
 }
 

@@ -78,6 +78,22 @@ test("os rebuild --no-allow-dirty refuses a dirty git flake before evaluating it
   assert.match(r.stderr, /Git tree '.*' is dirty/);
 });
 
+test("a flake that lacks the configuration: the build's error and Nix's suggestion, then nothing more (os rebuild, container create)", () => {
+  const flake = tempDir("tix-os-missing-");
+  fs.writeFileSync(path.join(flake, "flake.nix"), "{ outputs = { self }: { nixosConfigurations.container = { }; }; }\n");
+  const where = ["--root", tempDir("tix-os-missing-root-"), "--store", tempDir("tix-os-missing-store-")];
+  const tried = (name: string) =>
+    `error: flake 'path:${flake}' does not provide attribute 'packages.x86_64-linux.nixosConfigurations."${name}".config.system.build.toplevel', ` +
+    `'legacyPackages.x86_64-linux.nixosConfigurations."${name}".config.system.build.toplevel' or 'nixosConfigurations."${name}".config.system.build.toplevel'\n` +
+    "       Did you mean container?\n";
+  const rebuild = runTix(["os", "rebuild", "build", "--flake", `path:${flake}#containr`, ...where], { env: { TIX_SYSTEM: "x86_64-linux" } });
+  assert.equal(rebuild.status, 1);
+  assert.equal(rebuild.stderr, "building the system configuration...\n" + tried("containr"));
+  const create = runTix(["container", "create", "web", "--flake", `path:${flake}#contaner`, ...where], { env: { TIX_SYSTEM: "x86_64-linux" } });
+  assert.equal(create.status, 1);
+  assert.equal(create.stderr, "host IP is 10.233.1.1, container IP is 10.233.1.2\n" + tried("contaner") + `tix container: failed to build container from flake 'path:${flake}'\n`);
+});
+
 describe("os rebuild and version below a root", { skip: namespaceTestsSkipReason() }, () => {
   let root: string;
   let systems: TestSystems;
@@ -192,5 +208,12 @@ describe("os rebuild and version below a root", { skip: namespaceTestsSkipReason
     assert.equal(r.status, 0, r.stderr);
     assert.equal(fs.readlinkSync(path.join(other, "run/current-system")), systems.first);
     assert.equal(runTix(["os", "version", "--json", "--root", other, "--store", root]).stdout, SEED_JSON);
+    // Without --store the root's own store lacks the system: say so (it was bwrap's "execvp … No such file").
+    const forgot = runTix(["os", "version", "--json", "--root", other]);
+    assert.equal(forgot.status, 1);
+    assert.equal(
+      forgot.stderr,
+      `error: the current system ${systems.first} is not in the store ${other}/nix/store; if it lives in another store, give it with --store\n`,
+    );
   });
 });

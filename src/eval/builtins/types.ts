@@ -94,7 +94,7 @@ export function register(r: BuiltinRegistry): void {
             "while evaluating the error message passed to builtins.addErrorContext",
             pos,
           );
-          e.addTrace(msg, null);
+          e.addContext(msg);
         }
         throw e;
       }
