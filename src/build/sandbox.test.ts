@@ -53,10 +53,12 @@ in {
     echo pwned 2> $out/write-host > ${hostDir}/pwned
     echo x 2> $out/write-etc >> /etc/passwd
     echo x > /build/scratch && echo yes > $out/build-writable
+    touch /root-file 2> $out/write-root; mkdir /nix/dir 2> $out/write-nix; touch /dev/file 2> $out/write-dev
+    touch /tmp/t /dev/shm/s && echo yes > $out/tmp-writable
     id -u > $out/uid; id -g >> $out/uid; hostname > $out/hostname
   '' {};
   net = mk "net" "echo from-sandbox | nc 127.0.0.1 \${port} && echo connected > $out || echo refused > $out" {};
-  fixedNet = mk "fixed-net" "echo from-fixed-output | nc 127.0.0.1 \${port}; echo done > $out" {
+  fixedNet = mk "fixed-net" "grep -q 'hosts: files dns' /etc/nsswitch.conf && echo from-fixed-output | nc 127.0.0.1 \${port}; echo done > $out" {
     outputHashAlgo = "sha256"; outputHash = builtins.hashString "sha256" "done\\n";
   };
 }
@@ -81,10 +83,13 @@ in {
     assert.notEqual(read(probe!, "write-host"), "");
     assert.notEqual(read(probe!, "write-etc"), "");
     assert.equal(read(probe!, "build-writable"), "yes\n");
+    // The sandbox's own directories are not the builder's to change, as in Nix (where root owns them).
+    for (const f of ["write-root", "write-nix", "write-dev"]) assert.match(read(probe!, f), /Read-only file system/, f);
+    assert.equal(read(probe!, "tmp-writable"), "yes\n");
     assert.equal(read(probe!, "uid"), "1000\n100\n");
     assert.equal(read(probe!, "hostname"), "localhost\n");
 
-    // No network, except for fixed-output derivations.
+    // No network, except for fixed-output derivations (which get Nix's /etc/nsswitch.conf too).
     assert.equal(read(netOut!), "refused\n");
     assert.equal(read(fixed!), "done\n");
     assert.deepEqual(srv.received, ["from-fixed-output\n"]);

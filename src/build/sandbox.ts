@@ -38,6 +38,8 @@ const PASSWD =
   "nobody:x:65534:65534:Nobody:/:/noshell\n";
 const GROUP = `root:x:0:\nnixbld:!:${SANDBOX_GID}:\nnogroup:x:65534:\n`;
 const HOSTS = "127.0.0.1 localhost\n::1 localhost\n";
+/** Name lookups of fixed-output builds (which have the network) go to the host's files and DNS. */
+const NSSWITCH = "hosts: files dns\nservices: files\n";
 
 /**
  * Prepares `chrootDir` (its store directory, /etc files, symlinked inputs) and returns the
@@ -52,6 +54,7 @@ export function sandboxArgs(opts: SandboxOptions): string[] {
   fs.writeFileSync(path.join(etc, "passwd"), PASSWD);
   fs.writeFileSync(path.join(etc, "group"), GROUP);
   if (!opts.network) fs.writeFileSync(path.join(etc, "hosts"), HOSTS);
+  else fs.writeFileSync(path.join(etc, "nsswitch.conf"), NSSWITCH);
 
   const args = [
     "--unshare-user",
@@ -88,6 +91,7 @@ export function sandboxArgs(opts: SandboxOptions): string[] {
   );
   if (opts.network) {
     for (const f of ["/etc/resolv.conf", "/etc/services", "/etc/hosts"]) args.push("--ro-bind-try", f, f);
+    args.push("--ro-bind", path.join(etc, "nsswitch.conf"), "/etc/nsswitch.conf");
   } else {
     args.push("--ro-bind", path.join(etc, "hosts"), "/etc/hosts");
   }
@@ -105,6 +109,10 @@ export function sandboxArgs(opts: SandboxOptions): string[] {
     "--perms", "1777", "--tmpfs", "/dev/shm",
     "--proc", "/proc",
     "--perms", "1777", "--tmpfs", "/tmp",
+    // The builder owns the sandbox's root and /dev (it maps to the user bubblewrap ran as): as in
+    // Nix, where they belong to root, it may write only to /build, /tmp, /dev/shm and the store.
+    "--remount-ro", "/",
+    "--remount-ro", "/dev",
     "--chdir", SANDBOX_BUILD_DIR,
   );
   return args;
