@@ -119,3 +119,21 @@ test("a failed build makes tix build exit with status 1, as nix build 2.8 does (
     }
   }
 });
+
+test("a .drv path with ^OUTPUTS builds those outputs (^* all of them), as in modern Nix", { skip }, () => {
+  const { dir, file, store, run } = setup();
+  const drvPath = ok(run(["instantiate", "--store", store, file, "-A", "multi"]), "instantiate").trim();
+  const built = (installable: string, link: string): Record<string, string> => {
+    const json = JSON.parse(ok(run(["build", "--store", store, installable, "--out-link", link, "--json"]), installable)) as { outputs: Record<string, string> }[];
+    return json[0]!.outputs;
+  };
+  const dev = built(`${drvPath}^dev`, path.join(dir, "a"));
+  assert.deepEqual(Object.keys(dev), ["dev"]);
+  assert.equal(fs.readlinkSync(path.join(dir, "a-dev")), dev.dev);
+  assert.equal(fs.existsSync(path.join(dir, "a")), false, "only the wanted output is linked");
+  assert.deepEqual(Object.keys(built(`${drvPath}^*`, path.join(dir, "b"))), ["dev", "out"]);
+  assert.deepEqual(Object.keys(built(`${drvPath}^out,dev`, path.join(dir, "c"))), ["dev", "out"]);
+  const bogus = run(["build", "--store", store, `${drvPath}^bogus`, "--no-link"]);
+  assert.equal(bogus.status, 1);
+  assert.equal(bogus.stderr, `error: derivation '${drvPath}' does not have wanted outputs 'bogus'\n`);
+});

@@ -106,7 +106,10 @@ export function resolveInstallables(ev: () => Evaluator, store: LocalStore, src:
     const rest: string[] = [];
     const flakeRefs: string[] = [];
     for (const i of src.installables) {
-      if (isStorePathInstallable(store, i)) {
+      const selected = drvOutputsInstallable(store, i);
+      if (selected !== null) {
+        out.push({ kind: "drv", ref: selected });
+      } else if (isStorePathInstallable(store, i)) {
         const p = store.resolveStorePath(i);
         if (p.endsWith(".drv")) out.push({ kind: "drv", ref: { drvPath: p, outputs: null, what: i } });
         else {
@@ -161,6 +164,14 @@ export function evaluateInstallableRoot(evaluator: Evaluator, expr: string | nul
 }
 
 /** A store path, or a symbolic link to one (`./result`), given as an installable. */
+/** `/nix/store/…-foo.drv^out,dev` (or `^*`, all of them): some outputs of a derivation, as in modern Nix. */
+function drvOutputsInstallable(store: LocalStore, i: string): DerivationRef | null {
+  const m = /^(.*\.drv)\^([^^/]+)$/.exec(i);
+  if (m === null || !isStorePathInstallable(store, m[1]!)) return null;
+  const outputs = m[2]!.split(",");
+  return { drvPath: store.resolveStorePath(m[1]!), outputs: outputs.includes("*") ? null : outputs, what: i };
+}
+
 export function isStorePathInstallable(store: LocalStore, i: string): boolean {
   return i.startsWith(store.storeDir + "/") || isStoreLink(store, i);
 }
