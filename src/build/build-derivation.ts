@@ -20,6 +20,7 @@ import type { BuildReporter } from "./progress.js";
 import { registerOutputs } from "./register-outputs.js";
 import { exportReferenceGraphs } from "./reference-graphs.js";
 import { chrootLocation, divertedStoreArgs, SANDBOX_BUILD_DIR, sandboxArgs } from "./sandbox.js";
+import { sandboxSeccompFilter } from "./seccomp.js";
 import { effectiveCores, type BuildSettings } from "./settings.js";
 
 export interface BuildContext {
@@ -229,39 +230,48 @@ export async function buildDerivation(
     } else {
       let file: string;
       let args: string[];
-      let argsFd: number | null = null;
-      if (sandboxed) {
-        const sargs = sandboxArgs({
-          chrootDir,
-          storeDir: store.storeDir,
-          toPhysical: (p) => store.toPhysical(p),
-          inputPaths: closure,
-          buildDir,
-          network: isFixedOutputDerivation(drv),
-          sandboxPaths: settings.sandboxPaths,
-        });
-        file = settings.bwrap!;
-        if (sargs.reduce((n, a) => n + a.length + 1, 0) > 64 * 1024) {
-          // A large closure: hand bubblewrap its options through a file instead of argv.
-          const argsFile = path.join(chrootDir, "bwrap-args");
-          fs.writeFileSync(argsFile, sargs.map((a) => a + "\0").join(""));
-          argsFd = fs.openSync(argsFile, "r");
-          args = ["--args", "3", "--", drv.builder, ...drv.args];
-        } else {
-          args = [...sargs, "--", drv.builder, ...drv.args];
-        }
-      } else if (diverted) {
-        file = settings.bwrap!;
-        args = [...divertedStoreArgs(store.realStoreDir, store.storeDir, buildDir), "--", drv.builder, ...drv.args];
-      } else {
-        file = drv.builder;
-        args = [...drv.args];
-      }
+      // Files bubblewrap reads its options and the syscall filter from, passed as fds 3, 4, …
+      const fds: number[] = [];
+      const filter = sandboxed || diverted ? sandboxSeccompFilter() : null;
+      const seccompOption = (fd: number): string[] => (filter === null ? [] : ["--seccomp", String(fd)]);
       let proc;
       try {
-        proc = runProcess(file, args, { env, cwd: buildDir, onOutput: (c) => currentLog.write(c), extraFds: argsFd === null ? [] : [argsFd] });
+        if (sandboxed) {
+          const sargs = sandboxArgs({
+            chrootDir,
+            storeDir: store.storeDir,
+            toPhysical: (p) => store.toPhysical(p),
+            inputPaths: closure,
+            buildDir,
+            network: isFixedOutputDerivation(drv),
+            sandboxPaths: settings.sandboxPaths,
+          });
+          file = settings.bwrap!;
+          if (sargs.reduce((n, a) => n + a.length + 1, 0) > 64 * 1024) {
+            // A large closure: hand bubblewrap its options through a file instead of argv.
+            const argsFile = path.join(chrootDir, "bwrap-args");
+            fs.writeFileSync(argsFile, [...sargs, ...seccompOption(4)].map((a) => a + "\0").join(""));
+            fds.push(fs.openSync(argsFile, "r"));
+            args = ["--args", "3", "--", drv.builder, ...drv.args];
+          } else {
+            args = [...sargs, ...seccompOption(3), "--", drv.builder, ...drv.args];
+          }
+        } else if (diverted) {
+          file = settings.bwrap!;
+          args = [...divertedStoreArgs(store.realStoreDir, store.storeDir, buildDir), ...seccompOption(3), "--", drv.builder, ...drv.args];
+        } else {
+          file = drv.builder;
+          args = [...drv.args];
+        }
+        if (filter !== null) {
+          fs.mkdirSync(chrootDir, { recursive: true });
+          const filterFile = path.join(chrootDir, "seccomp.bpf");
+          fs.writeFileSync(filterFile, filter);
+          fds.push(fs.openSync(filterFile, "r"));
+        }
+        proc = runProcess(file, args, { env, cwd: buildDir, onOutput: (c) => currentLog.write(c), extraFds: fds });
       } finally {
-        if (argsFd !== null) fs.closeSync(argsFd);
+        for (const fd of fds) fs.closeSync(fd);
       }
       const onAbort = (): void => proc.kill();
       signal.addEventListener("abort", onAbort);

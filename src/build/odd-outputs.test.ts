@@ -1,5 +1,5 @@
-// Differential test against Nix 2.8 for outputs of unusual shapes and builders that try what the
-// sandbox forbids: Nix and tix must register the same paths with the same NAR hashes, and Nix must
+// Differential test against Nix 2.8 for outputs of unusual shapes and modes, and builders that try
+// what the sandbox forbids: Nix and tix must register the same paths with the same NAR hashes, and Nix must
 // accept what tix registered.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -15,7 +15,13 @@ const EXPR = `let inherit (import ./prelude.nix) mk; in rec {
   danglingLink = mk "dangling-link" "ln -s nowhere $out" {};
   storeLink = mk "store-link" "ln -s /nix/store/00000000000000000000000000000000-absent $out" {};
   linkInside = mk "link-inside" "mkdir $out; ln -s ../nowhere $out/l" {};
-  all = [ danglingLink storeLink linkInside ];
+  # Setting setuid/setgid fails (EPERM) as under Nix's syscall filter, so 'a' and 'b' keep mode
+  # 644; sticky, world-writable, write-only and read-only modes and mtimes are normalised.
+  modes = mk "modes" ''
+    mkdir $out; cd $out; echo a > a; chmod 4755 a; echo b > b; chmod 2777 b; mkdir d; chmod 1777 d
+    echo c > d/c; chmod 666 d/c; touch -d 2020-01-01 d/c; mkdir ro; chmod 500 ro; echo w > w; chmod 222 w
+  '' {};
+  all = [ danglingLink storeLink linkInside modes ];
 }
 `;
 
