@@ -295,8 +295,11 @@ export async function buildDerivation(
     deleteTree(chrootDir);
     for (const [n, loc] of locations) if (!store.isValid(outputs.get(n)!)) deleteTree(loc);
     if (buildDir !== null) {
-      if (settings.keepFailed && !(e instanceof BuildCancelled)) ctx.reporter.message(`note: keeping build directory '${buildDir}'\n`);
-      else deleteTree(buildDir);
+      if (settings.keepFailed && !(e instanceof BuildCancelled)) {
+        // Kept for the user to look into, so readable by all (as Nix leaves it).
+        fs.chmodSync(buildDir, 0o755);
+        ctx.reporter.message(`note: keeping build directory '${buildDir}'\n`);
+      } else deleteTree(buildDir);
     }
     if (started) ctx.reporter.finished(drvPath, false);
     throw withFailureHint(e, drv);

@@ -101,12 +101,13 @@ test("failing builders, missing outputs, hash mismatches, cycles: Nix's messages
   r = build("hinted");
   assert.match(r.stderr, /error: hash mismatch in fixed-output derivation '\/nix\/store\/[a-z0-9]{32}-hinted\.drv':\n {9}specified: sha256-A{43}=\n {12}got: {4}sha256-WJG1tSLV3whtD\/CxEPvZ0hu0\/HFjrzTQgoai6Eb2vgM=\n {7}Update the pin:\n {9}it is in pin\.json\.\n/);
 
-  // --keep-failed keeps the build directory and says where.
+  // --keep-failed keeps the build directory, readable by all as Nix leaves it, and says where.
   r = tix(["build", "--store", store, "-f", file, "fail", "--no-link", "--keep-failed"], env);
   assert.equal(r.status, 1);
   const kept = path.join(tmp, "nix-build-fail.drv-0");
   assert.ok(r.stderr.includes(`note: keeping build directory '${kept}'\n`), r.stderr);
   assert.ok(fs.statSync(kept).isDirectory());
+  assert.equal(fs.statSync(kept).mode & 0o7777, 0o755);
   fs.rmSync(kept, { recursive: true });
   assertClean(store, tmp, [good]);
 });
