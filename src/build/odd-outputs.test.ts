@@ -57,3 +57,33 @@ test("odd outputs are registered as Nix registers them", { skip }, () => {
   assert.equal(verify.status, 0, verify.stderr);
   assert.equal(ok(tix(["store", "verify", "--store", storeB, "--check-contents"]), "verify"), "");
 });
+
+const CHECKS = `let
+  inherit (import ./prelude.nix) mk;
+  # A structured-attrs builder writing its 'out' (busybox sh has no arrays for .attrs.sh).
+  mkS = name: script: attrs: mk name ("out=$(grep -o '\\"out\\":\\"[^\\"]*\\"' .attrs.json | cut -d'\\"' -f4); " + script) ({ __structuredAttrs = true; } // attrs);
+in {
+  # outputChecks has no ignoreSelfRefs: an output's self-reference counts for its requisites.
+  selfRequisite = mkS "self-requisite" "echo $out > $out" { outputChecks.out = { allowedRequisites = [ ]; ignoreSelfRefs = true; }; };
+  # A string is a list of one; other elements than strings are refused.
+  stringSpec = mkS "string-spec" "echo x > $out" { outputChecks.out.allowedReferences = "x"; };
+  numberSpec = mkS "number-spec" "echo x > $out" { outputChecks.out.allowedReferences = [ 1 ]; };
+}
+`;
+
+test("structured attributes' outputChecks are read as Nix reads them", { skip }, () => {
+  const dir = tempDir("tix-checks-");
+  preludeFile(dir);
+  const file = path.join(dir, "checks.nix");
+  fs.writeFileSync(file, CHECKS);
+  const storeA = path.join(tempDir(), "nix");
+  const storeB = path.join(tempDir(), "tix");
+  const errorOf = (stderr: string): string => stderr.slice(stderr.indexOf("error: "));
+  for (const attr of ["selfRequisite", "stringSpec", "numberSpec"]) {
+    const n = nix("nix-build", ["--store", storeA, file, "-A", attr, "--no-out-link"], { allowFail: true });
+    const t = tix(["build", "--store", storeB, "-f", file, attr, "--no-link"]);
+    assert.notEqual(n.status, 0, `nix-build ${attr} fails`);
+    assert.equal(t.status, 1, `tix build ${attr}: ${t.stderr}`);
+    assert.equal(errorOf(t.stderr), errorOf(n.stderr), attr);
+  }
+});

@@ -62,7 +62,7 @@ function words(s: string | undefined): string[] | undefined {
   return s === undefined ? undefined : s.split(/[ \t\n\r]+/).filter((w) => w !== "");
 }
 
-function checksFor(drv: Derivation, output: string): OutputChecks {
+function checksFor(drvPath: string, drv: Derivation, output: string): OutputChecks {
   const json = drv.env.get("__json");
   if (json === undefined) {
     // Without structured attributes, an output's reference to itself never counts for requisites.
@@ -82,12 +82,24 @@ function checksFor(drv: Derivation, output: string): OutputChecks {
   }
   const all = attrs.outputChecks as Record<string, Record<string, unknown>> | undefined;
   const c = all?.[output];
-  if (c === undefined || c === null || typeof c !== "object") return {};
+  if (c === undefined || c === null || typeof c !== "object" || Array.isArray(c)) return {};
+  // As in Nix: a single string counts as a list of one, null as an empty list.
   const list = (k: string): string[] | undefined => {
     const v = c[k];
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : undefined;
+    if (v === undefined) return undefined;
+    const items = v === null ? [] : Array.isArray(v) ? v : typeof v === "object" ? Object.values(v as object) : [v];
+    if (!items.every((x): x is string => typeof x === "string")) {
+      throw new BuildError(`attribute '${k}' of derivation '${drvPath}' must be a list of strings`, 1);
+    }
+    return items;
   };
-  const num = (k: string): number | undefined => (typeof c[k] === "number" ? (c[k] as number) : undefined);
+  const num = (k: string): number | undefined => {
+    const v = c[k];
+    if (v === undefined) return undefined;
+    if (typeof v !== "number") throw new BuildError(`attribute '${k}' of derivation '${drvPath}' must be a number`, 1);
+    return v;
+  };
+  // Structured attributes have no way to ignore self-references (Nix reads no such key).
   return {
     allowedReferences: list("allowedReferences"),
     allowedRequisites: list("allowedRequisites"),
@@ -95,7 +107,6 @@ function checksFor(drv: Derivation, output: string): OutputChecks {
     disallowedRequisites: list("disallowedRequisites"),
     maxSize: num("maxSize"),
     maxClosureSize: num("maxClosureSize"),
-    ignoreSelfRefs: c.ignoreSelfRefs === true,
   };
 }
 
@@ -151,7 +162,7 @@ export function registerOutputs(opts: RegisterOptions): Map<string, ValidPathInf
   }
 
   checkOutputCycles(drvPath, checked);
-  for (const c of checked.values()) checkConstraints(store, drv, c, checked);
+  for (const c of checked.values()) checkConstraints(store, drvPath, drv, c, checked);
 
   if (opts.mode === "check") {
     for (const c of checked.values()) {
@@ -282,8 +293,8 @@ function requisites(store: LocalStore, start: Checked, checked: ReadonlyMap<stri
   return seen;
 }
 
-function checkConstraints(store: LocalStore, drv: Derivation, c: Checked, checked: ReadonlyMap<string, Checked>): void {
-  const checks = checksFor(drv, c.name);
+function checkConstraints(store: LocalStore, drvPath: string, drv: Derivation, c: Checked, checked: ReadonlyMap<string, Checked>): void {
+  const checks = checksFor(drvPath, drv, c.name);
   if (checks.maxSize !== undefined && c.narSize > checks.maxSize) {
     throw new BuildError(`path '${c.path}' is too large at ${c.narSize} bytes; limit is ${checks.maxSize} bytes`, 1);
   }
