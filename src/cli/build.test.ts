@@ -137,3 +137,34 @@ test("a .drv path with ^OUTPUTS builds those outputs (^* all of them), as in mod
   assert.equal(bogus.status, 1);
   assert.equal(bogus.stderr, `error: derivation '${drvPath}' does not have wanted outputs 'bogus'\n`);
 });
+
+test("store paths and derivations together: links, --json and --print-out-paths in the order given; no clobbering of the user's files", { skip }, () => {
+  const { dir, file, store, run } = setup();
+  const drvPath = ok(run(["instantiate", "--store", store, file, "-A", "multi"]), "instantiate").trim();
+  const [out] = ok(run(["build", "--store", store, `${drvPath}^out`, "--no-link", "--print-out-paths"]), "build").trim().split("\n");
+  const link = path.join(dir, "r");
+  const r = run(["build", "--store", store, out!, `${drvPath}^dev`, "--out-link", link, "--json", "--print-out-paths"]);
+  const [json, ...paths] = ok(r, "build").trim().split("\n");
+  const parsed = JSON.parse(json!) as ({ path: string } | { drvPath: string; outputs: Record<string, string> })[];
+  assert.deepEqual(parsed[0], { path: out });
+  assert.equal((parsed[1] as { drvPath: string }).drvPath, drvPath);
+  const dev = (parsed[1] as { outputs: Record<string, string> }).outputs.dev!;
+  assert.deepEqual(paths, [out, dev]);
+  assert.equal(fs.readlinkSync(link), out);
+  assert.equal(fs.readlinkSync(`${link}-1-dev`), dev);
+
+  // An existing directory, file or symlink out of the store is left alone, as Nix leaves it.
+  const mine = path.join(dir, "mine");
+  fs.mkdirSync(mine);
+  fs.writeFileSync(path.join(dir, "file"), "x");
+  fs.symlinkSync("/tmp", path.join(dir, "elsewhere"));
+  for (const name of ["mine", "file", "elsewhere"]) {
+    const target = path.join(dir, name);
+    const refused = run(["build", "--store", store, out!, "--out-link", target]);
+    assert.equal(refused.status, 1);
+    assert.equal(refused.stderr, `error: cannot create symlink '${target}'; already exists\n`);
+  }
+  assert.deepEqual(fs.readdirSync(dir).filter((e) => e.includes(".tmp-")), [], "no temporary link is left");
+  assert.equal(fs.readFileSync(path.join(dir, "file"), "utf8"), "x");
+  assert.equal(fs.readlinkSync(path.join(dir, "elsewhere")), "/tmp");
+});

@@ -124,10 +124,12 @@ export function autoArgsFor(ev: ReturnType<typeof makeEvaluator>, args: Installa
   return autoArgs;
 }
 
+function outcomeJson(r: BuildOutcome): { drvPath: string; outputs: Record<string, string> } {
+  return { drvPath: r.drvPath, outputs: Object.fromEntries([...r.outputs].sort(([a], [b]) => (a < b ? -1 : 1))) };
+}
+
 function outputsJson(outcomes: readonly BuildOutcome[]): string {
-  return JSON.stringify(
-    outcomes.map((r) => ({ drvPath: r.drvPath, outputs: Object.fromEntries([...r.outputs].sort(([a], [b]) => (a < b ? -1 : 1))) })),
-  );
+  return JSON.stringify(outcomes.map(outcomeJson));
 }
 
 /** Build progress on stderr: a status line on a terminal, plain lines otherwise. */
@@ -202,23 +204,25 @@ export async function runBuild(argv: string[], out: (s: string) => void = writeO
     const outcomes = await buildReportingFailure(scheduler, requests);
     if (outcomes === null) return 1;
 
+    // What each installable gave, in the order given: links, JSON and paths are numbered by it.
+    let next = 0;
+    const results = resolved.map((r): { path: string } | { outcome: BuildOutcome } => (r.kind === "opaque" ? { path: r.ref.path } : { outcome: outcomes[next++]! }));
+    const sortedOutputs = (r: BuildOutcome): [string, string][] => [...r.outputs].sort(([a], [b]) => (a < b ? -1 : 1));
     if (!o.noLink && !o.rebuild) {
-      outcomes.forEach((r, i) => {
-        for (const [name, p] of [...r.outputs].sort(([a], [b]) => (a < b ? -1 : 1))) {
-          let link = o.outLink;
-          if (i > 0) link += `-${i}`;
-          if (name !== "out") link += `-${name}`;
-          addPermRoot(store, p, link);
-        }
+      results.forEach((r, i) => {
+        const base = i > 0 ? `${o.outLink}-${i}` : o.outLink;
+        if ("path" in r) addPermRoot(store, r.path, base);
+        else for (const [name, p] of sortedOutputs(r.outcome)) addPermRoot(store, p, name === "out" ? base : `${base}-${name}`);
       });
-      for (const r of resolved) {
-        if (r.kind === "opaque") addPermRoot(store, r.ref.path, o.outLink);
-      }
     }
-    if (o.json) out(outputsJson(outcomes) + "\n");
+    if (o.json) {
+      out(JSON.stringify(results.map((r) => ("path" in r ? { path: r.path } : outcomeJson(r.outcome)))) + "\n");
+    }
     if (o.printOutPaths) {
-      for (const r of outcomes) for (const [, p] of [...r.outputs].sort(([a], [b]) => (a < b ? -1 : 1))) out(p + "\n");
-      for (const r of resolved) if (r.kind === "opaque") out(r.ref.path + "\n");
+      for (const r of results) {
+        if ("path" in r) out(r.path + "\n");
+        else for (const [, p] of sortedOutputs(r.outcome)) out(p + "\n");
+      }
     }
     return 0;
   } finally {
