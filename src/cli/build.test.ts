@@ -168,3 +168,14 @@ test("store paths and derivations together: links, --json and --print-out-paths 
   assert.equal(fs.readFileSync(path.join(dir, "file"), "utf8"), "x");
   assert.equal(fs.readlinkSync(path.join(dir, "elsewhere")), "/tmp");
 });
+
+test("build settings are flags too, as in Nix: --log-lines N, --no-sandbox, --no-keep-going", { skip }, () => {
+  const { dir, store, run } = setup();
+  const file = path.join(dir, "lines.nix");
+  fs.writeFileSync(file, `let inherit (import ./prelude.nix) mk; in { noisy = mk "noisy" "echo one; echo two; echo three; exit 1" {}; }\n`);
+  const r = run(["build", "--store", store, "-f", file, "noisy", "--log-lines", "2", "--no-keep-going"]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /last 2 log lines:\n {7}> two\n {7}> three\n/);
+  const unsandboxed = run(["build", "--store", store, "-f", file, "noisy", "--no-sandbox", "--log-lines", "1", "--dry-run"]);
+  assert.equal(unsandboxed.status, 0, unsandboxed.stderr);
+});

@@ -58,8 +58,9 @@ Options:
   -k, --keep-going       keep building what does not depend on a failure
   -K, --keep-failed      keep the build directory of failed builds
   -L, --print-build-logs print build output
-  --option NAME VALUE    e.g. sandbox false
+  --option NAME VALUE    e.g. sandbox false; also as flags: --log-lines N, --no-sandbox, …
   --store DIR            use the chroot store rooted at DIR
+  .drv paths take ^OUT,OUT… (^* for all outputs)
 `;
 
 function parseBuildArgs(argv: string[]): BuildOptions | null {
@@ -80,6 +81,7 @@ function parseBuildArgs(argv: string[]): BuildOptions | null {
   let help = false;
   walkArgs(argv, NIX_STYLE, (a, { value: next, rest }) => {
     if (parseInstallableFlag(o, a, next)) return;
+    if (parseBuildSettingFlag(o, a, next)) return;
     switch (a) {
       case "--help": help = true; rest(); break; // help, whatever follows
       case "-o": case "--out-link": o.outLink = next(); break;
@@ -100,6 +102,21 @@ function parseBuildArgs(argv: string[]): BuildOptions | null {
     }
   });
   return help ? null : o;
+}
+
+/** Nix's build settings that are also flags of their own: `--NAME VALUE`, or `--NAME`/`--no-NAME`. */
+const VALUED_SETTINGS = new Set(["log-lines", "sandbox-paths", "extra-sandbox-paths", "system", "extra-platforms", "system-features"]);
+const BOOLEAN_SETTINGS = new Set(["sandbox", "keep-failed", "keep-going", "print-build-logs"]);
+
+/** `--log-lines 5`, `--no-sandbox`, … as `--option NAME VALUE`; false for other arguments. */
+export function parseBuildSettingFlag(o: Pick<InstallableOptions, "options">, a: string, next: () => string): boolean {
+  if (!a.startsWith("--")) return false;
+  const name = a.slice(2);
+  if (VALUED_SETTINGS.has(name)) o.options.push([name, next()]);
+  else if (BOOLEAN_SETTINGS.has(name)) o.options.push([name, "true"]);
+  else if (name.startsWith("no-") && BOOLEAN_SETTINGS.has(name.slice(3))) o.options.push([name.slice(3), "false"]);
+  else return false;
+  return true;
 }
 
 /** Build settings from the defaults, `--option`s and the dedicated flags. */
