@@ -269,6 +269,11 @@ export async function buildDerivation(
           fs.writeFileSync(filterFile, filter);
           fds.push(fs.openSync(filterFile, "r"));
         }
+        if (file === settings.bwrap && settings.builderStackLimit !== null) {
+          // Node has no setrlimit: a shell sets the limit, then becomes bubblewrap.
+          args = ["-c", 'ulimit -S -s "$0" && exec "$@"', settings.builderStackLimit, file, ...args];
+          file = "/bin/sh";
+        }
         proc = runProcess(file, args, { env, cwd: buildDir, onOutput: (c) => currentLog.write(c), extraFds: fds });
       } finally {
         for (const fd of fds) fs.closeSync(fd);
