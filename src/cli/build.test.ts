@@ -69,10 +69,12 @@ test("tix instantiate writes derivations; tix build makes result links, roots, J
   assert.equal(shown[drvPath]!.name, "multi");
   assert.equal(shown[drvPath]!.outputs.dev!.path, dev);
 
-  // --rebuild of a deterministic build passes.
-  const check = run(["build", "--store", store, "-f", file, "multi", "--rebuild"]);
+  // --rebuild of a deterministic build passes, and links the result as Nix does.
+  const rebuilt = path.join(dir, "rebuilt");
+  const check = run(["build", "--store", store, "-f", file, "multi", "--rebuild", "--out-link", rebuilt]);
   assert.equal(check.status, 0, check.stderr);
   assert.equal(check.stderr, `checking outputs of '${drvPath}'...\n`);
+  assert.equal(fs.readlinkSync(rebuilt), out);
 
   // Flake installables go through src/flake (see flake.test.ts); an unknown flake is an error.
   const flake = run(["build", "--store", store, "nosuchflake#hello"]);

@@ -225,7 +225,7 @@ export async function runBuild(argv: string[], out: (s: string) => void = writeO
     let next = 0;
     const results = resolved.map((r): { path: string } | { outcome: BuildOutcome } => (r.kind === "opaque" ? { path: r.ref.path } : { outcome: outcomes[next++]! }));
     const sortedOutputs = (r: BuildOutcome): [string, string][] => [...r.outputs].sort(([a], [b]) => (a < b ? -1 : 1));
-    if (!o.noLink && !o.rebuild) {
+    if (!o.noLink) {
       results.forEach((r, i) => {
         const base = i > 0 ? `${o.outLink}-${i}` : o.outLink;
         if ("path" in r) addPermRoot(store, r.path, base);
