@@ -56,6 +56,7 @@ in {
     touch /root-file 2> $out/write-root; mkdir /nix/dir 2> $out/write-nix; touch /dev/file 2> $out/write-dev
     touch /tmp/t /dev/shm/s && echo yes > $out/tmp-writable
     ulimit -s > $out/stack
+    echo $$ > $out/pid; kill -9 $$; echo survived >> $out/pid
     id -u > $out/uid; id -g >> $out/uid; hostname > $out/hostname
   '' {};
   net = mk "net" "echo from-sandbox | nc 127.0.0.1 \${port} && echo connected > $out || echo refused > $out" {};
@@ -87,6 +88,8 @@ in {
     // The sandbox's own directories are not the builder's to change, as in Nix (where root owns them).
     for (const f of ["write-root", "write-nix", "write-dev"]) assert.match(read(probe!, f), /Read-only file system/, f);
     assert.equal(read(probe!, "tmp-writable"), "yes\n");
+    // The builder is process 1 of its namespace, as under Nix: a SIGKILL from inside does not end it.
+    assert.equal(read(probe!, "pid"), "1\nsurvived\n");
     // The stack limit is the one tix was started with, not the evaluator's raised one.
     const soft = /^Max stack size\s+(\S+)/m.exec(fs.readFileSync("/proc/self/limits", "utf8"))![1]!;
     assert.equal(read(probe!, "stack"), `${soft === "unlimited" ? soft : Number(soft) / 1024}\n`);

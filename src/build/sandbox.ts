@@ -60,6 +60,9 @@ export function sandboxArgs(opts: SandboxOptions): string[] {
     "--unshare-user",
     "--unshare-ipc",
     "--unshare-pid",
+    // The builder is the sandbox's process 1, as in Nix (`$$` is 1; signals it does not handle, sent
+    // from inside, do not end it).
+    "--as-pid-1",
     "--unshare-uts",
     "--unshare-cgroup-try",
     ...(opts.network ? [] : ["--unshare-net"]),
