@@ -11,6 +11,7 @@ import {
   type FileLock,
   type LocalStore,
 } from "../store/index.js";
+import { parseDrvName } from "../eval/versions.js";
 import { builderEnv } from "./builder-env.js";
 import { builtinFetchurl } from "./builtin-fetchurl.js";
 import { describeSignal, runProcess, type ProcessResult } from "./builder-process.js";
@@ -208,8 +209,10 @@ export async function buildDerivation(
     });
     for (const f of files) fs.writeFileSync(path.join(buildDir, f.name), Buffer.from(f.contents, "latin1"), { mode: 0o644 });
 
+    // -L prefixes lines with the name without its version (`hello> `), as Nix does.
+    const logPrefix = parseDrvName(name).name;
     const currentLog = new BuildLog(logFileFor(store, drvPath), settings.logLines, (e) => {
-      if (e.kind === "line") ctx.reporter.logLine(drvPath, name, e.text);
+      if (e.kind === "line") ctx.reporter.logLine(drvPath, logPrefix, e.text);
       else ctx.reporter.phase(drvPath, e.phase);
     });
     log = currentLog;

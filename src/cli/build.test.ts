@@ -181,3 +181,12 @@ test("build settings are flags too, as in Nix: --log-lines N, --no-sandbox, --no
   const unsandboxed = run(["build", "--store", store, "-f", file, "noisy", "--no-sandbox", "--log-lines", "1", "--dry-run"]);
   assert.equal(unsandboxed.status, 0, unsandboxed.stderr);
 });
+
+test("-L prefixes a build's log lines with its name without the version, as Nix does", { skip }, () => {
+  const { dir, store, run } = setup();
+  const file = path.join(dir, "versioned.nix");
+  fs.writeFileSync(file, `(import ./prelude.nix).mk "hello-2.12.1" "echo hi; echo > $out" {}\n`);
+  const r = run(["build", "--store", store, "-f", file, "-L", "--no-link"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /\nhello> hi\n/);
+});
