@@ -121,6 +121,19 @@ function failureMessage(ctx: BuildContext, drvPath: string, r: ProcessResult, lo
 }
 
 /**
+ * Bubblewrap's words for a builder it could not start (`bwrap: execvp B: No such file or
+ * directory`), as Nix words it in the log: `error: executing 'B': No such file or directory`.
+ */
+function execFailureAsNix(chunk: Buffer, builder: string): Buffer {
+  const prefix = `bwrap: execvp ${builder}: `;
+  const text = chunk.toString("latin1");
+  if (!text.startsWith(prefix)) return chunk;
+  const end = text.indexOf("\n");
+  const reason = text.slice(prefix.length, end < 0 ? undefined : end);
+  return Buffer.from(`error: executing '${builder}': ${reason}${end < 0 ? "" : text.slice(end)}`, "latin1");
+}
+
+/**
  * A derivation may say what to do when it fails (`failureHint`, a tix extension that Nix passes
  * on as a plain variable): the base flake's bootstrap uses it to tell how to re-pin the host's
  * busybox when its hash differs.
@@ -277,7 +290,8 @@ export async function buildDerivation(
           args = ["-c", 'ulimit -S -s "$0" && exec "$@"', settings.builderStackLimit, file, ...args];
           file = "/bin/sh";
         }
-        proc = runProcess(file, args, { env, cwd: buildDir, onOutput: (c) => currentLog.write(c), extraFds: fds });
+        const onOutput = file === drv.builder ? (c: Buffer) => currentLog.write(c) : (c: Buffer) => currentLog.write(execFailureAsNix(c, drv.builder));
+        proc = runProcess(file, args, { env, cwd: buildDir, onOutput, extraFds: fds });
       } finally {
         for (const fd of fds) fs.closeSync(fd);
       }

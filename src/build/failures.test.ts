@@ -202,3 +202,12 @@ test("a fixed output with the wrong hash is kept, valid, at the path of its actu
   assert.equal(again.stderr, "", "nothing was built");
   assert.equal(fs.readFileSync(path.join(store, rightPath), "utf8"), "hello\n");
 });
+
+test("a builder that cannot be started is reported in the log as Nix reports it", { skip }, () => {
+  const { dir, store, env } = setup();
+  const file = path.join(dir, "noexec.nix");
+  fs.writeFileSync(file, `derivation { name = "noexec"; system = "x86_64-linux"; builder = "/nonexistent/sh"; }\n`);
+  const r = tix(["build", "--store", store, "-f", file, "--no-link"], env);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /failed with exit code 1;\n {7}last 1 log lines:\n {7}> error: executing '\/nonexistent\/sh': No such file or directory\n/);
+});
