@@ -121,16 +121,31 @@ function failureMessage(ctx: BuildContext, drvPath: string, r: ProcessResult, lo
 }
 
 /**
- * Bubblewrap's words for a builder it could not start (`bwrap: execvp B: No such file or
- * directory`), as Nix words it in the log: `error: executing 'B': No such file or directory`.
+ * Passes a bubblewrap-started builder's output on, but words bubblewrap's message for a builder
+ * it could not start (`bwrap: execvp B: No such file or directory`, written in several pieces) as
+ * Nix does: `error: executing 'B': No such file or directory`. Only the start of the output is
+ * held back, and only while it could still be that message.
  */
-function execFailureAsNix(chunk: Buffer, builder: string): Buffer {
+function execFailureAsNix(builder: string, write: (c: Buffer) => void): { write: (c: Buffer) => void; flush: () => void } {
   const prefix = `bwrap: execvp ${builder}: `;
-  const text = chunk.toString("latin1");
-  if (!text.startsWith(prefix)) return chunk;
-  const end = text.indexOf("\n");
-  const reason = text.slice(prefix.length, end < 0 ? undefined : end);
-  return Buffer.from(`error: executing '${builder}': ${reason}${end < 0 ? "" : text.slice(end)}`, "latin1");
+  let pending: string | null = "";
+  const flush = (): void => {
+    if (pending === null) return;
+    const text = pending;
+    pending = null;
+    const end = text.indexOf("\n");
+    if (text.startsWith(prefix) && end >= 0) write(Buffer.from(`error: executing '${builder}': ${text.slice(prefix.length)}`, "latin1"));
+    else if (text !== "") write(Buffer.from(text, "latin1"));
+  };
+  return {
+    write: (c) => {
+      if (pending === null) return write(c);
+      pending += c.toString("latin1");
+      const undecided = pending.length < prefix.length ? prefix.startsWith(pending) : pending.startsWith(prefix) && !pending.includes("\n");
+      if (!undecided) flush();
+    },
+    flush,
+  };
 }
 
 /**
@@ -251,6 +266,7 @@ export async function buildDerivation(
       const filter = sandboxed || diverted ? sandboxSeccompFilter() : null;
       const seccompOption = (fd: number): string[] => (filter === null ? [] : ["--seccomp", String(fd)]);
       let proc;
+      let output: ReturnType<typeof execFailureAsNix> | null = null;
       try {
         if (sandboxed) {
           const sargs = sandboxArgs({
@@ -290,8 +306,9 @@ export async function buildDerivation(
           args = ["-c", 'ulimit -S -s "$0" && exec "$@"', settings.builderStackLimit, file, ...args];
           file = "/bin/sh";
         }
-        const onOutput = file === drv.builder ? (c: Buffer) => currentLog.write(c) : (c: Buffer) => currentLog.write(execFailureAsNix(c, drv.builder));
-        proc = runProcess(file, args, { env, cwd: buildDir, onOutput, extraFds: fds });
+        output = file === drv.builder ? null : execFailureAsNix(drv.builder, (c) => currentLog.write(c));
+        const viaFilter = output;
+        proc = runProcess(file, args, { env, cwd: buildDir, onOutput: viaFilter === null ? (c) => currentLog.write(c) : viaFilter.write, extraFds: fds });
       } finally {
         for (const fd of fds) fs.closeSync(fd);
       }
@@ -301,6 +318,7 @@ export async function buildDerivation(
         result = await proc.done;
       } finally {
         signal.removeEventListener("abort", onAbort);
+        output?.flush();
       }
       if (signal.aborted) throw new BuildCancelled();
     }
