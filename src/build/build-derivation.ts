@@ -277,6 +277,7 @@ export async function buildDerivation(
             buildDir,
             network: isFixedOutputDerivation(drv),
             sandboxPaths: settings.sandboxPaths,
+            caFile: settings.caFile,
           });
           file = settings.bwrap!;
           if (sargs.reduce((n, a) => n + a.length + 1, 0) > 64 * 1024) {

@@ -60,7 +60,7 @@ in {
     id -u > $out/uid; id -g >> $out/uid; hostname > $out/hostname
   '' {};
   net = mk "net" "echo from-sandbox | nc 127.0.0.1 \${port} && echo connected > $out || echo refused > $out" {};
-  fixedNet = mk "fixed-net" "grep -q 'hosts: files dns' /etc/nsswitch.conf && echo from-fixed-output | nc 127.0.0.1 \${port}; echo done > $out" {
+  fixedNet = mk "fixed-net" "grep -q 'hosts: files dns' /etc/nsswitch.conf && cmp /etc/ssl/certs/ca-certificates.crt /ca/bundle && echo from-fixed-output | nc 127.0.0.1 \${port}; echo done > $out" {
     outputHashAlgo = "sha256"; outputHash = builtins.hashString "sha256" "done\\n";
   };
 }
@@ -68,7 +68,11 @@ in {
     );
     const store = path.join(dir, "store");
     const args = ["--store", store, "-f", file, "--argstr", "port", String(srv.port)];
-    const r = await tixAsync(["build", ...args, "probe", "net", "fixedNet", "-j", "3", "--no-link", "--print-out-paths"]);
+    // A CA bundle of our own, which fixed-output builds must see at /etc/ssl/certs/ca-certificates.crt.
+    const ca = tempDir("tix-ca-");
+    fs.writeFileSync(path.join(ca, "bundle"), `bundle-${token}\n`);
+    const caOptions = ["--option", "ssl-cert-file", path.join(ca, "bundle"), "--option", "extra-sandbox-paths", `/ca=${ca}`];
+    const r = await tixAsync(["build", ...args, ...caOptions, "probe", "net", "fixedNet", "-j", "3", "--no-link", "--print-out-paths"]);
     const [probe, netOut, fixed] = ok(r, "build").trim().split("\n");
     const read = (p: string, f = ""): string => fs.readFileSync(path.join(store, p!, f), "utf8");
 
@@ -96,7 +100,7 @@ in {
     assert.equal(read(probe!, "uid"), "1000\n100\n");
     assert.equal(read(probe!, "hostname"), "localhost\n");
 
-    // No network, except for fixed-output derivations (which get Nix's /etc/nsswitch.conf too).
+    // No network, except for fixed-output derivations (which get Nix's /etc/nsswitch.conf and the CA bundle too).
     assert.equal(read(netOut!), "refused\n");
     assert.equal(read(fixed!), "done\n");
     assert.deepEqual(srv.received, ["from-fixed-output\n"]);

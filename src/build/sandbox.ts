@@ -25,6 +25,8 @@ export interface SandboxOptions {
   /** Fixed-output derivations keep the host's network (and its resolv.conf, services, hosts). */
   readonly network: boolean;
   readonly sandboxPaths: readonly SandboxPath[];
+  /** The CA bundle a build with the network sees (when it exists), as in modern Nix. */
+  readonly caFile?: string;
 }
 
 /** Where a logical store path ends up in the sandbox's store directory on the host. */
@@ -95,6 +97,10 @@ export function sandboxArgs(opts: SandboxOptions): string[] {
   if (opts.network) {
     for (const f of ["/etc/resolv.conf", "/etc/services", "/etc/hosts"]) args.push("--ro-bind-try", f, f);
     args.push("--ro-bind", path.join(etc, "nsswitch.conf"), "/etc/nsswitch.conf");
+    if (opts.caFile !== undefined && fs.existsSync(opts.caFile)) {
+      args.push("--perms", "0755", "--dir", "/etc/ssl", "--perms", "0755", "--dir", "/etc/ssl/certs");
+      args.push("--ro-bind", opts.caFile, "/etc/ssl/certs/ca-certificates.crt");
+    }
   } else {
     args.push("--ro-bind", path.join(etc, "hosts"), "/etc/hosts");
   }

@@ -43,6 +43,8 @@ export interface BuildSettings {
    * when unknown (builders then inherit tix's).
    */
   builderStackLimit: string | null;
+  /** `ssl-cert-file`: the CA bundle fixed-output builds see at /etc/ssl/certs/ca-certificates.crt. */
+  caFile: string;
 }
 
 /** `TIX_BUILDER_STACK_LIMIT` (bytes or "unlimited", from /proc/self/limits) as a `ulimit -s` value. */
@@ -95,6 +97,7 @@ export function defaultBuildSettings(env: NodeJS.ProcessEnv = process.env): Buil
     buildDirRoot: env.TMPDIR ?? "/tmp",
     bwrap: findExecutable("bwrap"),
     builderStackLimit: builderStackLimit(env.TIX_BUILDER_STACK_LIMIT),
+    caFile: env.NIX_SSL_CERT_FILE || env.SSL_CERT_FILE || "/etc/ssl/certs/ca-certificates.crt",
   };
 }
 
@@ -160,6 +163,9 @@ export function applyBuildOption(s: BuildSettings, name: string, value: string):
       return true;
     case "system":
       s.system = value;
+      return true;
+    case "ssl-cert-file":
+      s.caFile = value;
       return true;
     case "extra-platforms":
       s.extraPlatforms = value.split(/\s+/).filter((w) => w !== "");
