@@ -11,6 +11,7 @@ import {
   type FileLock,
   type LocalStore,
 } from "../store/index.js";
+import { parseDrvName } from "../eval/versions.js";
 import { builderEnv } from "./builder-env.js";
 import { builtinFetchurl } from "./builtin-fetchurl.js";
 import { describeSignal, runProcess, type ProcessResult } from "./builder-process.js";
@@ -20,6 +21,7 @@ import type { BuildReporter } from "./progress.js";
 import { registerOutputs } from "./register-outputs.js";
 import { exportReferenceGraphs } from "./reference-graphs.js";
 import { chrootLocation, divertedStoreArgs, SANDBOX_BUILD_DIR, sandboxArgs } from "./sandbox.js";
+import { sandboxSeccompFilter } from "./seccomp.js";
 import { effectiveCores, type BuildSettings } from "./settings.js";
 
 export interface BuildContext {
@@ -119,6 +121,34 @@ function failureMessage(ctx: BuildContext, drvPath: string, r: ProcessResult, lo
 }
 
 /**
+ * Passes a bubblewrap-started builder's output on, but words bubblewrap's message for a builder
+ * it could not start (`bwrap: execvp B: No such file or directory`, written in several pieces) as
+ * Nix does: `error: executing 'B': No such file or directory`. Only the start of the output is
+ * held back, and only while it could still be that message.
+ */
+function execFailureAsNix(builder: string, write: (c: Buffer) => void): { write: (c: Buffer) => void; flush: () => void } {
+  const prefix = `bwrap: execvp ${builder}: `;
+  let pending: string | null = "";
+  const flush = (): void => {
+    if (pending === null) return;
+    const text = pending;
+    pending = null;
+    const end = text.indexOf("\n");
+    if (text.startsWith(prefix) && end >= 0) write(Buffer.from(`error: executing '${builder}': ${text.slice(prefix.length)}`, "latin1"));
+    else if (text !== "") write(Buffer.from(text, "latin1"));
+  };
+  return {
+    write: (c) => {
+      if (pending === null) return write(c);
+      pending += c.toString("latin1");
+      const undecided = pending.length < prefix.length ? prefix.startsWith(pending) : pending.startsWith(prefix) && !pending.includes("\n");
+      if (!undecided) flush();
+    },
+    flush,
+  };
+}
+
+/**
  * A derivation may say what to do when it fails (`failureHint`, a tix extension that Nix passes
  * on as a plain variable): the base flake's bootstrap uses it to tell how to re-pin the host's
  * busybox when its hash differs.
@@ -207,8 +237,10 @@ export async function buildDerivation(
     });
     for (const f of files) fs.writeFileSync(path.join(buildDir, f.name), Buffer.from(f.contents, "latin1"), { mode: 0o644 });
 
+    // -L prefixes lines with the name without its version (`hello> `), as Nix does.
+    const logPrefix = parseDrvName(name).name;
     const currentLog = new BuildLog(logFileFor(store, drvPath), settings.logLines, (e) => {
-      if (e.kind === "line") ctx.reporter.logLine(drvPath, name, e.text);
+      if (e.kind === "line") ctx.reporter.logLine(drvPath, logPrefix, e.text);
       else ctx.reporter.phase(drvPath, e.phase);
     });
     log = currentLog;
@@ -229,39 +261,57 @@ export async function buildDerivation(
     } else {
       let file: string;
       let args: string[];
-      let argsFd: number | null = null;
-      if (sandboxed) {
-        const sargs = sandboxArgs({
-          chrootDir,
-          storeDir: store.storeDir,
-          toPhysical: (p) => store.toPhysical(p),
-          inputPaths: closure,
-          buildDir,
-          network: isFixedOutputDerivation(drv),
-          sandboxPaths: settings.sandboxPaths,
-        });
-        file = settings.bwrap!;
-        if (sargs.reduce((n, a) => n + a.length + 1, 0) > 64 * 1024) {
-          // A large closure: hand bubblewrap its options through a file instead of argv.
-          const argsFile = path.join(chrootDir, "bwrap-args");
-          fs.writeFileSync(argsFile, sargs.map((a) => a + "\0").join(""));
-          argsFd = fs.openSync(argsFile, "r");
-          args = ["--args", "3", "--", drv.builder, ...drv.args];
-        } else {
-          args = [...sargs, "--", drv.builder, ...drv.args];
-        }
-      } else if (diverted) {
-        file = settings.bwrap!;
-        args = [...divertedStoreArgs(store.realStoreDir, store.storeDir, buildDir), "--", drv.builder, ...drv.args];
-      } else {
-        file = drv.builder;
-        args = [...drv.args];
-      }
+      // Files bubblewrap reads its options and the syscall filter from, passed as fds 3, 4, …
+      const fds: number[] = [];
+      const filter = sandboxed || diverted ? sandboxSeccompFilter() : null;
+      const seccompOption = (fd: number): string[] => (filter === null ? [] : ["--seccomp", String(fd)]);
       let proc;
+      let output: ReturnType<typeof execFailureAsNix> | null = null;
       try {
-        proc = runProcess(file, args, { env, cwd: buildDir, onOutput: (c) => currentLog.write(c), extraFds: argsFd === null ? [] : [argsFd] });
+        if (sandboxed) {
+          const sargs = sandboxArgs({
+            chrootDir,
+            storeDir: store.storeDir,
+            toPhysical: (p) => store.toPhysical(p),
+            inputPaths: closure,
+            buildDir,
+            network: isFixedOutputDerivation(drv),
+            sandboxPaths: settings.sandboxPaths,
+            caFile: settings.caFile,
+          });
+          file = settings.bwrap!;
+          if (sargs.reduce((n, a) => n + a.length + 1, 0) > 64 * 1024) {
+            // A large closure: hand bubblewrap its options through a file instead of argv.
+            const argsFile = path.join(chrootDir, "bwrap-args");
+            fs.writeFileSync(argsFile, [...sargs, ...seccompOption(4)].map((a) => a + "\0").join(""));
+            fds.push(fs.openSync(argsFile, "r"));
+            args = ["--args", "3", "--", drv.builder, ...drv.args];
+          } else {
+            args = [...sargs, ...seccompOption(3), "--", drv.builder, ...drv.args];
+          }
+        } else if (diverted) {
+          file = settings.bwrap!;
+          args = [...divertedStoreArgs(store.realStoreDir, store.storeDir, buildDir), ...seccompOption(3), "--", drv.builder, ...drv.args];
+        } else {
+          file = drv.builder;
+          args = [...drv.args];
+        }
+        if (filter !== null) {
+          fs.mkdirSync(chrootDir, { recursive: true });
+          const filterFile = path.join(chrootDir, "seccomp.bpf");
+          fs.writeFileSync(filterFile, filter);
+          fds.push(fs.openSync(filterFile, "r"));
+        }
+        if (file === settings.bwrap && settings.builderStackLimit !== null) {
+          // Node has no setrlimit: a shell sets the limit, then becomes bubblewrap.
+          args = ["-c", 'ulimit -S -s "$0" && exec "$@"', settings.builderStackLimit, file, ...args];
+          file = "/bin/sh";
+        }
+        output = file === drv.builder ? null : execFailureAsNix(drv.builder, (c) => currentLog.write(c));
+        const viaFilter = output;
+        proc = runProcess(file, args, { env, cwd: buildDir, onOutput: viaFilter === null ? (c) => currentLog.write(c) : viaFilter.write, extraFds: fds });
       } finally {
-        if (argsFd !== null) fs.closeSync(argsFd);
+        for (const fd of fds) fs.closeSync(fd);
       }
       const onAbort = (): void => proc.kill();
       signal.addEventListener("abort", onAbort);
@@ -269,6 +319,7 @@ export async function buildDerivation(
         result = await proc.done;
       } finally {
         signal.removeEventListener("abort", onAbort);
+        output?.flush();
       }
       if (signal.aborted) throw new BuildCancelled();
     }
@@ -285,8 +336,11 @@ export async function buildDerivation(
     deleteTree(chrootDir);
     for (const [n, loc] of locations) if (!store.isValid(outputs.get(n)!)) deleteTree(loc);
     if (buildDir !== null) {
-      if (settings.keepFailed && !(e instanceof BuildCancelled)) ctx.reporter.message(`note: keeping build directory '${buildDir}'\n`);
-      else deleteTree(buildDir);
+      if (settings.keepFailed && !(e instanceof BuildCancelled)) {
+        // Kept for the user to look into, so readable by all (as Nix leaves it).
+        fs.chmodSync(buildDir, 0o755);
+        ctx.reporter.message(`note: keeping build directory '${buildDir}'\n`);
+      } else deleteTree(buildDir);
     }
     if (started) ctx.reporter.finished(drvPath, false);
     throw withFailureHint(e, drv);

@@ -96,3 +96,21 @@ test("tix build gives the same outputs as nix-build", { skip }, () => {
   assert.equal(verify.status, 0, verify.stderr);
   assert.equal(ok(tix(["store", "verify", "--store", storeB, "--check-contents"]), "verify"), "");
 });
+
+test("builds start in Nix's order: by derivation name, whatever their paths", { skip }, () => {
+  const dir = tempDir("tix-order-");
+  preludeFile(dir);
+  const file = path.join(dir, "order.nix");
+  fs.writeFileSync(
+    file,
+    `let inherit (import ./prelude.nix) mk; in
+  map (n: mk n "echo > $out" {}) [ "zeta" "alpha" "mid" "beta" "omega" "gamma" ]
+`,
+  );
+  const started = (stderr: string): string[] => stderr.split("\n").filter((l) => l.startsWith("building "));
+  const n = nix("nix", ["build", "--store", path.join(tempDir(), "nix"), "-f", file, "-j", "1", "--no-link"]);
+  const t = tix(["build", "--store", path.join(tempDir(), "tix"), "-f", file, "-j", "1", "--no-link"]);
+  assert.equal(t.status, 0, t.stderr);
+  assert.deepEqual(started(t.stderr), started(n.stderr));
+  assert.match(started(t.stderr)[0]!, /-alpha\.drv'\.\.\.$/);
+});

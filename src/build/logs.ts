@@ -35,12 +35,49 @@ export function readBuildLog(store: LocalStore, drvPath: string): Buffer | null 
 export type LogEvent = { readonly kind: "line"; readonly text: string } | { readonly kind: "phase"; readonly phase: string };
 
 /**
- * One build's log: appends everything to the log file, and splits the output into lines (`\r`
- * restarts a line, as on a terminal) for the display, keeping the last few for error messages.
+ * Removes terminal escape sequences (CSI `ESC [ … final`, and two-byte `ESC X`) and the bell and
+ * carriage-return characters from a log line, as Nix does before showing it; `keepColours` keeps
+ * the colour (SGR, `ESC [ … m`) sequences, for a terminal.
+ */
+export function filterEscapes(line: string, keepColours = false): string {
+  if (!/[\x1b\x07\r]/.test(line)) return line;
+  let out = "";
+  let i = 0;
+  const at = (): number => line.charCodeAt(i);
+  while (i < line.length) {
+    const c = line[i]!;
+    if (c === "\x1b") {
+      const start = i++;
+      let final = "";
+      if (i < line.length && line[i] === "[") {
+        i++;
+        while (i < line.length && at() >= 0x30 && at() <= 0x3f) i++;
+        while (i < line.length && at() >= 0x20 && at() <= 0x2f) i++;
+        if (i < line.length && at() >= 0x40 && at() <= 0x7e) final = line[i++]!;
+      } else if (i < line.length && at() >= 0x40 && at() <= 0x5f) {
+        i++;
+      }
+      if (keepColours && final === "m") out += line.slice(start, i);
+    } else if (c === "\r" || c === "\x07") {
+      i++;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * One build's log: appends everything to the log file, and splits the output into lines for the
+ * display (`\r` returns to the start of the line, whose characters are then overwritten, as on a
+ * terminal and in Nix), keeping the last few, without escape sequences, for error messages.
  */
 export class BuildLog {
   private fd: number | null;
   private current = "";
+  /** Where the next character goes in `current` (after a `\r`, before its end). */
+  private column = 0;
   private readonly tail: string[] = [];
 
   constructor(
@@ -61,18 +98,22 @@ export class BuildLog {
     if (this.fd !== null) fs.writeSync(this.fd, chunk);
     const text = chunk.toString("latin1");
     let start = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) {
-        this.current += text.slice(start, i);
-        this.flushLine();
-        start = i + 1;
-      } else if (c === 13) {
-        this.current = "";
-        start = i + 1;
-      }
+    for (let i = 0; i <= text.length; i++) {
+      const c = i < text.length ? text.charCodeAt(i) : -1;
+      if (c !== 10 && c !== 13 && c !== -1) continue;
+      this.put(text.slice(start, i));
+      start = i + 1;
+      if (c === 10) this.flushLine();
+      else if (c === 13) this.column = 0;
     }
-    this.current += text.slice(start);
+  }
+
+  /** Writes `s` at the current column, overwriting what a `\r` went back over. */
+  private put(s: string): void {
+    if (s === "") return;
+    if (this.column >= this.current.length) this.current += s;
+    else this.current = this.current.slice(0, this.column) + s + this.current.slice(this.column + s.length);
+    this.column += s.length;
   }
 
   /** A line that tix itself adds to the log (e.g. a builtin builder's error). */
@@ -83,6 +124,7 @@ export class BuildLog {
   private flushLine(): void {
     const line = this.current;
     this.current = "";
+    this.column = 0;
     if (line.startsWith("@nix {")) {
       try {
         const msg = JSON.parse(line.slice(5)) as { action?: string; phase?: string };
@@ -92,7 +134,7 @@ export class BuildLog {
       }
       return;
     }
-    this.tail.push(line);
+    this.tail.push(filterEscapes(line));
     if (this.tail.length > this.tailSize) this.tail.shift();
     this.onEvent({ kind: "line", text: line });
   }

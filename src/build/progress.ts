@@ -1,6 +1,8 @@
 // What the user sees while building: on a terminal, one status line (`[1/3 built] building foo
 // (buildPhase): …`) redrawn in place; otherwise plain lines (`building '/nix/store/…drv'...`).
-// With -L, build output is printed with a `name> ` prefix either way.
+// With -L, build output is printed with a `name> ` prefix either way (colours only on a terminal).
+
+import { filterEscapes } from "./logs.js";
 
 export interface BuildReporter {
   /** How many builds there are in total (for the status line). */
@@ -29,7 +31,7 @@ export class PlainReporter implements BuildReporter {
     this.write(checking ? `checking outputs of '${drvPath}'...\n` : `building '${drvPath}'...\n`);
   }
   logLine(_drvPath: string, name: string, line: string): void {
-    if (this.printLogs) this.write(`${name}> ${line}\n`);
+    if (this.printLogs) this.write(`${name}> ${filterEscapes(line)}\n`);
   }
   phase(): void {}
   finished(): void {}
@@ -74,7 +76,7 @@ export class TerminalReporter implements BuildReporter {
   logLine(drvPath: string, name: string, line: string): void {
     const a = this.running.get(drvPath);
     if (a !== undefined) a.last = line;
-    if (this.printLogs) this.above(`${name}> ${line}\n`);
+    if (this.printLogs) this.above(`${name}> ${filterEscapes(line, true)}\n`);
     else this.scheduleRedraw();
   }
 

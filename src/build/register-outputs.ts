@@ -2,6 +2,7 @@
 // normalise them, scan their references, and move them into the store and register them at once.
 
 import * as fs from "node:fs";
+import * as path from "node:path";
 import {
   canonicaliseTree,
   createHasher,
@@ -10,12 +11,14 @@ import {
   hashFileContents,
   hashToSri,
   isFixedOutputDerivation,
+  makeFixedOutputPath,
   narFromFileSystem,
   parseOutputHash,
   renderContentAddress,
   RefScanner,
   dumpPath,
   type Derivation,
+  type FixedOutputInfo,
   type Hash,
   type LocalStore,
   type NewPathInfo,
@@ -62,7 +65,7 @@ function words(s: string | undefined): string[] | undefined {
   return s === undefined ? undefined : s.split(/[ \t\n\r]+/).filter((w) => w !== "");
 }
 
-function checksFor(drv: Derivation, output: string): OutputChecks {
+function checksFor(drvPath: string, drv: Derivation, output: string): OutputChecks {
   const json = drv.env.get("__json");
   if (json === undefined) {
     // Without structured attributes, an output's reference to itself never counts for requisites.
@@ -82,12 +85,24 @@ function checksFor(drv: Derivation, output: string): OutputChecks {
   }
   const all = attrs.outputChecks as Record<string, Record<string, unknown>> | undefined;
   const c = all?.[output];
-  if (c === undefined || c === null || typeof c !== "object") return {};
+  if (c === undefined || c === null || typeof c !== "object" || Array.isArray(c)) return {};
+  // As in Nix: a single string counts as a list of one, null as an empty list.
   const list = (k: string): string[] | undefined => {
     const v = c[k];
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : undefined;
+    if (v === undefined) return undefined;
+    const items = v === null ? [] : Array.isArray(v) ? v : typeof v === "object" ? Object.values(v as object) : [v];
+    if (!items.every((x): x is string => typeof x === "string")) {
+      throw new BuildError(`attribute '${k}' of derivation '${drvPath}' must be a list of strings`, 1);
+    }
+    return items;
   };
-  const num = (k: string): number | undefined => (typeof c[k] === "number" ? (c[k] as number) : undefined);
+  const num = (k: string): number | undefined => {
+    const v = c[k];
+    if (v === undefined) return undefined;
+    if (typeof v !== "number") throw new BuildError(`attribute '${k}' of derivation '${drvPath}' must be a number`, 1);
+    return v;
+  };
+  // Structured attributes have no way to ignore self-references (Nix reads no such key).
   return {
     allowedReferences: list("allowedReferences"),
     allowedRequisites: list("allowedRequisites"),
@@ -95,7 +110,6 @@ function checksFor(drv: Derivation, output: string): OutputChecks {
     disallowedRequisites: list("disallowedRequisites"),
     maxSize: num("maxSize"),
     maxClosureSize: num("maxClosureSize"),
-    ignoreSelfRefs: c.ignoreSelfRefs === true,
   };
 }
 
@@ -140,10 +154,17 @@ export function registerOutputs(opts: RegisterOptions): Map<string, ValidPathInf
     const out = drv.outputs.get(name)!;
     const loc = opts.locations.get(name)!;
     let ca: string | null = null;
-    if (isFixedOutputDerivation(drv)) ca = checkFixedOutput(drvPath, drv, loc);
+    const fixed = isFixedOutputDerivation(drv) ? checkFixedOutput(drvPath, drv, loc) : null;
     const scanner = new RefScanner(candidates);
     const { narHash, narSize } = hashAndScan(loc, scanner);
     const references = scanner.found();
+    if (fixed !== null) {
+      if (fixed.mismatch !== null) {
+        if (opts.mode === "normal" && references.length === 0) keepUnderActualHash(store, drvPath, out.path, loc, fixed.actual, narHash, narSize);
+        throw fixed.mismatch;
+      }
+      ca = renderContentAddress(fixed.actual);
+    }
     if (ca !== null && references.length > 0) {
       throw new BuildError(`illegal path references in fixed-output derivation '${drvPath}'`, 1);
     }
@@ -151,7 +172,7 @@ export function registerOutputs(opts: RegisterOptions): Map<string, ValidPathInf
   }
 
   checkOutputCycles(drvPath, checked);
-  for (const c of checked.values()) checkConstraints(store, drv, c, checked);
+  for (const c of checked.values()) checkConstraints(store, drvPath, drv, c, checked);
 
   if (opts.mode === "check") {
     for (const c of checked.values()) {
@@ -211,8 +232,14 @@ function hashAndScan(loc: string, scanner: RefScanner): { narHash: Hash; narSize
   return { narHash: hasher.digest(), narSize };
 }
 
-/** Verifies a fixed output's hash; returns its content address. */
-function checkFixedOutput(drvPath: string, drv: Derivation, loc: string): string {
+/** A fixed output's content address as built, and the error if it is not the one specified. */
+interface FixedOutputCheck {
+  readonly actual: FixedOutputInfo;
+  readonly mismatch: BuildError | null;
+}
+
+/** Hashes a fixed output (which must be a plain file when hashed flat) and compares. */
+function checkFixedOutput(drvPath: string, drv: Derivation, loc: string): FixedOutputCheck {
   const spec = parseOutputHash(drv.outputs.get("out")!);
   const st = fs.lstatSync(loc);
   let got: Hash;
@@ -227,13 +254,47 @@ function checkFixedOutput(drvPath: string, drv: Derivation, loc: string): string
     }
     got = hashFileContents(loc, spec.hash.algo);
   }
-  if (!hashEquals(got, spec.hash)) {
-    throw new BuildError(
-      `hash mismatch in fixed-output derivation '${drvPath}':\n  specified: ${hashToSri(spec.hash)}\n     got:    ${hashToSri(got)}`,
-      102,
-    );
+  const mismatch = hashEquals(got, spec.hash)
+    ? null
+    : new BuildError(
+        `hash mismatch in fixed-output derivation '${drvPath}':\n  specified: ${hashToSri(spec.hash)}\n     got:    ${hashToSri(got)}`,
+        102,
+      );
+  return { actual: { method: spec.method, hash: got }, mismatch };
+}
+
+/**
+ * As Nix does, a fixed output whose hash differs from the one specified is still kept, as valid,
+ * at the path its actual hash gives: once the expression has the right hash, nothing needs to be
+ * fetched again. Best effort: when that path is busy or anything fails, the output is dropped.
+ */
+function keepUnderActualHash(
+  store: LocalStore,
+  drvPath: string,
+  wantedPath: string,
+  loc: string,
+  actual: FixedOutputInfo,
+  narHash: Hash,
+  narSize: number,
+): void {
+  if (actual.method === "text") return;
+  const actualPath = makeFixedOutputPath(path.basename(wantedPath).slice(33), actual.method, actual.hash, [], store.storeDir);
+  if (store.isValid(actualPath)) return;
+  const lock = store.lockPath(actualPath, false);
+  if (lock === null) return;
+  const real = store.toPhysical(actualPath);
+  try {
+    if (store.isValid(actualPath)) return;
+    deleteTree(real);
+    fs.renameSync(loc, real);
+    store.registerValidPaths([
+      { path: actualPath, narHash, narSize, references: [], deriver: drvPath, ca: renderContentAddress(actual), ultimate: true },
+    ]);
+  } catch {
+    if (!store.isValid(actualPath)) deleteTree(real);
+  } finally {
+    lock.release();
   }
-  return renderContentAddress({ method: spec.method, hash: got });
 }
 
 /** Outputs may refer to each other only without cycles (they are registered in dependency order). */
@@ -282,8 +343,8 @@ function requisites(store: LocalStore, start: Checked, checked: ReadonlyMap<stri
   return seen;
 }
 
-function checkConstraints(store: LocalStore, drv: Derivation, c: Checked, checked: ReadonlyMap<string, Checked>): void {
-  const checks = checksFor(drv, c.name);
+function checkConstraints(store: LocalStore, drvPath: string, drv: Derivation, c: Checked, checked: ReadonlyMap<string, Checked>): void {
+  const checks = checksFor(drvPath, drv, c.name);
   if (checks.maxSize !== undefined && c.narSize > checks.maxSize) {
     throw new BuildError(`path '${c.path}' is too large at ${c.narSize} bytes; limit is ${checks.maxSize} bytes`, 1);
   }

@@ -53,10 +53,14 @@ in {
     echo pwned 2> $out/write-host > ${hostDir}/pwned
     echo x 2> $out/write-etc >> /etc/passwd
     echo x > /build/scratch && echo yes > $out/build-writable
+    touch /root-file 2> $out/write-root; mkdir /nix/dir 2> $out/write-nix; touch /dev/file 2> $out/write-dev
+    touch /tmp/t /dev/shm/s && echo yes > $out/tmp-writable
+    ulimit -s > $out/stack
+    echo $$ > $out/pid; kill -9 $$; echo survived >> $out/pid
     id -u > $out/uid; id -g >> $out/uid; hostname > $out/hostname
   '' {};
   net = mk "net" "echo from-sandbox | nc 127.0.0.1 \${port} && echo connected > $out || echo refused > $out" {};
-  fixedNet = mk "fixed-net" "echo from-fixed-output | nc 127.0.0.1 \${port}; echo done > $out" {
+  fixedNet = mk "fixed-net" "grep -q 'hosts: files dns' /etc/nsswitch.conf && cmp /etc/ssl/certs/ca-certificates.crt /ca/bundle && echo from-fixed-output | nc 127.0.0.1 \${port}; echo done > $out" {
     outputHashAlgo = "sha256"; outputHash = builtins.hashString "sha256" "done\\n";
   };
 }
@@ -64,7 +68,11 @@ in {
     );
     const store = path.join(dir, "store");
     const args = ["--store", store, "-f", file, "--argstr", "port", String(srv.port)];
-    const r = await tixAsync(["build", ...args, "probe", "net", "fixedNet", "-j", "3", "--no-link", "--print-out-paths"]);
+    // A CA bundle of our own, which fixed-output builds must see at /etc/ssl/certs/ca-certificates.crt.
+    const ca = tempDir("tix-ca-");
+    fs.writeFileSync(path.join(ca, "bundle"), `bundle-${token}\n`);
+    const caOptions = ["--option", "ssl-cert-file", path.join(ca, "bundle"), "--option", "extra-sandbox-paths", `/ca=${ca}`];
+    const r = await tixAsync(["build", ...args, ...caOptions, "probe", "net", "fixedNet", "-j", "3", "--no-link", "--print-out-paths"]);
     const [probe, netOut, fixed] = ok(r, "build").trim().split("\n");
     const read = (p: string, f = ""): string => fs.readFileSync(path.join(store, p!, f), "utf8");
 
@@ -81,10 +89,18 @@ in {
     assert.notEqual(read(probe!, "write-host"), "");
     assert.notEqual(read(probe!, "write-etc"), "");
     assert.equal(read(probe!, "build-writable"), "yes\n");
+    // The sandbox's own directories are not the builder's to change, as in Nix (where root owns them).
+    for (const f of ["write-root", "write-nix", "write-dev"]) assert.match(read(probe!, f), /Read-only file system/, f);
+    assert.equal(read(probe!, "tmp-writable"), "yes\n");
+    // The builder is process 1 of its namespace, as under Nix: a SIGKILL from inside does not end it.
+    assert.equal(read(probe!, "pid"), "1\nsurvived\n");
+    // The stack limit is the one tix was started with, not the evaluator's raised one.
+    const soft = /^Max stack size\s+(\S+)/m.exec(fs.readFileSync("/proc/self/limits", "utf8"))![1]!;
+    assert.equal(read(probe!, "stack"), `${soft === "unlimited" ? soft : Number(soft) / 1024}\n`);
     assert.equal(read(probe!, "uid"), "1000\n100\n");
     assert.equal(read(probe!, "hostname"), "localhost\n");
 
-    // No network, except for fixed-output derivations.
+    // No network, except for fixed-output derivations (which get Nix's /etc/nsswitch.conf and the CA bundle too).
     assert.equal(read(netOut!), "refused\n");
     assert.equal(read(fixed!), "done\n");
     assert.deepEqual(srv.received, ["from-fixed-output\n"]);

@@ -25,6 +25,8 @@ export interface SandboxOptions {
   /** Fixed-output derivations keep the host's network (and its resolv.conf, services, hosts). */
   readonly network: boolean;
   readonly sandboxPaths: readonly SandboxPath[];
+  /** The CA bundle a build with the network sees (when it exists), as in modern Nix. */
+  readonly caFile?: string;
 }
 
 /** Where a logical store path ends up in the sandbox's store directory on the host. */
@@ -38,6 +40,8 @@ const PASSWD =
   "nobody:x:65534:65534:Nobody:/:/noshell\n";
 const GROUP = `root:x:0:\nnixbld:!:${SANDBOX_GID}:\nnogroup:x:65534:\n`;
 const HOSTS = "127.0.0.1 localhost\n::1 localhost\n";
+/** Name lookups of fixed-output builds (which have the network) go to the host's files and DNS. */
+const NSSWITCH = "hosts: files dns\nservices: files\n";
 
 /**
  * Prepares `chrootDir` (its store directory, /etc files, symlinked inputs) and returns the
@@ -52,11 +56,15 @@ export function sandboxArgs(opts: SandboxOptions): string[] {
   fs.writeFileSync(path.join(etc, "passwd"), PASSWD);
   fs.writeFileSync(path.join(etc, "group"), GROUP);
   if (!opts.network) fs.writeFileSync(path.join(etc, "hosts"), HOSTS);
+  else fs.writeFileSync(path.join(etc, "nsswitch.conf"), NSSWITCH);
 
   const args = [
     "--unshare-user",
     "--unshare-ipc",
     "--unshare-pid",
+    // The builder is the sandbox's process 1, as in Nix (`$$` is 1; signals it does not handle, sent
+    // from inside, do not end it).
+    "--as-pid-1",
     "--unshare-uts",
     "--unshare-cgroup-try",
     ...(opts.network ? [] : ["--unshare-net"]),
@@ -88,6 +96,11 @@ export function sandboxArgs(opts: SandboxOptions): string[] {
   );
   if (opts.network) {
     for (const f of ["/etc/resolv.conf", "/etc/services", "/etc/hosts"]) args.push("--ro-bind-try", f, f);
+    args.push("--ro-bind", path.join(etc, "nsswitch.conf"), "/etc/nsswitch.conf");
+    if (opts.caFile !== undefined && fs.existsSync(opts.caFile)) {
+      args.push("--perms", "0755", "--dir", "/etc/ssl", "--perms", "0755", "--dir", "/etc/ssl/certs");
+      args.push("--ro-bind", opts.caFile, "/etc/ssl/certs/ca-certificates.crt");
+    }
   } else {
     args.push("--ro-bind", path.join(etc, "hosts"), "/etc/hosts");
   }
@@ -105,6 +118,10 @@ export function sandboxArgs(opts: SandboxOptions): string[] {
     "--perms", "1777", "--tmpfs", "/dev/shm",
     "--proc", "/proc",
     "--perms", "1777", "--tmpfs", "/tmp",
+    // The builder owns the sandbox's root and /dev (it maps to the user bubblewrap ran as): as in
+    // Nix, where they belong to root, it may write only to /build, /tmp, /dev/shm and the store.
+    "--remount-ro", "/",
+    "--remount-ro", "/dev",
     "--chdir", SANDBOX_BUILD_DIR,
   );
   return args;

@@ -144,7 +144,7 @@ export class Scheduler {
     try {
       for (;;) {
         if (this.controller.signal.aborted) stopping = true;
-        while (!stopping && running.size < settings.maxJobs && ready.length > 0) start(ready.shift()!);
+        while (!stopping && running.size < settings.maxJobs && ready.length > 0) start(takeNext(ready));
         if (running.size === 0) break;
         await Promise.race(running);
       }
@@ -168,6 +168,17 @@ export class Scheduler {
     }
     return requests.map((r) => this.outcome(r));
   }
+}
+
+/**
+ * The ready build to start next: as in Nix, by the name of the derivation (`aardvark.drv` before
+ * `baboon.drv`), then by its path, whatever order they became ready in.
+ */
+function takeNext(ready: Job[]): Job {
+  const key = (j: Job): string => `${j.node.drvPath.slice(j.node.drvPath.lastIndexOf("/") + 34)}$${j.node.drvPath}`;
+  let best = 0;
+  for (let i = 1; i < ready.length; i++) if (key(ready[i]!) < key(ready[best]!)) best = i;
+  return ready.splice(best, 1)[0]!;
 }
 
 /** nix-build's exit status: 100 + 1 (timeout) + 2 (hash mismatch) + 4 (not deterministic), or 1. */

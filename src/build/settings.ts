@@ -37,6 +37,21 @@ export interface BuildSettings {
   buildDirRoot: string;
   /** Path of bubblewrap, or null when it is not installed. */
   bwrap: string | null;
+  /**
+   * The stack limit (`ulimit -s` value: KiB or "unlimited") builders get: the one tix was started
+   * with, before bin/tix raised it for the evaluator (as Nix restores its own for builders); null
+   * when unknown (builders then inherit tix's).
+   */
+  builderStackLimit: string | null;
+  /** `ssl-cert-file`: the CA bundle fixed-output builds see at /etc/ssl/certs/ca-certificates.crt. */
+  caFile: string;
+}
+
+/** `TIX_BUILDER_STACK_LIMIT` (bytes or "unlimited", from /proc/self/limits) as a `ulimit -s` value. */
+function builderStackLimit(value: string | undefined): string | null {
+  if (value === "unlimited") return value;
+  if (value === undefined || !/^\d+$/.test(value)) return null;
+  return String(Math.max(1, Math.floor(Number(value) / 1024)));
 }
 
 function defaultSystem(): string {
@@ -81,6 +96,8 @@ export function defaultBuildSettings(env: NodeJS.ProcessEnv = process.env): Buil
     systemFeatures: ["benchmark", "big-parallel", "nixos-test", ...(fs.existsSync("/dev/kvm") ? ["kvm"] : [])],
     buildDirRoot: env.TMPDIR ?? "/tmp",
     bwrap: findExecutable("bwrap"),
+    builderStackLimit: builderStackLimit(env.TIX_BUILDER_STACK_LIMIT),
+    caFile: env.NIX_SSL_CERT_FILE || env.SSL_CERT_FILE || "/etc/ssl/certs/ca-certificates.crt",
   };
 }
 
@@ -146,6 +163,9 @@ export function applyBuildOption(s: BuildSettings, name: string, value: string):
       return true;
     case "system":
       s.system = value;
+      return true;
+    case "ssl-cert-file":
+      s.caFile = value;
       return true;
     case "extra-platforms":
       s.extraPlatforms = value.split(/\s+/).filter((w) => w !== "");

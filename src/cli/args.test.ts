@@ -35,3 +35,14 @@ test("a missing value is the style's error; optionalValue allows it", () => {
   walkArgs(["--opt"], NIX_STYLE, (_, at) => seen.push(at.optionalValue()));
   assert.deepEqual(seen, [undefined]);
 });
+
+test("compound short flags split as Nix splits them, in flag position only", () => {
+  const arity = { "-j": 1, "-A": 1, "--expr": 1 };
+  assert.deepEqual(walk(["-j4", "x"], NIX_STYLE, arity), ["-j(4)", "x"]);
+  assert.deepEqual(walk(["-Lj4", "-KL"], NIX_STYLE, arity), ["-L", "-j(4)", "-K", "-L"]);
+  // As in Nix, the letters of a value glued to its flag become flags too.
+  assert.deepEqual(walk(["-Afoo.bar"], SEPARATE_VALUES_STYLE, arity), ["-A(-f)", "-o", "-o", ".bar"]);
+  assert.deepEqual(walk(["-A", "-foo", "--expr", "-xy"], NIX_STYLE, arity), ["-A(-foo)", "--expr(-xy)"]);
+  assert.deepEqual(walk(["-1", "-", "--", "-ab"], NIX_STYLE, arity), ["-1", "-", "rest:-ab"]);
+  assert.deepEqual(walk(["-j4"], { ...NIX_STYLE, compoundShortFlags: false }, arity), ["-j4"]);
+});

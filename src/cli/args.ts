@@ -20,22 +20,45 @@ export interface ArgWalkStyle {
   readonly inlineValues: boolean;
   /** The error for a flag whose value is missing. */
   readonly missingValue: (flag: string) => Error;
+  /**
+   * Whether a compound short flag in flag position is split as Nix splits it: `-Lj4` is `-L -j 4`
+   * (each letter a flag, the first non-letter starts the last flag's value).
+   */
+  readonly compoundShortFlags?: boolean;
 }
 
 /** The style of the nix-like commands: `--flag=VALUE` accepted, `flag '…' requires an argument`. */
 export const NIX_STYLE: ArgWalkStyle = {
   inlineValues: true,
   missingValue: (flag) => new UsageError(`flag '${flag}' requires an argument`),
+  compoundShortFlags: true,
 };
 
 /** As NIX_STYLE, for commands that (like nix-instantiate) take `--flag=VALUE` as an unknown flag. */
 export const SEPARATE_VALUES_STYLE: ArgWalkStyle = { ...NIX_STYLE, inlineValues: false };
 
 /** Calls `onArg` with each argument of `argv` (the flag part of `--flag=VALUE` in the inline style). */
-export function walkArgs(argv: readonly string[], style: ArgWalkStyle, onArg: (arg: string, at: ArgCursor) => void): void {
+/** `-Lj4` ⇒ `-L`, `-j`, `4`; anything else as it is. */
+function splitCompoundShortFlag(arg: string): string[] {
+  if (!/^-[a-zA-Z]./.test(arg)) return [arg];
+  const parts: string[] = [];
+  for (let j = 1; j < arg.length; j++) {
+    if (/[a-zA-Z]/.test(arg[j]!)) parts.push(`-${arg[j]}`);
+    else {
+      parts.push(arg.slice(j));
+      break;
+    }
+  }
+  return parts;
+}
+
+export function walkArgs(argvIn: readonly string[], style: ArgWalkStyle, onArg: (arg: string, at: ArgCursor) => void): void {
+  const argv = [...argvIn];
   let i = 0;
   let stopped = false;
   for (; i < argv.length && !stopped; i++) {
+    // Only an argument in flag position is split (a flag's values are taken as they are).
+    if (style.compoundShortFlags === true) argv.splice(i, 1, ...splitCompoundShortFlag(argv[i]!));
     const raw = argv[i]!;
     let arg = raw;
     let inline: string | undefined;

@@ -75,10 +75,12 @@ test("tix instantiate writes derivations; tix build makes result links, roots, J
   assert.equal(ok(run(["build", "--store", store, `${drvPath}^dev`, "--no-link", "--print-out-paths"]), "build ^dev"), `${dev}\n`);
   assert.equal(ok(run(["build", "--store", store, `${drvPath}^*`, "--no-link", "--print-out-paths"]), "build ^*"), `${dev}\n${out}\n`);
 
-  // --rebuild of a deterministic build passes.
-  const check = run(["build", "--store", store, "-f", file, "multi", "--rebuild"]);
+  // --rebuild of a deterministic build passes, and links the result as Nix does.
+  const rebuilt = path.join(dir, "rebuilt");
+  const check = run(["build", "--store", store, "-f", file, "multi", "--rebuild", "--out-link", rebuilt]);
   assert.equal(check.status, 0, check.stderr);
   assert.equal(check.stderr, `checking outputs of '${drvPath}'...\n`);
+  assert.equal(fs.readlinkSync(rebuilt), out);
 
   // Flake installables go through src/flake (see flake.test.ts); an unknown flake is an error.
   const flake = run(["build", "--store", store, "nosuchflake#hello"]);
@@ -142,4 +144,73 @@ test("derivation show -r shows every derivation in the closure, also one named o
     const theirs = JSON.parse(nix("nix", ["show-derivation", "--store", oracle, "-r", top]).stdout) as object;
     assert.deepEqual(shown.sort(), Object.keys(theirs).sort());
   }
+});
+
+test("a .drv path with ^OUTPUTS builds those outputs (^* all of them), as in modern Nix", { skip }, () => {
+  const { dir, file, store, run } = setup();
+  const drvPath = ok(run(["instantiate", "--store", store, file, "-A", "multi"]), "instantiate").trim();
+  const built = (installable: string, link: string): Record<string, string> => {
+    const json = JSON.parse(ok(run(["build", "--store", store, installable, "--out-link", link, "--json"]), installable)) as { outputs: Record<string, string> }[];
+    return json[0]!.outputs;
+  };
+  const dev = built(`${drvPath}^dev`, path.join(dir, "a"));
+  assert.deepEqual(Object.keys(dev), ["dev"]);
+  assert.equal(fs.readlinkSync(path.join(dir, "a-dev")), dev.dev);
+  assert.equal(fs.existsSync(path.join(dir, "a")), false, "only the wanted output is linked");
+  assert.deepEqual(Object.keys(built(`${drvPath}^*`, path.join(dir, "b"))), ["dev", "out"]);
+  assert.deepEqual(Object.keys(built(`${drvPath}^out,dev`, path.join(dir, "c"))), ["dev", "out"]);
+  const bogus = run(["build", "--store", store, `${drvPath}^bogus`, "--no-link"]);
+  assert.equal(bogus.status, 1);
+  assert.equal(bogus.stderr, `error: derivation '${drvPath}' does not have wanted outputs 'bogus'\n`);
+});
+
+test("store paths and derivations together: links, --json and --print-out-paths in the order given; no clobbering of the user's files", { skip }, () => {
+  const { dir, file, store, run } = setup();
+  const drvPath = ok(run(["instantiate", "--store", store, file, "-A", "multi"]), "instantiate").trim();
+  const [out] = ok(run(["build", "--store", store, `${drvPath}^out`, "--no-link", "--print-out-paths"]), "build").trim().split("\n");
+  const link = path.join(dir, "r");
+  const r = run(["build", "--store", store, out!, `${drvPath}^dev`, "--out-link", link, "--json", "--print-out-paths"]);
+  const [json, ...paths] = ok(r, "build").trim().split("\n");
+  const parsed = JSON.parse(json!) as ({ path: string } | { drvPath: string; outputs: Record<string, string> })[];
+  assert.deepEqual(parsed[0], { path: out });
+  assert.equal((parsed[1] as { drvPath: string }).drvPath, drvPath);
+  const dev = (parsed[1] as { outputs: Record<string, string> }).outputs.dev!;
+  assert.deepEqual(paths, [out, dev]);
+  assert.equal(fs.readlinkSync(link), out);
+  assert.equal(fs.readlinkSync(`${link}-1-dev`), dev);
+
+  // An existing directory, file or symlink out of the store is left alone, as Nix leaves it.
+  const mine = path.join(dir, "mine");
+  fs.mkdirSync(mine);
+  fs.writeFileSync(path.join(dir, "file"), "x");
+  fs.symlinkSync("/tmp", path.join(dir, "elsewhere"));
+  for (const name of ["mine", "file", "elsewhere"]) {
+    const target = path.join(dir, name);
+    const refused = run(["build", "--store", store, out!, "--out-link", target]);
+    assert.equal(refused.status, 1);
+    assert.equal(refused.stderr, `error: cannot create symlink '${target}'; already exists\n`);
+  }
+  assert.deepEqual(fs.readdirSync(dir).filter((e) => e.includes(".tmp-")), [], "no temporary link is left");
+  assert.equal(fs.readFileSync(path.join(dir, "file"), "utf8"), "x");
+  assert.equal(fs.readlinkSync(path.join(dir, "elsewhere")), "/tmp");
+});
+
+test("build settings are flags too, as in Nix: --log-lines N, --no-sandbox, --no-keep-going", { skip }, () => {
+  const { dir, store, run } = setup();
+  const file = path.join(dir, "lines.nix");
+  fs.writeFileSync(file, `let inherit (import ./prelude.nix) mk; in { noisy = mk "noisy" "echo one; echo two; echo three; exit 1" {}; }\n`);
+  const r = run(["build", "--store", store, "-f", file, "noisy", "--log-lines", "2", "--no-keep-going"]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /last 2 log lines:\n {7}> two\n {7}> three\n/);
+  const unsandboxed = run(["build", "--store", store, "-f", file, "noisy", "--no-sandbox", "--log-lines", "1", "--dry-run"]);
+  assert.equal(unsandboxed.status, 0, unsandboxed.stderr);
+});
+
+test("-L prefixes a build's log lines with its name without the version, as Nix does", { skip }, () => {
+  const { dir, store, run } = setup();
+  const file = path.join(dir, "versioned.nix");
+  fs.writeFileSync(file, `(import ./prelude.nix).mk "hello-2.12.1" "echo hi; echo > $out" {}\n`);
+  const r = run(["build", "--store", store, "-f", file, "-L", "--no-link"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /\nhello> hi\n/);
 });

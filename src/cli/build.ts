@@ -58,8 +58,9 @@ Options:
   -k, --keep-going       keep building what does not depend on a failure
   -K, --keep-failed      keep the build directory of failed builds
   -L, --print-build-logs print build output
-  --option NAME VALUE    e.g. sandbox false
+  --option NAME VALUE    e.g. sandbox false; also as flags: --log-lines N, --no-sandbox, …
   --store DIR            use the chroot store rooted at DIR
+  .drv paths take ^OUT,OUT… (^* for all outputs)
 `;
 
 function parseBuildArgs(argv: string[]): BuildOptions | null {
@@ -80,6 +81,7 @@ function parseBuildArgs(argv: string[]): BuildOptions | null {
   let help = false;
   walkArgs(argv, NIX_STYLE, (a, { value: next, rest }) => {
     if (parseInstallableFlag(o, a, next)) return;
+    if (parseBuildSettingFlag(o, a, next)) return;
     switch (a) {
       case "--help": help = true; rest(); break; // help, whatever follows
       case "-o": case "--out-link": o.outLink = next(); break;
@@ -100,6 +102,21 @@ function parseBuildArgs(argv: string[]): BuildOptions | null {
     }
   });
   return help ? null : o;
+}
+
+/** Nix's build settings that are also flags of their own: `--NAME VALUE`, or `--NAME`/`--no-NAME`. */
+const VALUED_SETTINGS = new Set(["log-lines", "sandbox-paths", "extra-sandbox-paths", "system", "extra-platforms", "system-features"]);
+const BOOLEAN_SETTINGS = new Set(["sandbox", "keep-failed", "keep-going", "print-build-logs"]);
+
+/** `--log-lines 5`, `--no-sandbox`, … as `--option NAME VALUE`; false for other arguments. */
+export function parseBuildSettingFlag(o: Pick<InstallableOptions, "options">, a: string, next: () => string): boolean {
+  if (!a.startsWith("--")) return false;
+  const name = a.slice(2);
+  if (VALUED_SETTINGS.has(name)) o.options.push([name, next()]);
+  else if (BOOLEAN_SETTINGS.has(name)) o.options.push([name, "true"]);
+  else if (name.startsWith("no-") && BOOLEAN_SETTINGS.has(name.slice(3))) o.options.push([name.slice(3), "false"]);
+  else return false;
+  return true;
 }
 
 /** Build settings from the defaults, `--option`s and the dedicated flags. */
@@ -124,10 +141,12 @@ export function autoArgsFor(ev: ReturnType<typeof makeEvaluator>, args: Installa
   return autoArgs;
 }
 
+function outcomeJson(r: BuildOutcome): { drvPath: string; outputs: Record<string, string> } {
+  return { drvPath: r.drvPath, outputs: Object.fromEntries([...r.outputs].sort(([a], [b]) => (a < b ? -1 : 1))) };
+}
+
 function outputsJson(outcomes: readonly BuildOutcome[]): string {
-  return JSON.stringify(
-    outcomes.map((r) => ({ drvPath: r.drvPath, outputs: Object.fromEntries([...r.outputs].sort(([a], [b]) => (a < b ? -1 : 1))) })),
-  );
+  return JSON.stringify(outcomes.map(outcomeJson));
 }
 
 /** Build progress on stderr: a status line on a terminal, plain lines otherwise. */
@@ -202,23 +221,25 @@ export async function runBuild(argv: string[], out: (s: string) => void = writeO
     const outcomes = await buildReportingFailure(scheduler, requests);
     if (outcomes === null) return 1;
 
-    if (!o.noLink && !o.rebuild) {
-      outcomes.forEach((r, i) => {
-        for (const [name, p] of [...r.outputs].sort(([a], [b]) => (a < b ? -1 : 1))) {
-          let link = o.outLink;
-          if (i > 0) link += `-${i}`;
-          if (name !== "out") link += `-${name}`;
-          addPermRoot(store, p, link);
-        }
+    // What each installable gave, in the order given: links, JSON and paths are numbered by it.
+    let next = 0;
+    const results = resolved.map((r): { path: string } | { outcome: BuildOutcome } => (r.kind === "opaque" ? { path: r.ref.path } : { outcome: outcomes[next++]! }));
+    const sortedOutputs = (r: BuildOutcome): [string, string][] => [...r.outputs].sort(([a], [b]) => (a < b ? -1 : 1));
+    if (!o.noLink) {
+      results.forEach((r, i) => {
+        const base = i > 0 ? `${o.outLink}-${i}` : o.outLink;
+        if ("path" in r) addPermRoot(store, r.path, base);
+        else for (const [name, p] of sortedOutputs(r.outcome)) addPermRoot(store, p, name === "out" ? base : `${base}-${name}`);
       });
-      for (const r of resolved) {
-        if (r.kind === "opaque") addPermRoot(store, r.ref.path, o.outLink);
-      }
     }
-    if (o.json) out(outputsJson(outcomes) + "\n");
+    if (o.json) {
+      out(JSON.stringify(results.map((r) => ("path" in r ? { path: r.path } : outcomeJson(r.outcome)))) + "\n");
+    }
     if (o.printOutPaths) {
-      for (const r of outcomes) for (const [, p] of [...r.outputs].sort(([a], [b]) => (a < b ? -1 : 1))) out(p + "\n");
-      for (const r of resolved) if (r.kind === "opaque") out(r.ref.path + "\n");
+      for (const r of results) {
+        if ("path" in r) out(r.path + "\n");
+        else for (const [, p] of sortedOutputs(r.outcome)) out(p + "\n");
+      }
     }
     return 0;
   } finally {

@@ -25,13 +25,17 @@ function records(w: World): Map<string, number> {
   return new Map(fs.readdirSync(dir).map((n) => [n, fs.statSync(path.join(dir, n)).ino]));
 }
 
-/** The environment bin/tix's node sees for `extra` (bin/tix renames NODE_EXTRA_CA_CERTS). */
+/**
+ * The environment bin/tix's node sees for `extra` (bin/tix renames NODE_EXTRA_CA_CERTS, and passes
+ * on the stack limit it started with, which its shell inherits from this process).
+ */
 function childEnv(w: World, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...w.env, ...extra };
   if (env["NODE_EXTRA_CA_CERTS"]) {
     env["TIX_EXTRA_CA_CERTS"] = env["NODE_EXTRA_CA_CERTS"];
     delete env["NODE_EXTRA_CA_CERTS"];
   }
+  env["TIX_BUILDER_STACK_LIMIT"] = /^Max stack size\s+(\S+)/m.exec(fs.readFileSync("/proc/self/limits", "utf8"))![1];
   return env;
 }
 

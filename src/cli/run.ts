@@ -9,7 +9,7 @@ import { AttrCursor } from "../flake/eval-cache.js";
 import { parseAttrPath } from "../flake/attr-path.js";
 import { resolveInstallable } from "../flake/installable.js";
 import type { LocalStore } from "../store/local-store.js";
-import { autoArgsFor, buildReportingFailure, buildSettingsFrom, stderrReporter } from "./build.js";
+import { autoArgsFor, buildReportingFailure, buildSettingsFrom, parseBuildSettingFlag, stderrReporter } from "./build.js";
 import { autoCall, findAlongAttrPath, makeEvaluator } from "./eval-setup.js";
 import { execInStore, exitLikeProgram, type ProgramEnd } from "./exec-in-store.js";
 import { openFlakeSession } from "./flake-setup.js";
@@ -60,6 +60,7 @@ export function emptyRunOptions(): RunOptions {
 /** The build flags `run` and `shell` share with `tix build`; false for other arguments. */
 export function parseRunBuildFlag(o: RunOptions, a: string, next: () => string): boolean {
   if (parseInstallableFlag(o, a, next)) return true;
+  if (parseBuildSettingFlag(o, a, next)) return true;
   switch (a) {
     case "-K": case "--keep-failed": o.keepFailed = true; return true;
     case "-k": case "--keep-going": o.keepGoing = true; return true;

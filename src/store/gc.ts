@@ -322,6 +322,16 @@ export function addIndirectRoot(store: LocalStore, link: string): string {
 export function addPermRoot(store: LocalStore, storePath: string, gcRoot: string): string {
   store.checkStorePath(storePath);
   const abs = path.resolve(gcRoot);
+  // Only an earlier root (a symlink into the store) is replaced, never the user's own files.
+  let existing: fs.Stats | null = null;
+  try {
+    existing = fs.lstatSync(abs);
+  } catch {
+    // nothing there
+  }
+  if (existing !== null && (!existing.isSymbolicLink() || !fs.readlinkSync(abs).startsWith(store.storeDir + "/"))) {
+    throw new StoreError(`cannot create symlink '${abs}'; already exists`);
+  }
   replaceSymlink(storePath, abs);
   const rootsDir = gcrootsDir(store) + path.sep;
   if (!abs.startsWith(rootsDir)) addIndirectRoot(store, abs);
@@ -333,5 +343,10 @@ function replaceSymlink(target: string, link: string): void {
   fs.mkdirSync(path.dirname(link), { recursive: true });
   const tmp = `${link}.tmp-${process.pid}-${Date.now()}`;
   fs.symlinkSync(target, tmp);
-  fs.renameSync(tmp, link);
+  try {
+    fs.renameSync(tmp, link);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
 }

@@ -436,7 +436,9 @@ export class LocalStore implements EvalStore {
   registerValidPaths(infos: readonly NewPathInfo[]): void {
     const full = infos.map((i) => this.completeInfo(i));
     for (const i of full) {
-      if (!fs.existsSync(this.toPhysical(i.path))) throw new StoreError(`cannot register '${i.path}': it does not exist on disk`);
+      const phys = this.toPhysical(i.path);
+      // An output may be a symlink whose target does not exist (in the store or at all).
+      if (!fs.existsSync(phys) && !isSymlink(phys)) throw new StoreError(`cannot register '${i.path}': it does not exist on disk`);
     }
     const drvOutputs = new Map<string, Map<string, string>>();
     for (const i of full) {
