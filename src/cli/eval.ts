@@ -14,6 +14,7 @@ import { emptyFlakeCliOptions, openFlakeSession, parseFlakeFlag, type FlakeCliOp
 import { SEPARATE_VALUES_STYLE, walkArgs } from "./args.js";
 import { argBytes, writeOut } from "./output.js";
 import { LazyLocalStore } from "./lazy-local-store.js";
+import { lazyFetchBuiltins } from "./lazy-fetch-builtins.js";
 import { openLocalStoreFromOption, storeRootFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
 
@@ -88,7 +89,10 @@ export function runEval(argv: string[]): number {
       // Like `nix eval`, paths coerced to strings are copied into the store (so files can be read
       // through them) and derivations are written; `--read-only` only computes their paths.
       const exprStore = (): EvalStore => (o.readOnly ? new MemoryStore() : (evalStore = new LazyLocalStore(storeRootFromOption(o.storeRoot))));
-      ev = mentionsGetFlake(o.expr) || mentionsGetFlake(fileText) ? flakeSession().ev() : makeEvaluator({ includes: o.includes, pure, store: exprStore() });
+      // The fetch builtins are there for imported files too; they open the session (and its
+      // store) only when one runs.
+      const fetchers = lazyFetchBuiltins(() => flakeSession().env.fetchContext);
+      ev = mentionsGetFlake(o.expr) || mentionsGetFlake(fileText) ? flakeSession().ev() : makeEvaluator({ includes: o.includes, pure, store: exprStore(), extraBuiltins: [fetchers] });
       if (o.expr !== null) v = ev.evalString(argBytes(o.expr), cwd);
       else v = o.file === "-" ? ev.evalString(fs.readFileSync(0).toString("latin1"), cwd, "stdin") : ev.evalFile(absolutePath(o.file!));
       if (o.installables.length) v = findAlongAttrPath(ev, v, argBytes(o.installables[0]!), new Map());

@@ -12,7 +12,8 @@ import { addPermRoot } from "../store/gc.js";
 import type { EvalStore } from "../eval/state.js";
 
 let warnedNoRoot = false;
-import { openStoreForEval } from "./store-setup.js";
+import { openLocalStoreFromOption, openStoreForEval, realStoreDirOf, storeRootFromOption } from "./store-setup.js";
+import { lazyStoreFetchBuiltins } from "./lazy-fetch-builtins.js";
 import { refuseUnsupportedSetting } from "./unsupported-settings.js";
 import { UsageError } from "./usage.js";
 import { SEPARATE_VALUES_STYLE, walkArgs } from "./args.js";
@@ -77,15 +78,25 @@ export function parseInstantiateArgs(argv: string[]): InstantiateOptions {
 export function runInstantiate(argv: string[]): number {
   const o = parseInstantiateArgs(argv);
   const store = openStoreForEval(o.storeRoot, o.eval && !o.readWrite);
+  // Fetchers write to the local store even in read-only evaluation, as in Nix.
+  let fetchStore: LocalStore | null = null;
+  const openFetchStore = (): LocalStore => (store instanceof LocalStore ? store : (fetchStore ??= openLocalStoreFromOption(o.storeRoot)));
   try {
-    return instantiate(o, store);
+    return instantiate(o, store, openFetchStore);
   } finally {
     if (store instanceof LocalStore) store.close();
+    (fetchStore as LocalStore | null)?.close();
   }
 }
 
-function instantiate(o: InstantiateOptions, store: EvalStore): number {
-  const ev = makeEvaluator({ includes: o.includes, pure: false, store });
+function instantiate(o: InstantiateOptions, store: EvalStore, openFetchStore: () => LocalStore): number {
+  const ev = makeEvaluator({
+    includes: o.includes,
+    pure: false,
+    store,
+    extraBuiltins: [lazyStoreFetchBuiltins(openFetchStore)],
+    realStoreDir: realStoreDirOf(storeRootFromOption(o.storeRoot)),
+  });
   let rootNr = 0;
   const cwd = process.cwd();
   const autoArgs: AutoArgs = new Map();
