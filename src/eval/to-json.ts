@@ -6,6 +6,7 @@ import { showValueForError } from "./print.js";
 import { attrPos, type EvalState } from "./state.js";
 import {
   Attrs,
+  Lambda,
   NixFloat,
   NixPath,
   NixString,
@@ -270,7 +271,8 @@ export function valueToJSON(
       out.write("}");
       return;
     }
-    throw new EvalError(`cannot convert ${showType(v)} to JSON`, "eval", pos);
+    // Like Nix, a lambda is reported where it is written.
+    throw new EvalError(`cannot convert ${showType(v)} to JSON`, "eval", v instanceof Lambda ? v.info.pos : pos);
   };
 
   write(v, pos, 0, 0);
