@@ -83,16 +83,22 @@ test("compressHash XOR-folds", () => {
 });
 
 test("invalid names are rejected with Nix's messages (hash part included)", () => {
-  // Messages from `builtins.toFile NAME "b"` in Nix 2.8, and the leading-period rule of Nix ≥ 2.19.
+  // Messages from `builtins.toFile NAME "b"` in Nix 2.8, and the leading-period rule of modern Nix
+  // (2.21+: names may start with '.', but not be '.' or '..' or start with '.-' or '..-').
   const cases: [string, string][] = [
     ["~x", "store path 'pcgz6qwgmd3f6jcn75cyhhw4jxyqkp9y-~x' contains illegal character '~'"],
     ["", "store path '034zkal2sj4qr4zikfcsdk8ih3hjx7wc-' has an empty name"],
     ["a b", "store path 'c426yjl95p45lb9wgls86kyr03y3gh2g-a b' contains illegal character ' '"],
     ["a".repeat(212), `store path 'krgqk2iir97ykfgkla3rd0f7a92by633-${"a".repeat(212)}' has a name longer than 211 characters`],
-    [".x", "store path 'as7gii8ckmpvcm0wfdwa6hcm1vmakczb-.x' starts with illegal character '.'"],
+    [".", "store path 'j6w60wilgg1bfaayhy960firscn15w1q-.' has invalid name '.'"],
+    ["..", "store path 'zrjxilk7gwq18d6gdxvspihsallv8i9i-..' has invalid name '..'"],
+    [".-x", "store path '4nfqxkyzz1mzvdnidlphg762d2862pxi-.-x' has invalid name '.-x': first dash-separated component must not be '.'"],
+    ["..-x", "store path 'jnip8k06bgdaajmq2bprn1g6712i204r-..-x' has invalid name '..-x': first dash-separated component must not be '..'"],
   ];
   for (const [name, message] of cases) assert.throws(() => text(name, "b"), { name: "FormatError", message });
-  assert.equal(storePathNameProblem(".x", { allowLeadingPeriod: true }), null);
+  assert.equal(storePathNameProblem(".x"), null);
+  assert.equal(storePathNameProblem("..x-1"), null);
+  assert.equal(storePathNameProblem(".x", { rejectLeadingPeriod: true }), "starts with illegal character '.'");
   assert.equal(storePathNameProblem("foo-1.0+bar_baz?x=y"), null);
   assert.throws(() => checkStorePathName("é"), /contains illegal character/);
 });

@@ -107,8 +107,8 @@ export function makeOutputPath(outputName: string, drvHashHex: string, drvName: 
 // Names
 
 export interface NameCheckOptions {
-  /** Nix before 2.19 accepted names starting with '.'; set to reproduce that. */
-  readonly allowLeadingPeriod?: boolean;
+  /** Nix 2.19 and 2.20 rejected every name starting with '.'; set to reproduce that. */
+  readonly rejectLeadingPeriod?: boolean;
 }
 
 function isNameChar(code: number): boolean {
@@ -132,7 +132,15 @@ function isNameChar(code: number): boolean {
 export function storePathNameProblem(name: string, options: NameCheckOptions = {}): string | null {
   if (name.length === 0) return "has an empty name";
   if (name.length > MAX_STORE_PATH_NAME_LENGTH) return `has a name longer than ${MAX_STORE_PATH_NAME_LENGTH} characters`;
-  if (name.charCodeAt(0) === 0x2e && !options.allowLeadingPeriod) return "starts with illegal character '.'";
+  if (name.charCodeAt(0) === 0x2e) {
+    // Names may start with '.' (`.bashrc`), but '.' and '..' may not be the first dash-separated
+    // component: they would name the store directory itself or its parent.
+    if (options.rejectLeadingPeriod) return "starts with illegal character '.'";
+    const first = name.split("-", 1)[0];
+    if (first === "." || first === "..") {
+      return first === name ? `has invalid name '${name}'` : `has invalid name '${name}': first dash-separated component must not be '${first}'`;
+    }
+  }
   for (let i = 0; i < name.length; i++) {
     if (!isNameChar(name.charCodeAt(i))) return `contains illegal character '${name[i]}'`;
   }
