@@ -43,6 +43,8 @@ Options:
   -f, --file FILE       evaluate FILE (with INSTALLABLE: an attribute path in its value)
   --json, --raw         print the value as JSON, or a string without quotes
   --apply FUNCTION      apply FUNCTION to the value first
+  --arg NAME EXPR, --argstr NAME STRING
+                        arguments for functions met along the attribute path
   --impure              allow access to the environment and to paths outside the flake
   --read-only           compute store paths without writing them into the store
   -I PATH               add to the search path
