@@ -22,6 +22,7 @@ Options:
   --eval, --eval-only   only evaluate and print the value
   --strict              evaluate the value deeply (with --eval)
   --json, --xml         print the value as JSON or XML (--no-location drops positions from XML)
+  --raw                 print the value as a string, without quotes or a trailing newline
   --parse               print the parsed expression
   -E, --expr            the arguments are expressions, not files ('-' reads standard input)
   -A, --attr PATH       select an attribute of the value

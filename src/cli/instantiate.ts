@@ -26,6 +26,8 @@ export interface InstantiateOptions {
   strict: boolean;
   json: boolean;
   xml: boolean;
+  /** `--raw` (Nix 2.26+): the value as a string, as interpolation coerces it, without a newline. */
+  raw: boolean;
   location: boolean;
   parseOnly: boolean;
   fromExpr: boolean;
@@ -42,7 +44,7 @@ export interface InstantiateOptions {
 
 export function parseInstantiateArgs(argv: string[]): InstantiateOptions {
   const o: InstantiateOptions = {
-    eval: false, strict: false, json: false, xml: false, location: true, parseOnly: false, fromExpr: false,
+    eval: false, strict: false, json: false, xml: false, raw: false, location: true, parseOnly: false, fromExpr: false,
     attrPaths: [], args: [], includes: [], showTrace: false, storeRoot: null, files: [],
     addRoot: null, readWrite: false,
   };
@@ -52,6 +54,7 @@ export function parseInstantiateArgs(argv: string[]): InstantiateOptions {
       case "--strict": o.strict = true; break;
       case "--json": o.json = true; break;
       case "--xml": o.xml = true; break;
+      case "--raw": o.raw = true; break;
       case "--no-location": o.location = false; break;
       case "--parse": o.parseOnly = true; o.eval = true; break;
       case "-E": case "--expr": o.fromExpr = true; break;
@@ -124,7 +127,10 @@ function instantiate(o: InstantiateOptions, store: EvalStore, openFetchStore: ()
         if (autoArgs.size > 0) v = autoCall(ev, v, autoArgs);
         if (v instanceof Thunk) v = v.force();
         if (o.strict) v = ev.state.forceDeep(v);
-        if (o.json) writeOut(valueToJSON(ev.state, v, { copyToStore: true, strict: o.strict }) + "\n");
+        if (o.raw) {
+          const s = ev.state.coerceToString(v, { copyToStore: true });
+          writeOut(typeof s === "string" ? s : s.s);
+        } else if (o.json) writeOut(valueToJSON(ev.state, v, { copyToStore: true, strict: o.strict }) + "\n");
         else if (o.xml) writeOut(valueToXML(ev.state, v, { location: o.location, strict: o.strict }));
         else writeOut(printValue(v, { style: "instantiate" }) + "\n");
       } else {
