@@ -37,6 +37,11 @@ export interface EvalCliOptions {
   extraBuiltins?: readonly RegisterBuiltins[];
   /** Overrides the platform's system type (`--system`). */
   system?: string;
+  /**
+   * Where the store's paths really are, for a store that does not say (a MemoryStore over a
+   * `--store DIR` chroot store, whose fetched paths the evaluation reads).
+   */
+  realStoreDir?: string;
 }
 
 /**
@@ -68,7 +73,7 @@ export function makeEvaluator(opts: EvalCliOptions): Evaluator {
     cwd: Buffer.from(process.cwd(), "utf8").toString("latin1"),
   };
   let io = nodeEvalIO(env);
-  const real = (opts.store as { realStoreDir?: unknown }).realStoreDir;
+  const real = (opts.store as { realStoreDir?: unknown }).realStoreDir ?? opts.realStoreDir;
   if (typeof real === "string") io = storeMappedIO(io, opts.store.storeDir, Buffer.from(real, "utf8").toString("latin1"));
   return new Evaluator({ settings, io, store: opts.store, extraBuiltins: [...STORE_BUILTINS, ...(opts.extraBuiltins ?? [])] });
 }

@@ -153,3 +153,12 @@ test("a flake.nix that is a symbolic link is evaluated where it leads, and may n
   assert.equal(r.status, 1);
   assert.match(r.stderr, /error: 'flake\.nix' file of flake 'path:.*' escapes from '\/nix\/store\/[0-9a-z]{32}-source'/);
 });
+
+test("tix eval --arg/--argstr call the file's function on the way to the selected attribute, as nix eval does", () => {
+  const dir = writeTree(tempDir("tix-eval-args-"), { "f.nix": '{ x ? 1, y, s ? "d" }: { sum = x + y; str = s; }\n' });
+  const store = tempDir("tix-eval-store-");
+  const file = path.join(dir, "f.nix");
+  assert.equal(ok(["eval", "--store", store, "--file", file, "sum", "--arg", "y", "2"]), "3\n");
+  assert.equal(ok(["eval", "--store", store, "--file", file, "str", "--argstr", "s", "x", "--arg", "y", "1 + 1"]), '"x"\n');
+  assert.equal(ok(["eval", "--store", store, "--impure", "--expr", `import ${file}`, "sum", "--arg", "y", "5", "--arg", "x", "10"]), "15\n");
+});

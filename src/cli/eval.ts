@@ -14,6 +14,8 @@ import { emptyFlakeCliOptions, openFlakeSession, parseFlakeFlag, type FlakeCliOp
 import { SEPARATE_VALUES_STYLE, walkArgs } from "./args.js";
 import { argBytes, writeOut } from "./output.js";
 import { LazyLocalStore } from "./lazy-local-store.js";
+import { autoArgsFor } from "./build.js";
+import { lazyFetchBuiltins } from "./lazy-fetch-builtins.js";
 import { openLocalStoreFromOption, storeRootFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
 
@@ -28,13 +30,15 @@ interface EvalOptions {
   impure: boolean;
   includes: string[];
   storeRoot: string | null;
+  /** `--arg NAME EXPR` / `--argstr NAME STRING`: passed to functions along the attribute path. */
+  args: [string, string, "expr" | "str"][];
   installables: string[];
   /** Lock-file and fetcher flags (for flake installables and builtins.getFlake). */
   flake: FlakeCliOptions;
 }
 
 function parseEvalArgs(argv: string[]): EvalOptions {
-  const o: EvalOptions = { expr: null, file: null, json: false, raw: false, readOnly: false, apply: null, impure: false, includes: [], storeRoot: null, installables: [], flake: emptyFlakeCliOptions() };
+  const o: EvalOptions = { expr: null, file: null, json: false, raw: false, readOnly: false, apply: null, impure: false, includes: [], storeRoot: null, args: [], installables: [], flake: emptyFlakeCliOptions() };
   walkArgs(argv, SEPARATE_VALUES_STYLE, (a, { value: next }) => {
     switch (a) {
       case "--expr": o.expr = next(); break;
@@ -42,6 +46,8 @@ function parseEvalArgs(argv: string[]): EvalOptions {
       case "--json": o.json = true; break;
       case "--raw": o.raw = true; break;
       case "--apply": o.apply = next(); break;
+      case "--arg": { const n = next(); o.args.push([n, next(), "expr"]); break; }
+      case "--argstr": { const n = next(); o.args.push([n, next(), "str"]); break; }
       case "--impure": o.impure = true; break;
       case "-I": case "--include": o.includes.push(next()); break;
       case "--store": o.storeRoot = next(); break;
@@ -88,10 +94,13 @@ export function runEval(argv: string[]): number {
       // Like `nix eval`, paths coerced to strings are copied into the store (so files can be read
       // through them) and derivations are written; `--read-only` only computes their paths.
       const exprStore = (): EvalStore => (o.readOnly ? new MemoryStore() : (evalStore = new LazyLocalStore(storeRootFromOption(o.storeRoot))));
-      ev = mentionsGetFlake(o.expr) || mentionsGetFlake(fileText) ? flakeSession().ev() : makeEvaluator({ includes: o.includes, pure, store: exprStore() });
+      // The fetch builtins are there for imported files too; they open the session (and its
+      // store) only when one runs.
+      const fetchers = lazyFetchBuiltins(() => flakeSession().env.fetchContext);
+      ev = mentionsGetFlake(o.expr) || mentionsGetFlake(fileText) ? flakeSession().ev() : makeEvaluator({ includes: o.includes, pure, store: exprStore(), extraBuiltins: [fetchers] });
       if (o.expr !== null) v = ev.evalString(argBytes(o.expr), cwd);
       else v = o.file === "-" ? ev.evalString(fs.readFileSync(0).toString("latin1"), cwd, "stdin") : ev.evalFile(absolutePath(o.file!));
-      if (o.installables.length) v = findAlongAttrPath(ev, v, argBytes(o.installables[0]!), new Map());
+      if (o.installables.length) v = findAlongAttrPath(ev, v, argBytes(o.installables[0]!), autoArgsFor(ev, o.args));
     } else {
       if (o.installables.length === 0) throw new UsageError("nothing to evaluate: give an installable (FLAKE#ATTR), --expr or --file");
       if (o.installables.length > 1) throw new UsageError("'tix eval' takes only one installable");

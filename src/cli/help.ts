@@ -22,6 +22,7 @@ Options:
   --eval, --eval-only   only evaluate and print the value
   --strict              evaluate the value deeply (with --eval)
   --json, --xml         print the value as JSON or XML (--no-location drops positions from XML)
+  --raw                 print the value as a string, without quotes or a trailing newline
   --parse               print the parsed expression
   -E, --expr            the arguments are expressions, not files ('-' reads standard input)
   -A, --attr PATH       select an attribute of the value
@@ -43,6 +44,8 @@ Options:
   -f, --file FILE       evaluate FILE (with INSTALLABLE: an attribute path in its value)
   --json, --raw         print the value as JSON, or a string without quotes
   --apply FUNCTION      apply FUNCTION to the value first
+  --arg NAME EXPR, --argstr NAME STRING
+                        arguments for functions met along the attribute path
   --impure              allow access to the environment and to paths outside the flake
   --read-only           compute store paths without writing them into the store
   -I PATH               add to the search path

@@ -12,7 +12,8 @@ import { addPermRoot } from "../store/gc.js";
 import type { EvalStore } from "../eval/state.js";
 
 let warnedNoRoot = false;
-import { openStoreForEval } from "./store-setup.js";
+import { openLocalStoreFromOption, openStoreForEval, realStoreDirOf, storeRootFromOption } from "./store-setup.js";
+import { lazyStoreFetchBuiltins } from "./lazy-fetch-builtins.js";
 import { refuseUnsupportedSetting } from "./unsupported-settings.js";
 import { UsageError } from "./usage.js";
 import { SEPARATE_VALUES_STYLE, walkArgs } from "./args.js";
@@ -25,6 +26,8 @@ export interface InstantiateOptions {
   strict: boolean;
   json: boolean;
   xml: boolean;
+  /** `--raw` (Nix 2.26+): the value as a string, as interpolation coerces it, without a newline. */
+  raw: boolean;
   location: boolean;
   parseOnly: boolean;
   fromExpr: boolean;
@@ -41,7 +44,7 @@ export interface InstantiateOptions {
 
 export function parseInstantiateArgs(argv: string[]): InstantiateOptions {
   const o: InstantiateOptions = {
-    eval: false, strict: false, json: false, xml: false, location: true, parseOnly: false, fromExpr: false,
+    eval: false, strict: false, json: false, xml: false, raw: false, location: true, parseOnly: false, fromExpr: false,
     attrPaths: [], args: [], includes: [], showTrace: false, storeRoot: null, files: [],
     addRoot: null, readWrite: false,
   };
@@ -51,6 +54,7 @@ export function parseInstantiateArgs(argv: string[]): InstantiateOptions {
       case "--strict": o.strict = true; break;
       case "--json": o.json = true; break;
       case "--xml": o.xml = true; break;
+      case "--raw": o.raw = true; break;
       case "--no-location": o.location = false; break;
       case "--parse": o.parseOnly = true; o.eval = true; break;
       case "-E": case "--expr": o.fromExpr = true; break;
@@ -77,15 +81,25 @@ export function parseInstantiateArgs(argv: string[]): InstantiateOptions {
 export function runInstantiate(argv: string[]): number {
   const o = parseInstantiateArgs(argv);
   const store = openStoreForEval(o.storeRoot, o.eval && !o.readWrite);
+  // Fetchers write to the local store even in read-only evaluation, as in Nix.
+  let fetchStore: LocalStore | null = null;
+  const openFetchStore = (): LocalStore => (store instanceof LocalStore ? store : (fetchStore ??= openLocalStoreFromOption(o.storeRoot)));
   try {
-    return instantiate(o, store);
+    return instantiate(o, store, openFetchStore);
   } finally {
     if (store instanceof LocalStore) store.close();
+    (fetchStore as LocalStore | null)?.close();
   }
 }
 
-function instantiate(o: InstantiateOptions, store: EvalStore): number {
-  const ev = makeEvaluator({ includes: o.includes, pure: false, store });
+function instantiate(o: InstantiateOptions, store: EvalStore, openFetchStore: () => LocalStore): number {
+  const ev = makeEvaluator({
+    includes: o.includes,
+    pure: false,
+    store,
+    extraBuiltins: [lazyStoreFetchBuiltins(openFetchStore)],
+    realStoreDir: realStoreDirOf(storeRootFromOption(o.storeRoot)),
+  });
   let rootNr = 0;
   const cwd = process.cwd();
   const autoArgs: AutoArgs = new Map();
@@ -113,7 +127,10 @@ function instantiate(o: InstantiateOptions, store: EvalStore): number {
         if (autoArgs.size > 0) v = autoCall(ev, v, autoArgs);
         if (v instanceof Thunk) v = v.force();
         if (o.strict) v = ev.state.forceDeep(v);
-        if (o.json) writeOut(valueToJSON(ev.state, v, { copyToStore: true, strict: o.strict }) + "\n");
+        if (o.raw) {
+          const s = ev.state.coerceToString(v, { copyToStore: true });
+          writeOut(typeof s === "string" ? s : s.s);
+        } else if (o.json) writeOut(valueToJSON(ev.state, v, { copyToStore: true, strict: o.strict }) + "\n");
         else if (o.xml) writeOut(valueToXML(ev.state, v, { location: o.location, strict: o.strict }));
         else writeOut(printValue(v, { style: "instantiate" }) + "\n");
       } else {

@@ -1,10 +1,10 @@
 // The local store of an evaluation that may never need it: `tix eval` copies paths and writes
 // `.drv` files like `nix eval`, but an expression that does neither leaves the store untouched
 // (no database or directories are created).
-import * as path from "node:path";
 import type { AddPathOptions, EvalStore } from "../eval/state.js";
 import { DEFAULT_STORE_DIR } from "../store/formats/store-path.js";
 import { openLocalStore, type LocalStore } from "../store/local-store.js";
+import { realStoreDirOf } from "./store-setup.js";
 
 export class LazyLocalStore implements EvalStore {
   readonly storeDir = DEFAULT_STORE_DIR;
@@ -14,7 +14,7 @@ export class LazyLocalStore implements EvalStore {
 
   /** `root` is the store's physical root: "/" for the real /nix, else a chroot store directory. */
   constructor(private readonly root: string) {
-    this.realStoreDir = root === "/" ? this.storeDir : path.join(path.resolve(root), this.storeDir);
+    this.realStoreDir = realStoreDirOf(root);
   }
 
   private open(): LocalStore {

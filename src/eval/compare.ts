@@ -1,5 +1,5 @@
 // Equality (`==`) and ordering (`<`) of values, per Nix's rules (§3.3, §3.4 of the spec).
-import { EvalError } from "./errors.js";
+import { EvalError, MAX_VALUE_DEPTH, valueNestedTooDeeply } from "./errors.js";
 import { showValueForError } from "./print.js";
 import {
   Attrs,
@@ -23,9 +23,9 @@ function isNum(v: Value): v is number | bigint | NixFloat {
 /**
  * Nix equality. `top` is true for the operands of a literal `==`: below the top level, the very
  * same stored value compares equal without inspection (so `[f] == [f]` holds for a function).
- * `forceType` is supplied by the evaluator to force `type` and `outPath` of derivations.
+ * `depth` counts the lists and sets around `a` and `b` (see MAX_VALUE_DEPTH).
  */
-export function valuesEqual(a: Value, b: Value, top: boolean): boolean {
+export function valuesEqual(a: Value, b: Value, top: boolean, depth = 0): boolean {
   if (!top && a === b) return true;
   if (a instanceof Thunk) a = a.force();
   if (b instanceof Thunk) b = b.force();
@@ -48,15 +48,17 @@ export function valuesEqual(a: Value, b: Value, top: boolean): boolean {
   if (a instanceof NixPath) return b instanceof NixPath && a.path === b.path;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!valuesEqual(a[i], b[i], false)) return false;
+    if (++depth > MAX_VALUE_DEPTH) valueNestedTooDeeply();
+    for (let i = 0; i < a.length; i++) if (!valuesEqual(a[i], b[i], false, depth)) return false;
     return true;
   }
   if (a instanceof Attrs) {
     if (!(b instanceof Attrs)) return false;
     if (a === b) return true;
+    if (++depth > MAX_VALUE_DEPTH) valueNestedTooDeeply();
     if (isDerivation(a) && isDerivation(b)) {
       const ao = a.get("outPath"), bo = b.get("outPath");
-      if (ao !== undefined && bo !== undefined) return valuesEqual(ao, bo, false);
+      if (ao !== undefined && bo !== undefined) return valuesEqual(ao, bo, false, depth);
     }
     if (a.size !== b.size) return false;
     const ak = a.arrayKeys();
@@ -67,18 +69,18 @@ export function valuesEqual(a: Value, b: Value, top: boolean): boolean {
       if (bk === ak) {
         // Same names in the same order (e.g. both built by one literal): compare by position.
         const bv = b.arrayValues()!;
-        for (let i = 0; i < av.length; i++) if (!valuesEqual(av[i], bv[i], false)) return false;
+        for (let i = 0; i < av.length; i++) if (!valuesEqual(av[i], bv[i], false, depth)) return false;
         return true;
       }
       for (let i = 0; i < av.length; i++) {
         const bv = b.get(names[i]);
-        if (bv === undefined || !valuesEqual(av[i], bv, false)) return false;
+        if (bv === undefined || !valuesEqual(av[i], bv, false, depth)) return false;
       }
       return true;
     }
     for (const [k, av] of a.map) {
       const bv = b.get(k);
-      if (bv === undefined || !valuesEqual(av, bv, false)) return false;
+      if (bv === undefined || !valuesEqual(av, bv, false, depth)) return false;
     }
     return true;
   }

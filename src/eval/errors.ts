@@ -69,3 +69,17 @@ export function withTrace<T>(message: string | (() => string), pos: Pos | null, 
     throw e;
   }
 }
+
+/**
+ * How deeply the walks over a value (deep forcing, `==`, toJSON, toXML, coercion through lists,
+ * `__toString` and `outPath`) may nest. Nix walks on its native stack and stops with "stack
+ * overflow" somewhere past 60,000 (toJSON) to 700,000 (deepSeq) levels; bin/tix's stack is far
+ * deeper, and an infinite value (`let x = { a = x; }; in builtins.toJSON x`) would take minutes
+ * and gigabytes to exhaust it.
+ */
+export const MAX_VALUE_DEPTH = 200_000;
+
+/** Ends a walk nested deeper than MAX_VALUE_DEPTH the way a native stack overflow ends (fatal, not catchable). */
+export function valueNestedTooDeeply(): never {
+  throw new RangeError("Maximum call stack size exceeded (a value nested too deeply)");
+}

@@ -1,7 +1,7 @@
 // The evaluator's state for one evaluation: settings, the I/O and store interfaces it is given,
 // caches, the builtins, and the core operations every builtin uses (call, coerce, deep force).
 import type { Expr, Source } from "../lang/ast.js";
-import { EvalError } from "./errors.js";
+import { EvalError, MAX_VALUE_DEPTH, valueNestedTooDeeply } from "./errors.js";
 import { formatPosition, lineColumn } from "../lang/position.js";
 import { expectPlainString, typeError } from "./expect.js";
 import { canonPath } from "./paths.js";
@@ -351,15 +351,17 @@ export class EvalState {
   /** Forces a value deeply (lists and attribute values, recursively; cycles are fine). */
   forceDeep(v: Value): Value {
     const seen = new Set<object>();
-    const go = (v: Value): Value => {
+    const go = (v: Value, depth: number): Value => {
       if (v instanceof Thunk) v = v.force();
       if (Array.isArray(v)) {
         if (seen.has(v)) return v;
         seen.add(v);
-        for (const x of v) go(x);
+        if (depth > MAX_VALUE_DEPTH) valueNestedTooDeeply();
+        for (const x of v) go(x, depth + 1);
       } else if (v instanceof Attrs) {
         if (seen.has(v)) return v;
         seen.add(v);
+        if (depth > MAX_VALUE_DEPTH) valueNestedTooDeeply();
         const set = v;
         const keys = set.arrayKeys();
         if (keys !== null) {
@@ -367,7 +369,7 @@ export class EvalState {
           const names = keys.list;
           for (let i = 0; i < values.length; i++) {
             try {
-              go(values[i]);
+              go(values[i], depth + 1);
             } catch (e) {
               if (e instanceof EvalError) e.addTrace(`while evaluating the attribute '${names[i]}'`, attrPos(set, names[i]));
               throw e;
@@ -376,7 +378,7 @@ export class EvalState {
         } else {
           for (const [name, x] of set.map) {
             try {
-              go(x);
+              go(x, depth + 1);
             } catch (e) {
               if (e instanceof EvalError) e.addTrace(`while evaluating the attribute '${name}'`, attrPos(set, name));
               throw e;
@@ -386,11 +388,14 @@ export class EvalState {
       }
       return v;
     };
-    return go(v);
+    return go(v, 0);
   }
 
-  /** Coerces to a string as interpolation (default) or `toString` (coerceMore) does. */
-  coerceToString(v: Value, opts: CoerceOptions, pos: Pos | null = null): string | NixString {
+  /**
+   * Coerces to a string as interpolation (default) or `toString` (coerceMore) does. `depth`
+   * counts the lists, `__toString` results and `outPath`s this coercion went through.
+   */
+  coerceToString(v: Value, opts: CoerceOptions, pos: Pos | null = null, depth = 0): string | NixString {
     if (v instanceof Thunk) v = v.force();
     if (isString(v)) return v;
     if (v instanceof NixPath) {
@@ -400,12 +405,13 @@ export class EvalState {
     }
     if (v instanceof Attrs) {
       const toStr = v.get("__toString");
+      if (depth > MAX_VALUE_DEPTH) valueNestedTooDeeply();
       if (toStr !== undefined) {
         const r = this.call(toStr, [v], pos);
-        return this.coerceToString(r, opts, pos);
+        return this.coerceToString(r, opts, pos, depth + 1);
       }
       const outPath = v.get("outPath");
-      if (outPath !== undefined) return this.coerceToString(outPath, opts, pos);
+      if (outPath !== undefined) return this.coerceToString(outPath, opts, pos, depth + 1);
     }
     if (opts.coerceMore) {
       if (v === true) return "1";
@@ -413,11 +419,12 @@ export class EvalState {
       if (typeof v === "number" || typeof v === "bigint") return intToString(v);
       if (v instanceof NixFloat) return floatToFixed6(v.value);
       if (Array.isArray(v)) {
+        if (depth > MAX_VALUE_DEPTH) valueNestedTooDeeply();
         let s = "";
         let ctx: Set<string> | null = null;
         for (let i = 0; i < v.length; i++) {
           const item = v[i] instanceof Thunk ? (v[i] as Thunk).force() : v[i];
-          const r = this.coerceToString(item, opts, pos);
+          const r = this.coerceToString(item, opts, pos, depth + 1);
           if (typeof r === "string") s += r;
           else {
             s += r.s;

@@ -1,11 +1,12 @@
 // Writing values as JSON (§4.10): `builtins.toJSON`, `nix-instantiate --eval --json`, `nix eval --json`.
 // Output is a byte string (one char per byte); strings must be valid UTF-8 and are written raw.
 import { ByteWriter } from "./byte-writer.js";
-import { EvalError } from "./errors.js";
+import { EvalError, MAX_VALUE_DEPTH, valueNestedTooDeeply } from "./errors.js";
 import { showValueForError } from "./print.js";
 import { attrPos, type EvalState } from "./state.js";
 import {
   Attrs,
+  Lambda,
   NixFloat,
   NixPath,
   NixString,
@@ -170,7 +171,10 @@ export function valueToJSON(
     out.write("\n" + " ".repeat(depth * indent));
   };
 
-  const write = (v: Value, pos: Pos | null, depth: number): void => {
+  // `depth` is the indentation level; `nest` also counts `__toString` results and `outPath`s
+  // (which can lead back to their own set), to end infinite values (MAX_VALUE_DEPTH).
+  const write = (v: Value, pos: Pos | null, depth: number, nest: number): void => {
+    if (nest > MAX_VALUE_DEPTH) valueNestedTooDeeply();
     if (v instanceof Thunk) {
       if (opts.strict) v = v.force();
       else {
@@ -217,7 +221,7 @@ export function valueToJSON(
         if (i > 0) out.write(",");
         if (pretty) newline(depth + 1);
         try {
-          write(v[i], pos, depth + 1);
+          write(v[i], pos, depth + 1, nest + 1);
         } catch (e) {
           if (e instanceof EvalError) e.addTrace(`while evaluating list element at index ${i}`, pos);
           throw e;
@@ -235,12 +239,12 @@ export function valueToJSON(
         if (typeof r !== "string" && !(r instanceof NixString) && !(r instanceof NixPath)) {
           throw new EvalError(`\`__toString\` should return a string, but got ${showType(r)}: ${showValueForError(r)}`, "eval", pos);
         }
-        write(r, pos, depth);
+        write(r, pos, depth, nest + 1);
         return;
       }
       const outPath = v.get("outPath");
       if (outPath !== undefined) {
-        write(outPath, attrPos(v, "outPath") ?? pos, depth);
+        write(outPath, attrPos(v, "outPath") ?? pos, depth, nest + 1);
         return;
       }
       if (v.size === 0) {
@@ -257,7 +261,7 @@ export function valueToJSON(
         out.write(pretty ? ": " : ":");
         const apos = attrPos(v, name);
         try {
-          write(v.get(name)!, apos ?? pos, depth + 1);
+          write(v.get(name)!, apos ?? pos, depth + 1, nest + 1);
         } catch (e) {
           if (e instanceof EvalError) e.addTrace(`while evaluating attribute '${name}'`, apos ?? pos);
           throw e;
@@ -267,10 +271,11 @@ export function valueToJSON(
       out.write("}");
       return;
     }
-    throw new EvalError(`cannot convert ${showType(v)} to JSON`, "eval", pos);
+    // Like Nix, a lambda is reported where it is written.
+    throw new EvalError(`cannot convert ${showType(v)} to JSON`, "eval", v instanceof Lambda ? v.info.pos : pos);
   };
 
-  write(v, pos, 0);
+  write(v, pos, 0, 0);
   if (encodingError !== null) {
     throw new EvalError(`JSON serialization error: [json.exception.type_error.316] ${encodingError}`, "eval", pos);
   }

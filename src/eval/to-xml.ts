@@ -1,6 +1,7 @@
 // Writing values as XML in Nix's format (§4.10): `builtins.toXML` and `nix-instantiate --eval --xml`.
 import { lineColumn } from "../lang/position.js";
 import { ByteWriter } from "./byte-writer.js";
+import { MAX_VALUE_DEPTH, valueNestedTooDeeply } from "./errors.js";
 import { formatFloat } from "./print.js";
 import { attrPos, type EvalState } from "./state.js";
 import {
@@ -55,6 +56,13 @@ export function valueToXML(
   const ctx = opts.context ?? null;
   const drvsSeen = new Set<string>();
   let depth = 0;
+  // The lists and (non-derivation) sets being written, since the last derivation: meeting one
+  // again inside itself means the output never ends (Nix writes until it runs out of memory).
+  let openValues = new Set<object>();
+  const enter = (v: object): void => {
+    if (openValues.has(v)) valueNestedTooDeeply();
+    openValues.add(v);
+  };
 
   const attrsText = (attrs: XMLAttrs): string => {
     if (attrs.length === 0) return "";
@@ -69,7 +77,7 @@ export function valueToXML(
   };
   const open = (name: string, attrs: XMLAttrs = []): void => {
     out.write(`${indent()}<${name}${attrsText(attrs)}>\n`);
-    depth++;
+    if (++depth > MAX_VALUE_DEPTH) valueNestedTooDeeply();
   };
   const close = (name: string): void => {
     depth--;
@@ -125,9 +133,11 @@ export function valueToXML(
     if (v instanceof NixFloat) return empty("float", [["value", formatFloat(v.value)]]);
     if (v instanceof NixPath) return empty("path", [["value", v.path]]);
     if (Array.isArray(v)) {
+      enter(v);
       open("list");
       for (const item of v) write(item);
       close("list");
+      openValues.delete(v);
       return;
     }
     if (v instanceof Attrs) {
@@ -140,14 +150,20 @@ export function valueToXML(
         open("derivation", attrs);
         if (drvPath !== null && drvPath !== "" && !drvsSeen.has(drvPath)) {
           drvsSeen.add(drvPath);
+          // Below a derivation a set may appear again without looping: the derivation is `<repeated />` then.
+          const outer = openValues;
+          openValues = new Set();
           showAttrs(v);
+          openValues = outer;
         } else empty("repeated");
         close("derivation");
         return;
       }
+      enter(v);
       open("attrs");
       showAttrs(v);
       close("attrs");
+      openValues.delete(v);
       return;
     }
     if (v instanceof Lambda) {

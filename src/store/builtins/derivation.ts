@@ -305,6 +305,8 @@ function derivationValue(state: EvalState, attrsValue: Value, pos: Pos | null): 
   const drvPath = lazy(() => strictOutput(strict, "drvPath"));
   const sets: Attrs[] = [];
   const setThunks = outputNames.map((_, i) => lazy(() => sets[i]!));
+  // As in Nix's wrapper, `all` is computed when first used (unevaluated in non-strict printing).
+  const all = lazy(() => setThunks);
   const byName = new Map<string, Value>();
   outputNames.forEach((n, i) => {
     if (!byName.has(n)) byName.set(n, setThunks[i]!);
@@ -314,7 +316,7 @@ function derivationValue(state: EvalState, attrsValue: Value, pos: Pos | null): 
     const values: Value[] = userValues.slice();
     while (values.length < shape.keys.length) values.push(null);
     for (const [n, at] of shape.outputSlots) values[at] = byName.get(n)!;
-    values[allSlot] = setThunks;
+    values[allSlot] = all;
     values[drvAttrsSlot] = attrs;
     values[outPathSlot] = lazy(() => strictOutput(strict, name));
     values[drvPathSlot] = drvPath;
@@ -322,6 +324,9 @@ function derivationValue(state: EvalState, attrsValue: Value, pos: Pos | null): 
     values[outputNameSlot] = name;
     sets.push(Attrs.fromKeys(shape.keys, values, attrs.positions));
   }
+  // The result is the first output's set: in Nix its attribute is the very value returned, already
+  // evaluated (printed `«repeated»` inside it), while the other outputs' stay unevaluated.
+  setThunks[0]!.force();
   return sets[0]!;
 }
 

@@ -9,7 +9,9 @@ import type { EvalState, FileType } from "../../eval/state.js";
 import { Attrs, NixPath, NixString, Thunk, stringBytes, stringContext, type Pos, type Value } from "../../eval/value.js";
 import { hashPlaceholder } from "../formats/derivation.js";
 import { hashFileContents } from "../formats/nar-fs.js";
-import { printHash, type HashAlgo } from "../formats/hash.js";
+import { parseHash, printHash, type HashAlgo } from "../formats/hash.js";
+import { makeFixedOutputPath } from "../formats/store-path.js";
+import { FormatError } from "../formats/errors.js";
 import { parseHashAlgoArg } from "./hashes.js";
 import { baseName } from "../../eval/state.js";
 
@@ -42,8 +44,25 @@ function addPathWithFilter(
         return b;
       }
     : undefined;
-  const storePath = state.store.addPath(path, name, { recursive, filter, expectedHash: expectedHash ?? undefined });
+  // With a hash, the path is known in advance: as in Nix, it is used if valid already, and
+  // otherwise the copy must come out at that path.
+  const expected = expectedHash === null ? null : expectedStorePath(state, name, recursive, expectedHash, pos);
+  if (expected !== null && state.store.isValid(expected)) return new NixString(expected, new Set([expected]));
+  const storePath = state.store.addPath(path, name, { recursive, filter });
+  if (expected !== null && storePath !== expected) {
+    throw new EvalError(`store path mismatch in (possibly filtered) path added from '${path}'`, "eval", pos);
+  }
   return new NixString(storePath, new Set([storePath]));
+}
+
+function expectedStorePath(state: EvalState, name: string, recursive: boolean, hashText: string, pos: Pos | null): string {
+  try {
+    const hash = /^[a-z0-9]+[:-]/.test(hashText) ? parseHash(hashText) : parseHash(hashText, "sha256");
+    return makeFixedOutputPath(name, recursive ? "recursive" : "flat", hash, [], state.store.storeDir);
+  } catch (e) {
+    if (e instanceof FormatError) throw new EvalError(e.message, "eval", pos);
+    throw e;
+  }
 }
 
 export function register(r: BuiltinRegistry): void {
