@@ -1,1 +1,1 @@
-let dir = builtins.path { path = ./data; name = ".config"; }; in [ (builtins.toFile ".envrc" "use flake") (builtins.baseNameOf dir) ]
+let file = builtins.path { path = ./builtin-toFile-leading-period.nix; name = ".config"; }; in [ (builtins.toFile ".envrc" "use flake") (builtins.baseNameOf file) ]
