@@ -16,6 +16,7 @@ import { argBytes, writeOut } from "./output.js";
 import { LazyLocalStore } from "./lazy-local-store.js";
 import { autoArgsFor } from "./build.js";
 import { lazyFetchBuiltins } from "./lazy-fetch-builtins.js";
+import { flakeBuiltins } from "../flake/get-flake-builtin.js";
 import { openLocalStoreFromOption, storeRootFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
 
@@ -66,14 +67,6 @@ function parseEvalArgs(argv: string[]): EvalOptions {
   return o;
 }
 
-/**
- * Whether evaluating the expression may need flakes or fetchers, which write to the local store;
- * everything else evaluates against a store that only computes paths.
- */
-function mentionsGetFlake(text: string | null): boolean {
-  return text !== null && /getFlake|fetchTree|fetchGit|fetchTarball|fetchurl/.test(text);
-}
-
 export function runEval(argv: string[]): number {
   const o = parseEvalArgs(argv);
   const cwd = process.cwd();
@@ -88,16 +81,15 @@ export function runEval(argv: string[]): number {
   try {
     let ev: Evaluator;
     let v: Value;
-    const fileText = o.file !== null && o.file !== "-" && fs.existsSync(o.file) ? fs.readFileSync(o.file, "latin1") : null;
     if (o.expr !== null || o.file !== null) {
       const pure = !o.impure && o.file === null;
       // Like `nix eval`, paths coerced to strings are copied into the store (so files can be read
       // through them) and derivations are written; `--read-only` only computes their paths.
       const exprStore = (): EvalStore => (o.readOnly ? new MemoryStore() : (evalStore = new LazyLocalStore(storeRootFromOption(o.storeRoot))));
-      // The fetch builtins are there for imported files too; they open the session (and its
-      // store) only when one runs.
-      const fetchers = lazyFetchBuiltins(() => flakeSession().env.fetchContext);
-      ev = mentionsGetFlake(o.expr) || mentionsGetFlake(fileText) ? flakeSession().ev() : makeEvaluator({ includes: o.includes, pure, store: exprStore(), extraBuiltins: [fetchers] });
+      // The fetch builtins and getFlake are there for imported files too, as in Nix; they open
+      // the flake session (and its store) only when one runs.
+      const extraBuiltins = [lazyFetchBuiltins(() => flakeSession().env.fetchContext), flakeBuiltins(flakeSession)];
+      ev = makeEvaluator({ includes: o.includes, pure, store: exprStore(), extraBuiltins });
       if (o.expr !== null) v = ev.evalString(argBytes(o.expr), cwd);
       else v = o.file === "-" ? ev.evalString(fs.readFileSync(0).toString("latin1"), cwd, "stdin") : ev.evalFile(absolutePath(o.file!));
       if (o.installables.length) v = findAlongAttrPath(ev, v, argBytes(o.installables[0]!), autoArgsFor(ev, o.args));
