@@ -162,3 +162,10 @@ test("tix eval --arg/--argstr call the file's function on the way to the selecte
   assert.equal(ok(["eval", "--store", store, "--file", file, "str", "--argstr", "s", "x", "--arg", "y", "1 + 1"]), '"x"\n');
   assert.equal(ok(["eval", "--store", store, "--impure", "--expr", `import ${file}`, "sum", "--arg", "y", "5", "--arg", "x", "10"]), "15\n");
 });
+
+test("tix eval accepts Nix's verbosity flags (-v, -vvv, --verbose, --quiet) and prints the same", () => {
+  const store = tempDir("tix-eval-verbose-");
+  for (const flag of ["-v", "-vvv", "--verbose", "--quiet"]) {
+    assert.equal(ok(["eval", "--store", store, flag, "--expr", "1 + 1"]), "2\n", flag);
+  }
+});

@@ -54,6 +54,8 @@ function parseEvalArgs(argv: string[]): EvalOptions {
       case "--store": o.storeRoot = next(); break;
       case "--read-only": o.readOnly = true; break;
       case "--show-trace": case "--strict": break;
+      // Verbosity: accepted as in Nix; tix prints nothing more for an evaluation.
+      case "-v": case "--verbose": case "--quiet": break;
       case "--option": { const n = next(); const v = next(); parseFlakeFlag(o.flake, "--option", (() => { let k = 0; return () => (k++ === 0 ? n : v); })()); break; }
       default:
         if (parseFlakeFlag(o.flake, a, next)) break;

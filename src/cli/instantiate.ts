@@ -66,6 +66,8 @@ export function parseInstantiateArgs(argv: string[]): InstantiateOptions {
       case "--argstr": { const n = next(); o.args.push([n, next(), "str"]); break; }
       case "-I": case "--include": o.includes.push(next()); break;
       case "--show-trace": o.showTrace = true; break;
+      // Verbosity: accepted as in nix-instantiate, which prints nothing more for an evaluation.
+      case "-v": case "--verbose": case "--quiet": break;
       case "--store": o.storeRoot = next(); break;
       case "--read-write-mode": o.readWrite = true; break;
       case "--add-root": o.addRoot = next(); break;
