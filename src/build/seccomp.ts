@@ -70,6 +70,18 @@ interface Insn {
  * do not know the architecture's syscall numbers (builds then run without the filter).
  */
 export function sandboxSeccompFilter(nodeArch: string = process.arch): Buffer | null {
+  // The same for every build: assembled once per process.
+  let filter = assembledFilters.get(nodeArch);
+  if (filter === undefined) {
+    filter = assembleFilter(nodeArch);
+    assembledFilters.set(nodeArch, filter);
+  }
+  return filter;
+}
+
+const assembledFilters = new Map<string, Buffer | null>();
+
+function assembleFilter(nodeArch: string): Buffer | null {
   const arches = ARCHES[nodeArch];
   if (arches === undefined) return null;
   const prog: Insn[] = [];
