@@ -17,7 +17,7 @@ import { parseInputPath, printInputPath, serializeLockFile, type LockNode } from
 import type { LockedFlake } from "../flake/lock.js";
 import type { FlakeSession } from "../flake/session.js";
 import { showFlakeOutputs, showHeader, TREE_CONN, TREE_LAST, TREE_LINE, TREE_NULL } from "../flake/show.js";
-import { copyTemplate, gitAddIntent } from "../flake/template.js";
+import { copyTemplate, gitAddIntent, writtenPaths } from "../flake/template.js";
 import { emptyFlakeCliOptions, openFlakeSession, parseFlakeFlag, type FlakeCliOptions } from "./flake-setup.js";
 import { NIX_STYLE, walkArgs } from "./args.js";
 import { buildInterruptibly, buildSettingsFrom, stderrReporter } from "./build.js";
@@ -440,15 +440,15 @@ function init(o: FlakeCmdOptions, newDir: string | null): number {
     const physical = logical.startsWith(store.storeDir + "/") ? store.toPhysical(logical) : logical;
     if (!fs.existsSync(physical)) throw new FlakeError(`template path '${logical}' does not exist`);
     fs.mkdirSync(target, { recursive: true });
-    const res = copyTemplate(physical, target);
+    const events = copyTemplate(physical, target);
     // Reported as Nix does, in the order of the copy; template files under their store paths.
     const source = (from: string) => path.join(logical, path.relative(physical, from));
-    for (const e of res.events) {
+    for (const e of events) {
       if (e.kind === "wrote") writeErr(toBytes(`wrote: ${e.path}\n`));
       else if (e.kind === "identical") writeErr(toBytes(`skipping identical file: ${source(e.from)}\n`));
       else writeErr(toBytes(`refusing to overwrite existing file '${e.path}'\n please merge it manually with '${source(e.from)}'\n`));
     }
-    gitAddIntent(target, res.written.map((w) => path.relative(target, w)));
+    gitAddIntent(target, writtenPaths(events).map((w) => path.relative(target, w)));
     // The welcome text goes to stderr after a blank line, rendered, even when there are conflicts.
     const wt = set.get("welcomeText");
     if (wt !== undefined) {
@@ -456,7 +456,8 @@ function init(o: FlakeCmdOptions, newDir: string | null): number {
       const text = typeof w === "string" ? w : w instanceof NixString ? w.s : null;
       if (text !== null) writeErr(toBytes(`\n\n${renderMarkdownForTerminal(fromBytes(text))}\n`));
     }
-    if (res.conflicts.length > 0) throw new FlakeError(`encountered ${res.conflicts.length} conflicts - see above`);
+    const conflicts = events.filter((e) => e.kind === "conflict").length;
+    if (conflicts > 0) throw new FlakeError(`encountered ${conflicts} conflicts - see above`);
     return 0;
   });
 }

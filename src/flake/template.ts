@@ -11,27 +11,19 @@ export type CopyEvent =
   | { readonly kind: "conflict"; readonly path: string; readonly from: string }
   | { readonly kind: "identical"; readonly path: string; readonly from: string };
 
-export interface CopyResult {
-  /** Files, links and directories written (absolute paths; a directory after its contents). */
-  readonly written: string[];
-  /** Existing files whose contents differ from the template's: [target, template source]. */
-  readonly conflicts: [string, string][];
-  readonly events: CopyEvent[];
+/** Files, links and directories written (absolute paths; a directory after its contents). */
+export function writtenPaths(events: readonly CopyEvent[]): string[] {
+  return events.flatMap((e) => (e.kind === "wrote" ? [e.path] : []));
 }
 
-/** Copies the tree at `from` (physical) into `to`, never replacing an existing different file. */
-export function copyTemplate(from: string, to: string): CopyResult {
-  const written: string[] = [];
-  const conflicts: [string, string][] = [];
+/**
+ * Copies the tree at `from` (physical) into `to`, never replacing an existing different file
+ * (a "conflict"); returns what happened to each entry.
+ */
+export function copyTemplate(from: string, to: string): CopyEvent[] {
   const events: CopyEvent[] = [];
-  const wrote = (d: string): void => {
-    written.push(d);
-    events.push({ kind: "wrote", path: d });
-  };
-  const conflict = (d: string, s: string): void => {
-    conflicts.push([d, s]);
-    events.push({ kind: "conflict", path: d, from: s });
-  };
+  const wrote = (d: string): void => void events.push({ kind: "wrote", path: d });
+  const conflict = (d: string, s: string): void => void events.push({ kind: "conflict", path: d, from: s });
   const copyDir = (src: string, dst: string): void => {
     fs.mkdirSync(dst, { recursive: true });
     for (const name of fs.readdirSync(src).sort()) {
@@ -70,7 +62,7 @@ export function copyTemplate(from: string, to: string): CopyResult {
     }
   };
   copyDir(from, to);
-  return { written, conflicts, events };
+  return events;
 }
 
 /**
