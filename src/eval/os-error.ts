@@ -9,8 +9,12 @@ const STRERROR: Record<string, string> = {
   EPERM: "Operation not permitted",
   ENOTDIR: "Not a directory",
   EISDIR: "Is a directory",
+  EEXIST: "File exists",
   ELOOP: "Too many levels of symbolic links",
   ENAMETOOLONG: "File name too long",
+  ENOSPC: "No space left on device",
+  EDQUOT: "Disk quota exceeded",
+  EROFS: "Read-only file system",
   EIO: "Input/output error",
   EMFILE: "Too many open files",
 };

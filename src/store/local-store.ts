@@ -45,7 +45,8 @@ import {
   type ValidPathInfo,
 } from "./path-info.js";
 import { readFdChunks } from "./sync-io.js";
-import { errnoText, StoreError } from "./errors.js";
+import { describeErrno } from "../eval/os-error.js";
+import { StoreError } from "./errors.js";
 
 export { StoreError };
 
@@ -743,7 +744,7 @@ export class LocalStore implements EvalStore {
       if (err.code !== undefined && err.syscall !== undefined) {
         // Node gives the path as text; messages are byte strings (a UTF-8 'ö' is two bytes).
         const p = err.path === undefined ? "" : ` '${Buffer.from(err.path).toString("latin1")}'`;
-        throw new StoreError(`${describeSyscall(err.syscall)}${p}: ${errnoText(err)}`);
+        throw new StoreError(`${describeSyscall(err.syscall)}${p}: ${describeErrno(err)}`);
       }
       throw e;
     }

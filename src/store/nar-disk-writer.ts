@@ -4,7 +4,8 @@
 import * as fs from "node:fs";
 import type { NarEvents } from "./formats/index.js";
 import { STORE_MTIME } from "./canonicalise.js";
-import { errnoText, StoreError } from "./errors.js";
+import { describeErrno } from "../eval/os-error.js";
+import { StoreError } from "./errors.js";
 
 const SLASH = Buffer.from("/");
 const CREATE_FLAGS = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL;
@@ -132,5 +133,5 @@ function creating<T>(p: Buffer, create: () => T): T {
 
 function osError(e: unknown, doing: string): unknown {
   const err = e as NodeJS.ErrnoException;
-  return err?.code === undefined ? e : new StoreError(`${doing}: ${errnoText(err)}`);
+  return err?.code === undefined ? e : new StoreError(`${doing}: ${describeErrno(err)}`);
 }
