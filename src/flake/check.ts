@@ -15,12 +15,12 @@ export interface CheckOptions {
   readonly allSystems: boolean;
   readonly warn: (message: string) => void;
   /** `--keep-going`: report each failure through `reportError` and go on with the next. */
-  readonly keepGoing?: boolean;
-  readonly reportError?: (e: EvalError) => void;
+  readonly keepGoing: boolean;
+  readonly reportError: (e: EvalError) => void;
   /** `file:line:col` of a position (for "'foo' is not a valid system type, at …"). */
-  readonly formatPos?: (pos: Pos) => string;
+  readonly formatPos: (pos: Pos) => string;
   /** Whether a (logical) path exists, for templates' `path`. */
-  readonly pathExists?: (path: string) => boolean;
+  readonly pathExists: (path: string) => boolean;
 }
 
 export interface CheckResult {
@@ -75,12 +75,12 @@ export function checkFlakeOutputs(root: AttrCursor, opts: CheckOptions): CheckRe
   const checkDrvs: string[] = [];
   const omitted = new Set<string>();
   let hasErrors = false;
-  const where = (pos: Pos | null): string => (pos === null || opts.formatPos === undefined ? "«unknown»" : opts.formatPos(pos));
+  const where = (pos: Pos | null): string => (pos === null ? "«unknown»" : opts.formatPos(pos));
 
   /** A failure: thrown, or with --keep-going reported and remembered. */
   const reportError = (e: unknown): void => {
     if (!(e instanceof EvalError) || !opts.keepGoing) throw e;
-    opts.reportError?.(e);
+    opts.reportError(e);
     hasErrors = true;
   };
   /** Runs one check; a failure gets `context` (at `pos`) as its outermost trace so far. */
@@ -198,7 +198,7 @@ export function checkFlakeOutputs(root: AttrCursor, opts: CheckOptions): CheckRe
       if (p instanceof NixPath) path = fromBytes(p.path);
       else if ((typeof p === "string" || p instanceof NixString) && (typeof p === "string" ? p : p.s).startsWith("/")) path = fromBytes(typeof p === "string" ? p : p.s);
       else throw new EvalError(`cannot coerce ${showType(p)} to a path`, "eval", pathPos);
-      if (opts.pathExists !== undefined && !opts.pathExists(path)) throw new EvalError(`template '${attrPath}' refers to a non-existent path '${path}'`);
+      if (!opts.pathExists(path)) throw new EvalError(`template '${attrPath}' refers to a non-existent path '${path}'`);
       const description = t.get("description");
       if (description === undefined) throw new EvalError(`template '${attrPath}' lacks attribute 'description'`);
       expectPlainString(description, null, attrPos(t, "description"));
