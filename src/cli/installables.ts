@@ -194,7 +194,7 @@ export function evaluateInstallableRoot(evaluator: Evaluator, expr: string | nul
  * `/nix/store/…-x.drv^out,dev` or `…drv^*` (modern Nix's derived paths): that derivation and the
  * outputs named (all for `*`); null for anything else.
  */
-export function derivationWithOutputs(store: LocalStore, i: string): DerivationRef | null {
+function derivationWithOutputs(store: LocalStore, i: string): DerivationRef | null {
   const caret = i.lastIndexOf("^");
   if (caret < 0) return null;
   const drv = i.slice(0, caret);

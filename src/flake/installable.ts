@@ -165,7 +165,7 @@ function missingAlong(root: AttrCursor, p: readonly string[]): { name: string; s
 }
 
 /** The attribute paths tried for a fragment as Nix names them in errors: the fragment as written. */
-export function candidateAttrPathTexts(fragment: string, search: AttrSearch): string[] {
+function candidateAttrPathTexts(fragment: string, search: AttrSearch): string[] {
   if (fragment === "") return search.defaults.map((p) => showAttrPath(p));
   if (fragment.startsWith(".")) return [fragment.slice(1)];
   return search.prefixes.map((pre) => (pre.length === 0 ? fragment : `${showAttrPath(pre)}.${fragment}`));

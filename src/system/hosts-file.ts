@@ -14,7 +14,7 @@ const MARK = "# tix-container";
  * at the same time, and their exit monitors, each rewrite the whole file, and would otherwise
  * lose each other's changes.
  */
-export function hostsLockFile(file: string): string {
+function hostsLockFile(file: string): string {
   return `${file}.tix-lock`;
 }
 
