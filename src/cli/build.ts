@@ -141,8 +141,13 @@ export function autoArgsFor(ev: ReturnType<typeof makeEvaluator>, args: Installa
   return autoArgs;
 }
 
+/** A build's outputs as [name, path], by name. */
+function sortedOutputs(r: BuildOutcome): [string, string][] {
+  return [...r.outputs].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
 function outcomeJson(r: BuildOutcome): { drvPath: string; outputs: Record<string, string> } {
-  return { drvPath: r.drvPath, outputs: Object.fromEntries([...r.outputs].sort(([a], [b]) => (a < b ? -1 : 1))) };
+  return { drvPath: r.drvPath, outputs: Object.fromEntries(sortedOutputs(r)) };
 }
 
 function outputsJson(outcomes: readonly BuildOutcome[]): string {
@@ -224,7 +229,6 @@ export async function runBuild(argv: string[], out: (s: string) => void = writeO
     // What each installable gave, in the order given: links, JSON and paths are numbered by it.
     let next = 0;
     const results = resolved.map((r): { path: string } | { outcome: BuildOutcome } => (r.kind === "opaque" ? { path: r.ref.path } : { outcome: outcomes[next++]! }));
-    const sortedOutputs = (r: BuildOutcome): [string, string][] => [...r.outputs].sort(([a], [b]) => (a < b ? -1 : 1));
     if (!o.noLink) {
       results.forEach((r, i) => {
         const base = i > 0 ? `${o.outLink}-${i}` : o.outLink;
