@@ -15,8 +15,7 @@ import { SEPARATE_VALUES_STYLE, walkArgs } from "./args.js";
 import { argBytes, writeOut } from "./output.js";
 import { LazyLocalStore } from "./lazy-local-store.js";
 import { autoArgsFor } from "./build.js";
-import { lazyFetchBuiltins } from "./lazy-fetch-builtins.js";
-import { flakeBuiltins } from "../flake/get-flake-builtin.js";
+import { sessionBuiltins } from "./session-builtins.js";
 import { openLocalStoreFromOption, storeRootFromOption } from "./store-setup.js";
 import { UsageError } from "./usage.js";
 
@@ -90,8 +89,7 @@ export function runEval(argv: string[]): number {
       const exprStore = (): EvalStore => (o.readOnly ? new MemoryStore() : (evalStore = new LazyLocalStore(storeRootFromOption(o.storeRoot))));
       // The fetch builtins and getFlake are there for imported files too, as in Nix; they open
       // the flake session (and its store) only when one runs.
-      const extraBuiltins = [lazyFetchBuiltins(() => flakeSession().env.fetchContext), flakeBuiltins(flakeSession)];
-      ev = makeEvaluator({ includes: o.includes, pure, store: exprStore(), extraBuiltins });
+      ev = makeEvaluator({ includes: o.includes, pure, store: exprStore(), extraBuiltins: sessionBuiltins(flakeSession) });
       if (o.expr !== null) v = ev.evalString(argBytes(o.expr), cwd);
       else v = o.file === "-" ? ev.evalString(fs.readFileSync(0).toString("latin1"), cwd, "stdin") : ev.evalFile(absolutePath(o.file!));
       if (o.installables.length) v = findAlongAttrPath(ev, v, argBytes(o.installables[0]!), autoArgsFor(ev, o.args));

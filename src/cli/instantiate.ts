@@ -13,9 +13,8 @@ import type { EvalStore } from "../eval/state.js";
 
 let warnedNoRoot = false;
 import { openLocalStoreFromOption, openStoreForEval, realStoreDirOf, storeRootFromOption } from "./store-setup.js";
-import { lazyStoreFetchBuiltins } from "./lazy-fetch-builtins.js";
+import { sessionBuiltins } from "./session-builtins.js";
 import { emptyFlakeCliOptions, openFlakeSession } from "./flake-setup.js";
-import { flakeBuiltins } from "../flake/get-flake-builtin.js";
 import type { FlakeSession } from "../flake/session.js";
 import { refuseUnsupportedSetting } from "./unsupported-settings.js";
 import { UsageError } from "./usage.js";
@@ -89,13 +88,13 @@ export function runInstantiate(argv: string[]): number {
   // Fetchers write to the local store even in read-only evaluation, as in Nix.
   let fetchStore: LocalStore | null = null;
   const openFetchStore = (): LocalStore => (store instanceof LocalStore ? store : (fetchStore ??= openLocalStoreFromOption(o.storeRoot)));
-  // builtins.getFlake, as nix-instantiate has it with flakes enabled: a flake session opened on
-  // its first call (impure, as the rest of the evaluation).
+  // The fetch builtins and getFlake work through a flake session opened on their first call
+  // (impure, as the rest of the evaluation).
   let session: FlakeSession | null = null;
   const flakeSession = (): FlakeSession =>
     (session ??= openFlakeSession({ ...emptyFlakeCliOptions(), impure: true, storeRoot: o.storeRoot, includes: o.includes }, openFetchStore));
   try {
-    return instantiate(o, store, openFetchStore, flakeSession);
+    return instantiate(o, store, flakeSession);
   } finally {
     (session as FlakeSession | null)?.close();
     if (store instanceof LocalStore) store.close();
@@ -103,12 +102,12 @@ export function runInstantiate(argv: string[]): number {
   }
 }
 
-function instantiate(o: InstantiateOptions, store: EvalStore, openFetchStore: () => LocalStore, flakeSession: () => FlakeSession): number {
+function instantiate(o: InstantiateOptions, store: EvalStore, flakeSession: () => FlakeSession): number {
   const ev = makeEvaluator({
     includes: o.includes,
     pure: false,
     store,
-    extraBuiltins: [lazyStoreFetchBuiltins(openFetchStore), flakeBuiltins(flakeSession)],
+    extraBuiltins: sessionBuiltins(flakeSession),
     realStoreDir: realStoreDirOf(storeRootFromOption(o.storeRoot)),
   });
   let rootNr = 0;
